@@ -1,0 +1,285 @@
+"""The rules of `handbook check` that span more than one value or file.
+
+Each rule is a small function from the loaded handbook to findings; `RULES` lists them
+in the order of their codes.  The shape of single values (types, unknown keys, id
+format) is the model's job and has already been reported by the loader.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path as FsPath
+
+from pydantic import BaseModel
+
+from generator.escalation import escalation_path, reporting_chain
+from generator.findings import Finding
+from generator.model import Document, Handbook, Text
+from generator.positions import Path
+
+Rule = Callable[[Handbook], Iterable[Finding]]
+
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+#: Markers that `handbook new` writes where a person must write the text.
+PLACEHOLDERS = ("FILL IN", "待填写")
+
+
+def run_checks(book: Handbook, today: dt.date | None = None) -> list[Finding]:
+    """All findings of all rules, sorted by file and position."""
+    findings: list[Finding] = []
+    for rule in RULES:
+        findings.extend(rule(book))
+    findings.extend(review_dates(book, today or dt.date.today()))
+    return sorted(set(findings))
+
+
+def _did_you_mean(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+# --- ids --------------------------------------------------------------------------
+
+
+def file_names(book: Handbook) -> Iterator[Finding]:
+    """A file is named after its id, so that links and diffs can find it."""
+    for doc in [*book.roles.values(), *book.procedures.values()]:
+        stem = FsPath(doc.source_map.file).stem
+        if stem != doc.id:
+            yield Finding.at(doc.where("id"), "E303", f"the file is named '{stem}' but its id is '{doc.id}'; rename the file to {doc.id}.yml")
+
+
+def unique_ids(book: Handbook) -> Iterator[Finding]:
+    """Ids are unique within their kind: anchors on a page and keys of a diff hang on them."""
+    if book.departments_file:
+        yield from _unique(book.departments_file, "departments", book.departments_file.departments, "department")
+    if book.authorities_file:
+        yield from _unique(book.authorities_file, "kinds", book.authorities_file.kinds, "permission kind")
+    if book.glossary_file:
+        yield from _unique(book.glossary_file, "terms", book.glossary_file.terms, "glossary term")
+    for role in book.roles.values():
+        for field in ("sections", "duties", "authorities", "requirements", "standards"):
+            yield from _unique(role, field, getattr(role, field), field.rstrip("s").replace("authoritie", "authority"))
+    for proc in book.procedures.values():
+        seen: dict[str, Path] = {}
+        for field in ("steps", "aftercare", "escalation", "contacts"):
+            for i, item in enumerate(getattr(proc, field)):
+                if item.id in seen:
+                    yield Finding.at(proc.where(field, i, "id"), "E302", f"the id '{item.id}' is used twice in this procedure (also at line {proc.where(*seen[item.id]).line})")
+                else:
+                    seen[item.id] = (field, i, "id")
+
+
+def _unique(doc: Document, field: str, items: list[BaseModel], kind: str) -> Iterator[Finding]:
+    seen: dict[str, int] = {}
+    for i, item in enumerate(items):
+        ident = getattr(item, "id")
+        if ident in seen:
+            line = doc.where(field, seen[ident], "id").line
+            yield Finding.at(doc.where(field, i, "id"), "E302", f"the {kind} id '{ident}' is used twice (also at line {line})")
+        else:
+            seen[ident] = i
+
+
+# --- references ----------------------------------------------------------------------
+
+
+def role_references(book: Handbook) -> Iterator[Finding]:
+    """Every role named anywhere exists."""
+    for doc, path, ref in _role_refs(book):
+        if ref not in book.roles:
+            yield Finding.at(doc.where(*path), "E401", f"no role has the id '{ref}'{_did_you_mean(ref, book.roles)}")
+
+
+def _role_refs(book: Handbook) -> Iterator[tuple[Document, Path, str]]:
+    for role in book.roles.values():
+        if role.reports_to is not None:
+            yield role, ("reports_to",), role.reports_to
+        yield role, ("document", "owner"), role.document.owner
+        for field in ("duties", "authorities"):
+            for i, item in enumerate(getattr(role, field)):
+                for j, ref in enumerate(item.escalate_to):
+                    yield role, (field, i, "escalate_to", j), ref
+    for proc in book.procedures.values():
+        yield proc, ("document", "owner"), proc.document.owner
+        for field in ("steps", "aftercare"):
+            for i, step in enumerate(getattr(proc, field)):
+                yield proc, (field, i, "owner"), step.owner
+                for j, ref in enumerate(step.escalate_to):
+                    yield proc, (field, i, "escalate_to", j), ref
+        for i, rung in enumerate(proc.escalation):
+            for j, ref in enumerate(rung.notify):
+                yield proc, ("escalation", i, "notify", j), ref
+    if book.departments_file:
+        for i, dept in enumerate(book.departments_file.departments):
+            if dept.head is not None:
+                yield book.departments_file, ("departments", i, "head"), dept.head
+
+
+def other_references(book: Handbook) -> Iterator[Finding]:
+    """Departments, permission kinds and sections named by a role exist."""
+    for role in book.roles.values():
+        if book.departments_file and role.department not in book.departments:
+            yield Finding.at(role.where("department"), "E402", f"no department has the id '{role.department}'{_did_you_mean(role.department, book.departments)}")
+        for i, dept in enumerate(role.liaises_with):
+            if book.departments_file and dept not in book.departments:
+                yield Finding.at(role.where("liaises_with", i), "E402", f"no department has the id '{dept}'{_did_you_mean(dept, book.departments)}")
+        for i, auth in enumerate(role.authorities):
+            if book.authorities_file and auth.kind not in book.kinds:
+                yield Finding.at(role.where("authorities", i, "kind"), "E403", f"no permission kind has the id '{auth.kind}'{_did_you_mean(auth.kind, book.kinds)}")
+        sections = {s.id for s in role.sections}
+        for i, duty in enumerate(role.duties):
+            if duty.section is not None and duty.section not in sections:
+                yield Finding.at(role.where("duties", i, "section"), "E404", f"the role has no section '{duty.section}'{_did_you_mean(duty.section, sections)}")
+
+
+# --- organisation ----------------------------------------------------------------------
+
+
+def organisation(book: Handbook) -> Iterator[Finding]:
+    """One or more declared tops; everyone else reports to someone, without cycles."""
+    if book.roles and not book.top_roles():
+        first = min(book.roles.values(), key=lambda r: r.source_map.file)
+        yield Finding.at(first.where("top"), "E501", "no role is marked `top: true`; mark the head of the organisation")
+    reported_cycles: set[frozenset[str]] = set()
+    for role in book.roles.values():
+        if role.top and role.reports_to is not None:
+            yield Finding.at(role.where("reports_to"), "E503", f"'{role.id}' is marked top but reports to '{role.reports_to}'; remove one of the two")
+            continue
+        if not role.top and role.reports_to is None:
+            yield Finding.at(role.where("id"), "E503", f"'{role.id}' reports to no one; add reports_to, or mark it `top: true` if it heads the organisation")
+            continue
+        chain = reporting_chain(book, role.id)
+        if chain.cycle:
+            members = frozenset(chain.cycle)
+            if members not in reported_cycles:
+                reported_cycles.add(members)
+                loop = " → ".join([*chain.cycle, chain.cycle[0]])
+                yield Finding.at(role.where("reports_to"), "E502", f"reporting lines go round in a circle: {loop}")
+        elif not chain.reaches_top and chain.hops and chain.hops[-1] in book.roles:
+            yield Finding.at(role.where("reports_to"), "E504", f"the reporting line of '{role.id}' ends at '{chain.hops[-1]}', which is not a top role")
+
+
+# --- escalation -------------------------------------------------------------------------
+
+
+def escalation_paths(book: Handbook) -> Iterator[Finding]:
+    """Every duty, authority and step has a valid path from its owner to the top."""
+    for role in book.roles.values():
+        for field in ("duties", "authorities"):
+            for i, item in enumerate(getattr(role, field)):
+                yield from _path_findings(book, role, (field, i), role.id, item.escalate_to)
+    for proc in book.procedures.values():
+        for field in ("steps", "aftercare"):
+            for i, step in enumerate(getattr(proc, field)):
+                if step.owner in book.roles:
+                    yield from _path_findings(book, proc, (field, i), step.owner, step.escalate_to)
+
+
+def _path_findings(book: Handbook, doc: Document, at: Path, owner: str, explicit: list[str]) -> Iterator[Finding]:
+    if any(ref not in book.roles for ref in explicit):
+        return  # reported as E401
+    path = escalation_path(book, owner, explicit)
+    if path.broken_chain:
+        return  # the reporting line itself is wrong: reported as E502/E504/E401
+    where = doc.where(*at, "escalate_to") if explicit else doc.where(*at)
+    shown = " → ".join(h.role for h in path.hops) or "(none)"
+    if owner in [h.role for h in path.hops]:
+        yield Finding.at(where, "E602", f"the path escalates back to its owner '{owner}': {shown}")
+    elif path.revisits:
+        yield Finding.at(where, "E601", f"the path visits '{path.revisits}' twice: {shown}")
+    elif not path.reaches_top:
+        yield Finding.at(where, "E603", f"the path {shown} does not end at the top of the organisation")
+
+
+# --- completeness ------------------------------------------------------------------------
+
+
+def completeness(book: Handbook) -> Iterator[Finding]:
+    """Roles have duties; procedures have steps and a ladder with time limits."""
+    for role in book.roles.values():
+        if not role.duties:
+            yield Finding.at(role.where("duties"), "E701", f"the role '{role.id}' lists no duty; every role has at least one")
+    for proc in book.procedures.values():
+        if not proc.steps:
+            yield Finding.at(proc.where("steps"), "E702", f"the procedure '{proc.id}' has no step")
+        if not proc.escalation:
+            yield Finding.at(proc.where("escalation"), "E703", f"the procedure '{proc.id}' has no escalation rung with a time limit (after_minutes)")
+
+
+# --- languages ------------------------------------------------------------------------
+
+
+def languages(book: Handbook) -> Iterator[Finding]:
+    """Both languages present and in the right script; no placeholder left."""
+    for doc, path, text in all_texts(book):
+        for lang in ("zh", "en"):
+            value = getattr(text, lang)
+            if not value.strip():
+                yield Finding.at(doc.where(*path, lang), "E801", f"the {lang} text is empty")
+            elif any(marker in value for marker in PLACEHOLDERS):
+                yield Finding.at(doc.where(*path, lang), "E704", "this text is still a placeholder; write the real text")
+        if text.zh.strip() and not CJK.search(text.zh) and not any(m in text.zh for m in PLACEHOLDERS):
+            yield Finding.at(doc.where(*path, "zh"), "E802", f"the zh text has no Chinese characters: '{text.zh[:40]}'")
+        match = CJK.search(text.en)
+        if match:
+            yield Finding.at(doc.where(*path, "en"), "E803", f"the en text contains Chinese ('{match.group()}'); translate it")
+
+
+def glossary(book: Handbook) -> Iterator[Finding]:
+    """A glossary term in the Chinese should appear in its glossary English."""
+    terms = [(t, [t.en.lower(), *(a.lower() for a in t.also)]) for t in book.terms]
+    for doc, path, text in all_texts(book):
+        if doc is book.glossary_file:
+            continue
+        english = text.en.lower()
+        for term, forms in terms:
+            if term.zh in text.zh and not any(form in english for form in forms):
+                yield Finding.at(doc.where(*path, "en"), "W810", f"the Chinese uses '{term.zh}' but the English has none of: {', '.join(forms)}")
+
+
+def all_texts(book: Handbook) -> Iterator[tuple[Document, Path, Text]]:
+    """Every bilingual text of the handbook with the document and path it sits at."""
+    docs: list[Document] = [d for d in (book.meta, book.departments_file, book.authorities_file, book.glossary_file) if d]
+    docs += [*book.roles.values(), *book.procedures.values()]
+    for doc in docs:
+        yield from _texts_in(doc, doc, ())
+
+
+def _texts_in(doc: Document, value: object, path: Path) -> Iterator[tuple[Document, Path, Text]]:
+    if isinstance(value, Text):
+        yield doc, path, value
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _texts_in(doc, getattr(value, name), path + (name,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _texts_in(doc, item, path + (i,))
+
+
+# --- document control --------------------------------------------------------------------
+
+
+def review_dates(book: Handbook, today: dt.date) -> Iterator[Finding]:
+    """ISO 9001 asks that controlled documents be reviewed; warn when a review is overdue."""
+    period = book.meta.review_period_days if book.meta else 365
+    for doc in [*book.roles.values(), *book.procedures.values()]:
+        age = (today - doc.document.reviewed).days
+        if age > period:
+            yield Finding.at(doc.where("document", "reviewed"), "W901", f"last reviewed {doc.document.reviewed}, {age} days ago; the review period is {period} days")
+
+
+RULES: list[Rule] = [
+    unique_ids,
+    file_names,
+    role_references,
+    other_references,
+    organisation,
+    escalation_paths,
+    completeness,
+    languages,
+    glossary,
+]

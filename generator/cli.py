@@ -1,0 +1,148 @@
+"""`handbook`: the command line of the design (check, build, serve, pdf, diff, new).
+
+Each command is a thin function: parse arguments, call the module that does the work,
+print its findings.  Exit codes: 0 done, 1 the data (or the request) is wrong,
+2 an internal error, which is a bug to report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from generator.findings import has_errors, render
+
+EXIT_OK, EXIT_DATA, EXIT_BUG = 0, 1, 2
+
+
+def _root(value: str) -> Path:
+    return Path(value).resolve()
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from generator.pipeline import load_and_check
+
+    _, findings = load_and_check(args.root)
+    report = render(findings, args.format)
+    if report:
+        print(report)
+    return EXIT_DATA if has_errors(findings) else EXIT_OK
+
+
+def _checked_or_exit(root: Path):
+    """Load and check; print findings; return the handbook only if it has no error."""
+    from generator.pipeline import load_and_check
+
+    book, findings = load_and_check(root)
+    problems = [f for f in findings if f.severity == "error"]
+    warnings = [f for f in findings if f.severity == "warning"]
+    for finding in [*problems, *warnings]:
+        print(finding.text(), file=sys.stderr)
+    if problems:
+        print(f"handbook: {len(problems)} error(s); nothing was built, the previous output is unchanged", file=sys.stderr)
+        return None
+    return book
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from generator.site import build_site
+
+    book = _checked_or_exit(args.root)
+    if book is None:
+        return EXIT_DATA
+    site_dir = (args.site_dir or args.root / "site").resolve()
+    build_site(book, args.root, site_dir, with_pdf=args.pdf)
+    print(f"handbook: site written to {site_dir}")
+    print(f"  open {site_dir / 'index.html'} in a browser, or serve it: python -m http.server -d {site_dir} 8000")
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from generator.site import serve
+
+    return serve(args.root, args.addr)
+
+
+def cmd_pdf(args: argparse.Namespace) -> int:
+    from generator.pdf import write_pdfs
+
+    book = _checked_or_exit(args.root)
+    if book is None:
+        return EXIT_DATA
+    out = (args.out or args.root / "site" / "pdf").resolve()
+    written = write_pdfs(book, out)
+    print(f"handbook: {len(written)} PDF file(s) written to {out}")
+    return EXIT_OK
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from generator.diff import diff_against
+
+    text, ok = diff_against(args.root, args.rev)
+    print(text)
+    return EXIT_OK if ok else EXIT_DATA
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from generator.skeleton import SkeletonError, new_procedure, new_role
+
+    try:
+        if args.kind == "role":
+            if not args.department or not args.reports_to:
+                print("handbook new role: give --department and --reports-to", file=sys.stderr)
+                return EXIT_DATA
+            path = new_role(args.root, args.id, args.department, args.reports_to)
+        else:
+            path = new_procedure(args.root, args.id)
+    except SkeletonError as exc:
+        print(f"handbook new: {exc}", file=sys.stderr)
+        return EXIT_DATA
+    print(f"handbook: wrote {path}; replace every FILL IN / 待填写, then run `handbook check`")
+    return EXIT_OK
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="handbook", description="Build the bilingual operations handbook from roles/ and procedures/.")
+    sub = top.add_subparsers(dest="command", required=True)
+
+    def add(name: str, func, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.add_argument("--root", type=_root, default=Path.cwd(), help="the handbook's root folder (default: the current folder)")
+        p.set_defaults(func=func)
+        return p
+
+    p = add("check", cmd_check, "check the data; exit 1 on any error")
+    p.add_argument("--format", choices=["text", "json", "github"], default="text")
+    p = add("build", cmd_build, "check, then build the site (both languages)")
+    p.add_argument("--site-dir", type=Path, default=None, help="where to write the site (default: ROOT/site)")
+    p.add_argument("--pdf", action="store_true", help="also write the PDFs into the site's pdf/ folder")
+    p = add("serve", cmd_serve, "serve the site with live reload, YAML changes included")
+    p.add_argument("--addr", default="127.0.0.1:8000")
+    p = add("pdf", cmd_pdf, "write role sheets, procedure cards and checklists as PDF")
+    p.add_argument("--out", type=Path, default=None, help="output folder (default: ROOT/site/pdf)")
+    p = add("diff", cmd_diff, "what the working tree changes against a git revision, as Markdown")
+    p.add_argument("rev")
+    p = add("new", cmd_new, "write a skeleton role or procedure to fill in")
+    p.add_argument("kind", choices=["role", "procedure"])
+    p.add_argument("id")
+    p.add_argument("--department")
+    p.add_argument("--reports-to", dest="reports_to")
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print("handbook: interrupted; the previous output is unchanged", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug, not bad data: say so without a wall of traceback
+        print(f"handbook: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print("  this is a bug in the handbook tool; set HANDBOOK_DEBUG=1 to see the traceback", file=sys.stderr)
+        if os.environ.get("HANDBOOK_DEBUG"):
+            raise
+        return EXIT_BUG
+

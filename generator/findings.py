@@ -1,0 +1,120 @@
+"""Findings: what `handbook check` reports, with a stable code a maintainer can look up.
+
+The catalogue below is the single list of codes; the maintainer guide is generated from
+it, and tests make sure each code is produced by some broken input.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from typing import Iterable, Literal
+
+from generator.positions import Location
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    severity: Severity
+    title: str
+    fix: str
+
+
+_CATALOGUE = [
+    # Reading files
+    Code("E100", "error", "required file missing", "Create the file named in the message (see docs for its layout)."),
+    Code("E101", "error", "YAML syntax error", "Fix the YAML at the given position; check indentation and quotes."),
+    Code("E102", "error", "key written twice in one mapping", "Keep one of the two keys; YAML would silently drop the first."),
+    Code("E103", "error", "tab in indentation", "Indent with spaces only."),
+    Code("E104", "error", "file is not UTF-8", "Save the file as UTF-8."),
+    Code("E105", "error", "file is not one YAML mapping", "A data file holds exactly one mapping (key: value lines) at its top."),
+    Code("E106", "error", "aliases expand too far", "Write the values out instead of nesting anchors and aliases."),
+    Code("E107", "error", "file too large", "Split the file; a data file is at most 1 MiB."),
+    Code("E108", "error", "YAML 1.1 value where text is expected", "Put the value in quotes: 'no', '12:30', '119'."),
+    Code("W109", "warning", "UTF-8 byte-order mark", "Save the file as UTF-8 without BOM."),
+    Code("E110", "error", "unsupported YAML feature", "Do not use merge keys (<<), tags or complex keys."),
+    # Shape of the data
+    Code("E201", "error", "unknown key", "Remove the key or correct its spelling (see the suggestion)."),
+    Code("E202", "error", "required key missing", "Add the key named in the message."),
+    Code("E203", "error", "wrong type", "Write the kind of value named in the message."),
+    Code("E204", "error", "value not allowed", "Use one of the values listed in the message."),
+    Code("E205", "error", "text too long", "Shorten the text or split it into items."),
+    # Ids
+    Code("E301", "error", "malformed id", "Use lowercase ASCII letters, digits and single hyphens, e.g. front-desk-dispatcher."),
+    Code("E302", "error", "id used twice", "Give each role, duty, procedure … its own id."),
+    Code("E303", "error", "file name does not match id", "Rename the file to <id>.yml or change the id."),
+    # References
+    Code("E401", "error", "unknown role", "Name an existing role id (see the suggestion) or add the role."),
+    Code("E402", "error", "unknown department", "Name a department listed in org/departments.yml."),
+    Code("E403", "error", "unknown permission kind", "Name a kind listed in org/authorities.yml."),
+    Code("E404", "error", "unknown section", "Name one of the role's own sections."),
+    # Organisation
+    Code("E501", "error", "no top of the organisation", "Mark the role at the top with `top: true`."),
+    Code("E502", "error", "reporting cycle", "Break the cycle: one role in it must report outside it."),
+    Code("E503", "error", "reports_to does not fit top", "A top role has no reports_to; every other role has one."),
+    Code("E504", "error", "role does not reach the top", "Fix reports_to so that the chain ends at a top role."),
+    # Escalation
+    Code("E601", "error", "escalation path revisits a role", "List each role once in escalate_to."),
+    Code("E602", "error", "escalates to its own owner", "Escalate to someone other than the owner."),
+    Code("E603", "error", "escalation path does not reach the top", "End escalate_to at a role whose reporting line reaches the top, or at the top."),
+    # Completeness
+    Code("E701", "error", "role without duties", "List at least one duty."),
+    Code("E702", "error", "procedure without steps", "List at least one step."),
+    Code("E703", "error", "procedure without escalation threshold", "Add an escalation rung with after_minutes."),
+    Code("E704", "error", "placeholder left in", "Replace the FILL IN placeholder with real text."),
+    # Languages
+    Code("E801", "error", "language missing or empty", "Give the text both `zh` and `en`, neither empty."),
+    Code("E802", "error", "Chinese text has no Chinese", "Write the Chinese text in Chinese."),
+    Code("E803", "error", "English text contains Chinese", "Translate the English text fully."),
+    Code("W810", "warning", "glossary term not used in English", "Use the glossary's English for the Chinese term, or say why not in a note."),
+    # Document control
+    Code("W901", "warning", "review overdue", "Review the document and update document.reviewed."),
+]
+
+CODES: dict[str, Code] = {c.code: c for c in _CATALOGUE}
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    file: str
+    line: int
+    col: int
+    code: str
+    message: str
+
+    @classmethod
+    def at(cls, where: Location, code: str, message: str) -> "Finding":
+        assert code in CODES, code
+        return cls(where.file, where.line, where.col, code, message)
+
+    @property
+    def severity(self) -> Severity:
+        return CODES[self.code].severity
+
+    def text(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}: {self.severity} {self.code}: {self.message}"
+
+    def github(self) -> str:
+        """A GitHub Actions workflow command, shown as an annotation on the PR's diff."""
+        msg = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return f"::{self.severity} file={self.file},line={self.line},col={self.col},title={self.code}::{msg}"
+
+
+def has_errors(findings: Iterable[Finding]) -> bool:
+    return any(f.severity == "error" for f in findings)
+
+
+def render(findings: list[Finding], fmt: str) -> str:
+    """The report in one of the formats of `handbook check --format`."""
+    ordered = sorted(set(findings))
+    if fmt == "json":
+        return json.dumps([dict(asdict(f), severity=f.severity) for f in ordered], ensure_ascii=False, indent=2)
+    if fmt == "github":
+        return "\n".join(f.github() for f in ordered)
+    lines = [f.text() for f in ordered]
+    errors = sum(f.severity == "error" for f in ordered)
+    lines.append(f"{errors} error(s), {len(ordered) - errors} warning(s)")
+    return "\n".join(lines)

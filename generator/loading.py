@@ -1,0 +1,250 @@
+"""Load a handbook root into the typed model, turning every refusal into a finding.
+
+Layout of a root (see docs/maintainers/schema.md):
+
+    handbook.yml                 the handbook as a whole (title, version, base URL)
+    org/departments.yml          departments
+    org/authorities.yml          permission kinds (the matrix's columns)
+    org/glossary.yml             bilingual glossary
+    roles/<department>/<id>.yml  one role per file
+    procedures/<id>.yml          one emergency procedure per file
+
+A file that cannot be read or does not fit the model is reported and left out; the
+others are still loaded, so that one broken file does not hide the findings of the rest.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from pathlib import Path as FsPath
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from generator.findings import Finding
+from generator.model import (
+    MAX_TEXT,
+    AuthoritiesFile,
+    DepartmentsFile,
+    Document,
+    GlossaryFile,
+    Handbook,
+    Meta,
+    Procedure,
+    Role,
+    Text,
+)
+from generator.positions import Location, Path
+from generator.yaml_reader import YamlFile, read_yaml
+
+D = TypeVar("D", bound=Document)
+
+META_FILE = "handbook.yml"
+DEPARTMENTS_FILE = "org/departments.yml"
+AUTHORITIES_FILE = "org/authorities.yml"
+GLOSSARY_FILE = "org/glossary.yml"
+
+
+def data_files(root: FsPath) -> tuple[list[FsPath], list[FsPath]]:
+    """Role and procedure files under `root`, in a stable order."""
+    roles = sorted(p for ext in ("yml", "yaml") for p in (root / "roles").rglob(f"*.{ext}"))
+    procedures = sorted(p for ext in ("yml", "yaml") for p in (root / "procedures").rglob(f"*.{ext}"))
+    return roles, procedures
+
+
+def load_handbook(root: FsPath) -> tuple[Handbook, list[Finding]]:
+    """Every file under `root` that fits the model, and the findings of those that do not."""
+    root = root.resolve()
+    findings: list[Finding] = []
+    book = Handbook(root=str(root))
+
+    book.meta = _load_required(root, META_FILE, Meta, findings)
+    book.departments_file = _load_required(root, DEPARTMENTS_FILE, DepartmentsFile, findings)
+    book.authorities_file = _load_required(root, AUTHORITIES_FILE, AuthoritiesFile, findings)
+    book.glossary_file = _load_required(root, GLOSSARY_FILE, GlossaryFile, findings)
+    if book.departments_file:
+        book.departments = {d.id: d for d in book.departments_file.departments}
+    if book.authorities_file:
+        book.kinds = {k.id: k for k in book.authorities_file.kinds}
+    if book.glossary_file:
+        book.terms = list(book.glossary_file.terms)
+
+    role_files, procedure_files = data_files(root)
+    for path in role_files:
+        role = load_document(path, _display(root, path), Role, findings)
+        if role is not None:
+            _register(book.roles, role, findings, "role")
+    for path in procedure_files:
+        procedure = load_document(path, _display(root, path), Procedure, findings)
+        if procedure is not None:
+            _register(book.procedures, procedure, findings, "procedure")
+    return book, findings
+
+
+def _display(root: FsPath, path: FsPath) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def _load_required(root: FsPath, name: str, model: type[D], findings: list[Finding]) -> D | None:
+    path = root / name
+    if not path.is_file():
+        findings.append(Finding.at(Location(name, 1, 1), "E100", f"{name} is missing under {root}; every handbook root has it"))
+        return None
+    return load_document(path, name, model, findings)
+
+
+def _register(table: dict[str, Any], doc: Role | Procedure, findings: list[Finding], kind: str) -> None:
+    if doc.id in table:
+        first = table[doc.id].where("id")
+        findings.append(Finding.at(doc.where("id"), "E302", f"the {kind} id '{doc.id}' is also used in {first}"))
+        return
+    table[doc.id] = doc
+
+
+def load_document(path: FsPath, display: str, model: type[D], findings: list[Finding]) -> D | None:
+    """Read one file and validate it against `model`; None if it cannot be used."""
+    read = read_yaml(path, display)
+    findings.extend(read.findings)
+    if read.data is None:
+        return None
+    try:
+        doc = model.model_validate(read.data)
+    except ValidationError as exc:
+        findings.extend(_explain(exc, model, read))
+        return None
+    doc._source = read.source
+    return doc
+
+
+def _explain(exc: ValidationError, model: type[BaseModel], read: YamlFile) -> list[Finding]:
+    """Turn pydantic's errors into findings a maintainer can act on."""
+    out: list[Finding] = []
+    for error in exc.errors(include_url=False):
+        loc: Path = tuple(error["loc"])
+        out.append(_one_error(error, loc, model, read))
+    return out
+
+
+def _one_error(error: dict[str, Any], loc: Path, model: type[BaseModel], read: YamlFile) -> Finding:
+    kind = error["type"]
+    field = str(loc[-1]) if loc else ""
+    where_text = _dotted(loc)
+    if kind == "extra_forbidden":
+        allowed = _fields_at(model, loc[:-1])
+        hint = _did_you_mean(field, allowed)
+        listing = ", ".join(sorted(allowed))
+        return Finding.at(read.source.where(loc, key=True), "E201", f"unknown key '{field}'{hint}; allowed here: {listing}")
+    if kind == "missing":
+        parent = _model_at(model, loc[:-1])
+        if parent is Text:
+            return Finding.at(read.source.where(loc[:-1]), "E801", f"{_dotted(loc[:-1])} has no '{field}' text; every text needs both zh and en")
+        return Finding.at(read.source.where(loc[:-1]), "E202", f"'{field}' is required in {_dotted(loc[:-1]) or 'the file'}")
+    if loc in read.typed_scalars and kind in ("string_type", "list_type", "model_type", "model_attributes_type", "dict_type"):
+        raw = read.typed_scalars[loc]
+        value = error.get("input")
+        return Finding.at(read.source.where(loc), "E108", f"{where_text}: YAML 1.1 reads {raw} as {_yaml_kind(value)} {value!r}; if you mean the text, quote it: '{raw}'")
+    if kind == "string_pattern_mismatch":
+        return Finding.at(read.source.where(loc), "E301", f"{where_text} '{error.get('input')}' is not a valid id; use lowercase ASCII letters, digits and single hyphens (e.g. front-desk-dispatcher)")
+    if kind == "string_too_long":
+        length = len(error.get("input") or "")
+        limit = error.get("ctx", {}).get("max_length", MAX_TEXT)
+        return Finding.at(read.source.where(loc), "E205", f"{where_text} is {length:,} characters long; at most {limit:,} are allowed")
+    if kind == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "")
+        hint = _did_you_mean(str(error.get("input")), [s.strip(" '") for s in expected.replace(" or ", ",").split(",")])
+        return Finding.at(read.source.where(loc), "E204", f"{where_text} is {error.get('input')!r}{hint}; allowed: {expected}")
+    if kind.startswith(("greater_than", "less_than")):
+        return Finding.at(read.source.where(loc), "E204", f"{where_text}: {error['msg'].lower()}")
+    return Finding.at(read.source.where(loc), "E203", f"{where_text}: expected {_expected(kind)}, got {_describe(error.get('input'))}")
+
+
+def _dotted(loc: Path) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _yaml_kind(value: object) -> str:
+    return {bool: "the boolean", int: "the number", float: "the number", type(None): "null (empty)"}.get(type(value), "the date")
+
+
+def _expected(kind: str) -> str:
+    names = {
+        "string_type": "text",
+        "bool_type": "true or false",
+        "int_type": "a whole number",
+        "int_parsing": "a whole number",
+        "list_type": "a list (lines starting with '- ')",
+        "dict_type": "a mapping (key: value lines)",
+        "model_type": "a mapping (key: value lines)",
+        "model_attributes_type": "a mapping (key: value lines)",
+        "date_type": "a date YYYY-MM-DD",
+        "date_parsing": "a date YYYY-MM-DD",
+        "date_from_datetime_parsing": "a date YYYY-MM-DD",
+    }
+    return names.get(kind, kind.replace("_", " "))
+
+
+def _describe(value: object) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing (an empty value)"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    text = str(value)
+    return f"'{text[:40]}…'" if len(text) > 40 else f"'{text}'"
+
+
+def _did_you_mean(word: str, choices: typing.Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _model_at(model: type[BaseModel], loc: Path) -> type | None:
+    """The model class that the value at `loc` is validated against, if any."""
+    current: Any = model
+    for part in loc:
+        current = _unwrap(current)
+        if isinstance(part, int):
+            args = typing.get_args(current)
+            current = args[0] if args else None
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        info = current.model_fields.get(str(part))
+        if info is None:
+            return None
+        current = info.annotation
+    current = _unwrap(current)
+    return current if isinstance(current, type) else None
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Strip Optional[], Annotated[] to reach the class (list[] stays)."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            inner = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation = inner[0] if inner else annotation
+            if len(inner) <= 1:
+                continue
+            return annotation
+        else:
+            return annotation
+
+
+def _fields_at(model: type[BaseModel], loc: Path) -> list[str]:
+    cls = _model_at(model, loc)
+    if isinstance(cls, type) and issubclass(cls, BaseModel):
+        return list(cls.model_fields)
+    return []

@@ -1,0 +1,281 @@
+"""The typed model of the handbook: what a YAML file may say, and nothing else.
+
+Every class here is a pydantic model with ``extra="forbid"`` and strict types, so an
+unknown key or a value of the wrong type is refused by the model itself instead of by
+hand-written validation.  The same classes emit the JSON Schema files in ``schema/``
+that editors use for completion (see :mod:`generator.schema`).
+
+Rules that need more than one file (references, escalation paths, cycles) are not
+here: they live in :mod:`generator.checks`, which runs on a loaded :class:`Handbook`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
+
+from generator.positions import Location, SourceMap
+
+#: Longest text accepted in one field; a paragraph of the source is under 300 characters.
+MAX_TEXT = 4000
+
+ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=80, description="Lowercase ASCII letters, digits and single hyphens; stable across edits.")]
+RoleRef = Annotated[str, Field(max_length=80, description="The id of a role.")]
+Date = Annotated[dt.date, Field(strict=False, description="A date, YYYY-MM-DD.")]
+
+
+def _one_or_many(value: object) -> object:
+    """`escalate_to: x` and `escalate_to: [x, y]` mean the same path; keep one shape."""
+    return [value] if isinstance(value, str) else value
+
+
+RoleRefs = Annotated[list[RoleRef], BeforeValidator(_one_or_many), Field(description="One role id or a list of them, in escalation order.")]
+
+Frequency = Literal["daily", "weekly", "monthly", "month-end", "yearly", "periodic", "on-demand"]
+FREQUENCIES: tuple[str, ...] = Frequency.__args__  # type: ignore[attr-defined]
+
+Level = Literal["decide", "approve", "propose", "execute", "informed"]
+LEVELS: tuple[str, ...] = Level.__args__  # type: ignore[attr-defined]
+
+Severity = Literal["critical", "high", "medium"]
+
+
+class Strict(BaseModel):
+    """Base of every model: unknown keys and loose types are errors, never guesses."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=False)
+
+
+class Text(Strict):
+    """A human-readable text in both languages of the handbook."""
+
+    zh: Annotated[str, Field(max_length=MAX_TEXT, description="简体中文; source text verbatim where it comes from the source.")]
+    en: Annotated[str, Field(max_length=MAX_TEXT, description="English, in the glossary's vocabulary.")]
+
+
+class Item(Strict):
+    """A sub-item of a duty as the source lists it (A. B. C. …, a. b. c. …)."""
+
+    label: str | None = None
+    text: Text
+    items: list[Item] = []
+    note: Text | None = Field(default=None, description="How a slip of the source is read, or another remark.")
+
+
+class Section(Strict):
+    """A heading under which the source groups duties (楼宇管理, 文秘档案, 工作内容 …)."""
+
+    id: Id
+    title: Text
+    intro: list[Text] = Field(default=[], description="Statements the source puts under the heading (主要职责, 首要任务 …).")
+
+
+class Duty(Strict):
+    """A duty; the role whose file lists it is its owner."""
+
+    id: Id
+    label: str | None = Field(default=None, description="The number as written in the source: 1, 十一, [3].")
+    section: str | None = Field(default=None, description="Id of one of the role's sections.")
+    text: Text
+    frequency: Frequency = "on-demand"
+    escalate_to: RoleRefs = Field(default=[], description="Explicit escalation path; without it the owner's reporting line applies.")
+    items: list[Item] = []
+    note: Text | None = None
+
+
+class Authority(Strict):
+    """What a role may do for one permission kind (a cell of the permission matrix)."""
+
+    id: Id
+    kind: str = Field(description="Id of a permission kind in org/authorities.yml.")
+    level: Level
+    label: str | None = None
+    text: Text | None = Field(default=None, description="The wording of the source, where the source grants it.")
+    inferred: bool = Field(default=False, description="True when the level is implied by duties, not written in the source.")
+    escalate_to: RoleRefs = []
+    note: Text | None = None
+
+
+class Statement(Strict):
+    """A requirement (任职要求) or work standard (工作标准)."""
+
+    id: Id
+    label: str | None = None
+    text: Text
+    note: Text | None = None
+
+
+class SourceRef(Strict):
+    """Where a role's text comes from in the source document, with its header as written."""
+
+    document: str = Field(description="The part of the source: 篇1 … 篇5.")
+    title: Text
+    particulars: list[Text] = Field(default=[], description="Header lines as written: 岗位编号, 直属上级, 直接下级, 联系部门 …")
+    issued: Text | None = Field(default=None, description="Issue date as written, e.g. 二0**年一月一日.")
+
+
+class DocumentControl(Strict):
+    """ISO 9001 document control: which version is in force, since when, who keeps it."""
+
+    version: str
+    effective: Date
+    owner: RoleRef = Field(description="Role id of the document's owner.")
+    reviewed: Date
+
+
+class Document(Strict):
+    """A top-level file; remembers where each of its values was written."""
+
+    _source: SourceMap = PrivateAttr(default_factory=SourceMap.empty)
+
+    @property
+    def source_map(self) -> SourceMap:
+        return self._source
+
+    def where(self, *path: str | int) -> Location:
+        """The file, line and column of a value, or of its nearest written parent."""
+        return self._source.where(path)
+
+
+class Role(Document):
+    """A post (or a team) in the organisation, with its job description."""
+
+    id: Id
+    code: str | None = Field(default=None, description="Post number, e.g. KF001.")
+    title: Text
+    department: str = Field(description="Id of a department in org/departments.yml.")
+    reports_to: RoleRef | None = None
+    top: bool = Field(default=False, description="True only for the top of the organisation, which reports to no one.")
+    team: bool = Field(default=False, description="True for a team of several staff rather than one post.")
+    purpose: Text
+    from_source: bool = Field(default=False, description="True when the job description comes from the source text.")
+    source: SourceRef | None = None
+    liaises_with: list[str] = Field(default=[], description="Department ids the role works with.")
+    sections: list[Section] = []
+    duties: list[Duty] = []
+    authorities: list[Authority] = []
+    requirements: list[Statement] = []
+    standards: list[Statement] = []
+    notes: list[Text] = []
+    document: DocumentControl
+
+
+class Step(Strict):
+    """One action of an emergency procedure."""
+
+    id: Id
+    owner: RoleRef
+    text: Text
+    within_minutes: int | None = Field(default=None, ge=0, le=60 * 24 * 30, description="Time limit from the trigger, in minutes; 0 means at once.")
+    escalate_to: RoleRefs = []
+    note: Text | None = None
+
+
+class Rung(Strict):
+    """A rung of the escalation ladder: when this threshold is passed, tell these roles."""
+
+    id: Id
+    after_minutes: int = Field(ge=0, le=60 * 24 * 30, description="Threshold in minutes from the trigger.")
+    condition: Text
+    notify: RoleRefs
+
+
+class Contact(Strict):
+    """An external number to call (119, 110, 120, the lift company …)."""
+
+    id: Id
+    name: Text
+    number: str = Field(description="Quote it: a bare 119 would be read as a number.")
+    note: Text | None = None
+
+
+class Procedure(Document):
+    """An emergency procedure: a checklist whose every step has an owner and escalation."""
+
+    id: Id
+    title: Text
+    trigger: Text
+    severity: Severity
+    from_source: Text | None = Field(default=None, description="What the source says about this situation, verbatim.")
+    template: Text | None = Field(default=None, description="Marks what goes beyond the source and must be adapted locally.")
+    steps: list[Step] = []
+    escalation: list[Rung] = []
+    contacts: list[Contact] = []
+    aftercare: list[Step] = []
+    document: DocumentControl
+
+
+class Department(Strict):
+    id: Id
+    name: Text
+    description: Text
+    head: RoleRef | None = None
+    from_source: bool = False
+
+
+class DepartmentsFile(Document):
+    departments: list[Department]
+
+
+class AuthorityKind(Strict):
+    """A column of the permission matrix."""
+
+    id: Id
+    title: Text
+    description: Text
+
+
+class AuthoritiesFile(Document):
+    kinds: list[AuthorityKind]
+
+
+class Term(Strict):
+    """A glossary entry; `also` lists other acceptable English forms (plurals …)."""
+
+    id: Id
+    zh: str
+    en: str
+    also: list[str] = []
+    note: Text | None = None
+
+
+class GlossaryFile(Document):
+    terms: list[Term]
+
+
+class Meta(Document):
+    """handbook.yml: the handbook as a whole."""
+
+    title: Text
+    organisation: Text
+    version: str
+    effective: Date
+    base_url: str | None = Field(default=None, description="Where the live site is published; printed as QR codes on cards.")
+    review_period_days: int = Field(default=365, ge=1, description="`check` warns when a document's last review is older.")
+
+
+@dataclass
+class Handbook:
+    """Everything loaded from one root, after each file passed the model."""
+
+    root: str
+    meta: Meta | None = None
+    departments: dict[str, Department] = field(default_factory=dict)
+    kinds: dict[str, AuthorityKind] = field(default_factory=dict)
+    terms: list[Term] = field(default_factory=list)
+    roles: dict[str, Role] = field(default_factory=dict)
+    procedures: dict[str, Procedure] = field(default_factory=dict)
+    departments_file: DepartmentsFile | None = None
+    authorities_file: AuthoritiesFile | None = None
+    glossary_file: GlossaryFile | None = None
+
+    def top_roles(self) -> list[Role]:
+        return [r for r in self.roles.values() if r.top]
+
+    def direct_reports(self, role_id: str) -> list[Role]:
+        return [r for r in self.roles.values() if r.reports_to == role_id]

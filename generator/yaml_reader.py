@@ -1,0 +1,199 @@
+"""A strict YAML reader: plain data plus the position of every value, or findings.
+
+PyYAML alone keeps the last of two duplicate keys, reads `no` as False and `12:30` as
+750, and expands alias bombs. Here the file is composed into nodes (libyaml where it is
+installed), and the nodes are turned into data by hand so that each of those cases is
+seen and reported with its line and column.  YAML 1.1 typing is kept for plain scalars
+(so that `top: true` is a boolean), and the raw text is remembered: when the model
+wanted text and got a boolean or a number, the finding can say what was typed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path as FsPath
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from generator.findings import Finding
+from generator.positions import Location, Path, SourceMap
+
+MAX_FILE_BYTES = 1024 * 1024
+MAX_NODES = 100_000
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_constructor = SafeConstructor()
+_STR = "tag:yaml.org,2002:str"
+_TYPED_TAGS = {
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+}
+
+
+@dataclass
+class YamlFile:
+    """The outcome of reading one file: data (None if unreadable), positions, findings."""
+
+    data: dict[str, Any] | None
+    source: SourceMap
+    findings: list[Finding] = field(default_factory=list)
+    #: Raw text of plain scalars that YAML typed as bool/int/float/null/date, by path.
+    typed_scalars: dict[Path, str] = field(default_factory=dict)
+
+
+class _Stop(Exception):
+    """Conversion cannot go on (alias bomb, unsupported construct)."""
+
+    def __init__(self, finding: Finding):
+        self.finding = finding
+
+
+def read_yaml(path: FsPath, display: str) -> YamlFile:
+    """Read `path` (shown to people as `display`) into data and positions."""
+    source = SourceMap(display)
+    result = YamlFile(None, source)
+    here = Location(display, 1, 1)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            result.findings.append(Finding.at(here, "E107", f"file is {size:,} bytes; a data file may have at most {MAX_FILE_BYTES:,}"))
+            return result
+        raw = path.read_bytes()
+    except OSError as exc:
+        result.findings.append(Finding.at(here, "E100", f"cannot read the file: {exc.strerror or exc}"))
+        return result
+    text = _decode(raw, display, result.findings)
+    if text is None:
+        return result
+    if _tabs_in_indentation(text, display, result.findings):
+        return result
+    root = _compose(text, display, result.findings)
+    if root is None:
+        return result
+    if not isinstance(root, MappingNode):
+        kind = "a list" if isinstance(root, SequenceNode) else "a single value"
+        result.findings.append(Finding.at(_loc(display, root), "E105", f"the file holds {kind}; it must hold a mapping of keys to values"))
+        return result
+    converter = _Converter(display, source, result.typed_scalars)
+    try:
+        data = converter.convert(root, ())
+    except _Stop as stop:
+        result.findings.append(stop.finding)
+        return result
+    result.findings.extend(converter.findings)
+    result.data = data
+    return result
+
+
+def _decode(raw: bytes, display: str, findings: list[Finding]) -> str | None:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        findings.append(Finding.at(Location(display, 1, 1), "W109", "the file starts with a UTF-8 byte-order mark; it is ignored"))
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = len(before) - (before.rfind(b"\n") + 1) + 1
+        findings.append(Finding.at(Location(display, line, col), "E104", f"byte 0x{raw[exc.start]:02x} is not UTF-8; save the file as UTF-8 (it may be GBK)"))
+        return None
+
+
+_TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
+
+
+def _tabs_in_indentation(text: str, display: str, findings: list[Finding]) -> bool:
+    match = _TAB_INDENT.search(text)
+    if not match:
+        return False
+    line = text.count("\n", 0, match.start()) + 1
+    col = match.end() - match.start()
+    findings.append(Finding.at(Location(display, line, col), "E103", "a tab is used for indentation; YAML allows spaces only"))
+    return True
+
+
+def _compose(text: str, display: str, findings: list[Finding]) -> Node | None:
+    try:
+        nodes = list(yaml.compose_all(text, Loader=_Loader))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = Location(display, mark.line + 1, mark.column + 1) if mark else Location(display)
+        problem = " ".join(str(p) for p in (exc.context, exc.problem) if p)
+        findings.append(Finding.at(where, "E101", f"YAML cannot read this: {problem}"))
+        return None
+    except yaml.YAMLError as exc:  # errors without a mark, e.g. a control character
+        findings.append(Finding.at(Location(display), "E101", f"YAML cannot read this: {exc}"))
+        return None
+    except RecursionError:
+        findings.append(Finding.at(Location(display), "E101", "YAML nesting is too deep"))
+        return None
+    if not nodes:
+        findings.append(Finding.at(Location(display), "E105", "the file is empty; it must hold a mapping of keys to values"))
+        return None
+    if len(nodes) > 1:
+        findings.append(Finding.at(_loc(display, nodes[1]), "E105", "the file holds several YAML documents (---); keep one"))
+        return None
+    return nodes[0]
+
+
+def _loc(display: str, node: Node) -> Location:
+    return Location(display, node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+class _Converter:
+    """Turns composed nodes into dicts, lists and scalars, counting as it goes."""
+
+    def __init__(self, display: str, source: SourceMap, typed: dict[Path, str]):
+        self.display = display
+        self.source = source
+        self.typed = typed
+        self.findings: list[Finding] = []
+        self.count = 0
+
+    def convert(self, node: Node, path: Path) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES or len(path) > 50:
+            raise _Stop(Finding.at(_loc(self.display, node), "E106", f"the data expands to more than {MAX_NODES:,} values (anchors and aliases?)"))
+        self.source.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if isinstance(node, ScalarNode):
+            return self._scalar(node, path)
+        if isinstance(node, SequenceNode):
+            return [self.convert(child, path + (i,)) for i, child in enumerate(node.value)]
+        return self._mapping(node, path)
+
+    def _scalar(self, node: ScalarNode, path: Path) -> Any:
+        if not node.style and node.tag in _TYPED_TAGS:  # plain (libyaml says "", PyYAML None)
+            try:
+                value = _constructor.construct_object(node, deep=True)
+            except (yaml.YAMLError, ValueError, OverflowError):
+                return node.value
+            self.typed[path] = node.value
+            return value
+        if node.tag not in (_STR, *_TYPED_TAGS):
+            raise _Stop(Finding.at(_loc(self.display, node), "E110", f"the tag {node.tag} is not supported; write plain text"))
+        return node.value
+
+    def _mapping(self, node: MappingNode, path: Path) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        first_seen: dict[str, Node] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                raise _Stop(Finding.at(_loc(self.display, key_node), "E110", "a key must be a plain word, not a list or mapping"))
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise _Stop(Finding.at(_loc(self.display, key_node), "E110", "merge keys (<<) are not supported; write the keys out"))
+            key = key_node.value
+            if key in first_seen:
+                earlier = first_seen[key].start_mark.line + 1
+                self.findings.append(Finding.at(_loc(self.display, key_node), "E102", f"the key '{key}' is written twice in this mapping (first on line {earlier}); YAML would keep only this one"))
+                continue
+            first_seen[key] = key_node
+            self.source.keys[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            out[key] = self.convert(value_node, path + (key,))
+        return out
