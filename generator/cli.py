@@ -103,6 +103,14 @@ def cmd_new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_schema(args: argparse.Namespace) -> int:
+    from generator.schema import write_schemas
+
+    for path in write_schemas(args.root):
+        print(f"handbook: {path}")
+    return EXIT_OK
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="handbook", description="Build the bilingual operations handbook from roles/ and procedures/.")
     sub = top.add_subparsers(dest="command", required=True)
@@ -129,6 +137,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("id")
     p.add_argument("--department")
     p.add_argument("--reports-to", dest="reports_to")
+    add("schema", cmd_schema, "write the JSON Schema files for editors into ROOT/schema/ from the model")
     return top
 
 

@@ -1,0 +1,125 @@
+"""JSON Schema files for editors, generated from the pydantic model (never hand-kept).
+
+Each YAML data file starts with a `# yaml-language-server: $schema=…` line that points at
+one of these files, so that an editor with the YAML language server completes keys and
+flags a wrong value while the maintainer types.  `handbook check` stays the authority:
+the schema cannot see cross-file rules (references, escalation paths) or positions.
+
+`handbook schema` rewrites `schema/`; a test regenerates and compares, so a change to
+the model that is not followed by `handbook schema` fails CI.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
+from pydantic_core import core_schema
+
+from generator import model
+from generator.model import AuthoritiesFile, DepartmentsFile, GlossaryFile, Meta, Procedure, Role
+
+SCHEMA_DIR = "schema"
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+#: kind → model; the file is `schema/<kind>.schema.json`.
+SCHEMAS: dict[str, type[BaseModel]] = {
+    "role": Role,
+    "procedure": Procedure,
+    "departments": DepartmentsFile,
+    "authorities": AuthoritiesFile,
+    "glossary": GlossaryFile,
+    "handbook": Meta,
+}
+
+#: Which schema a data file uses, by its path relative to the root (used by `new` and tests).
+FILE_KINDS: dict[str, str] = {
+    "handbook.yml": "handbook",
+    "org/departments.yml": "departments",
+    "org/authorities.yml": "authorities",
+    "org/glossary.yml": "glossary",
+}
+
+
+class _EditorSchema(GenerateJsonSchema):
+    """Pydantic's generator, taught what the model accepts *before* normalising it.
+
+    `escalate_to: x` and `escalate_to: [x, y]` are both valid YAML for the model (a
+    before-validator turns one id into a list); the plain schema would only allow the
+    list, and the editor would underline correct files.
+    """
+
+    def function_before_schema(self, schema: core_schema.BeforeValidatorFunctionSchema) -> JsonSchemaValue:
+        inner = self.generate_inner(schema["schema"])
+        if schema.get("function", {}).get("function") is model._one_or_many and inner.get("type") == "array":
+            one = dict(inner.get("items", {"type": "string"}))
+            return {"anyOf": [one, {k: v for k, v in inner.items() if k not in ("description", "title")}]}
+        return super().function_before_schema(schema)
+
+
+def schema_for(kind: str) -> dict[str, Any]:
+    """The JSON Schema of one kind of data file, as written to disk."""
+    cls = SCHEMAS[kind]
+    body = cls.model_json_schema(schema_generator=_EditorSchema, mode="validation")
+    out: dict[str, Any] = {"$schema": DIALECT, "$id": f"{kind}.schema.json"}
+    out.update(body)
+    out.setdefault("description", (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else "")
+    return out
+
+
+def render(kind: str) -> str:
+    """Stable text of a schema file: sorted keys would scramble field order, so keep the model's."""
+    return json.dumps(schema_for(kind), ensure_ascii=False, indent=2) + "\n"
+
+
+def write_schemas(repo_root: Path) -> list[Path]:
+    """(Re)write every schema file under `repo_root/schema/`; returns the files written."""
+    folder = repo_root / SCHEMA_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for kind in SCHEMAS:
+        path = folder / f"{kind}.schema.json"
+        text = render(kind)
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def stale_schemas(repo_root: Path) -> list[str]:
+    """Kinds whose file under `schema/` differs from what the model produces now."""
+    folder = repo_root / SCHEMA_DIR
+    stale = []
+    for kind in SCHEMAS:
+        path = folder / f"{kind}.schema.json"
+        if not path.exists() or path.read_text(encoding="utf-8") != render(kind):
+            stale.append(kind)
+    return stale
+
+
+def kind_of(relative: str) -> str | None:
+    """The schema kind for a data file at `relative` (posix path from the root), if any."""
+    if relative in FILE_KINDS:
+        return FILE_KINDS[relative]
+    if relative.startswith("roles/"):
+        return "role"
+    if relative.startswith("procedures/"):
+        return "procedure"
+    return None
+
+
+def schema_line(relative: str, root_to_schema: str = "") -> str:
+    """The first line of a data file at `relative`: a path from that file to its schema.
+
+    `root_to_schema` is the path from the handbook root to the folder holding `schema/`
+    (empty when the root is the repository root, as for the bundled handbook).
+    """
+    kind = kind_of(relative)
+    if kind is None:
+        raise ValueError(f"{relative} is not a handbook data file")
+    depth = relative.count("/")
+    up = "../" * depth
+    return f"# yaml-language-server: $schema={up}{root_to_schema}{SCHEMA_DIR}/{kind}.schema.json"
