@@ -8,7 +8,6 @@ format) is the model's job and has already been reported by the loader.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path as FsPath
@@ -16,7 +15,7 @@ from pathlib import Path as FsPath
 from pydantic import BaseModel
 
 from generator.escalation import escalation_path, reporting_chain
-from generator.findings import Finding
+from generator.findings import Finding, did_you_mean
 from generator.model import Document, Handbook, Text
 from generator.positions import Path
 
@@ -35,10 +34,6 @@ def run_checks(book: Handbook, today: dt.date | None = None) -> list[Finding]:
     findings.extend(review_dates(book, today or dt.date.today()))
     return sorted(set(findings))
 
-
-def _did_you_mean(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 # --- ids --------------------------------------------------------------------------
@@ -60,9 +55,10 @@ def unique_ids(book: Handbook) -> Iterator[Finding]:
         yield from _unique(book.authorities_file, "kinds", book.authorities_file.kinds, "permission kind")
     if book.glossary_file:
         yield from _unique(book.glossary_file, "terms", book.glossary_file.terms, "glossary term")
+    singular = {"sections": "section", "duties": "duty", "authorities": "authority", "requirements": "requirement", "standards": "standard"}
     for role in book.roles.values():
-        for field in ("sections", "duties", "authorities", "requirements", "standards"):
-            yield from _unique(role, field, getattr(role, field), field.rstrip("s").replace("authoritie", "authority"))
+        for field, kind in singular.items():
+            yield from _unique(role, field, getattr(role, field), kind)
     for proc in book.procedures.values():
         seen: dict[str, Path] = {}
         for field in ("steps", "aftercare", "escalation", "contacts"):
@@ -91,7 +87,7 @@ def role_references(book: Handbook) -> Iterator[Finding]:
     """Every role named anywhere exists."""
     for doc, path, ref in _role_refs(book):
         if ref not in book.roles:
-            yield Finding.at(doc.where(*path), "E401", f"no role has the id '{ref}'{_did_you_mean(ref, book.roles)}")
+            yield Finding.at(doc.where(*path), "E401", f"no role has the id '{ref}'{did_you_mean(ref, book.roles)}")
 
 
 def _role_refs(book: Handbook) -> Iterator[tuple[Document, Path, str]]:
@@ -123,17 +119,17 @@ def other_references(book: Handbook) -> Iterator[Finding]:
     """Departments, permission kinds and sections named by a role exist."""
     for role in book.roles.values():
         if book.departments_file and role.department not in book.departments:
-            yield Finding.at(role.where("department"), "E402", f"no department has the id '{role.department}'{_did_you_mean(role.department, book.departments)}")
+            yield Finding.at(role.where("department"), "E402", f"no department has the id '{role.department}'{did_you_mean(role.department, book.departments)}")
         for i, dept in enumerate(role.liaises_with):
             if book.departments_file and dept not in book.departments:
-                yield Finding.at(role.where("liaises_with", i), "E402", f"no department has the id '{dept}'{_did_you_mean(dept, book.departments)}")
+                yield Finding.at(role.where("liaises_with", i), "E402", f"no department has the id '{dept}'{did_you_mean(dept, book.departments)}")
         for i, auth in enumerate(role.authorities):
             if book.authorities_file and auth.kind not in book.kinds:
-                yield Finding.at(role.where("authorities", i, "kind"), "E403", f"no permission kind has the id '{auth.kind}'{_did_you_mean(auth.kind, book.kinds)}")
+                yield Finding.at(role.where("authorities", i, "kind"), "E403", f"no permission kind has the id '{auth.kind}'{did_you_mean(auth.kind, book.kinds)}")
         sections = {s.id for s in role.sections}
         for i, duty in enumerate(role.duties):
             if duty.section is not None and duty.section not in sections:
-                yield Finding.at(role.where("duties", i, "section"), "E404", f"the role has no section '{duty.section}'{_did_you_mean(duty.section, sections)}")
+                yield Finding.at(role.where("duties", i, "section"), "E404", f"the role has no section '{duty.section}'{did_you_mean(duty.section, sections)}")
 
 
 # --- organisation ----------------------------------------------------------------------
@@ -142,9 +138,9 @@ def other_references(book: Handbook) -> Iterator[Finding]:
 def organisation(book: Handbook) -> Iterator[Finding]:
     """One or more declared tops; everyone else reports to someone, without cycles."""
     if book.roles and not book.top_roles():
-        first = min(book.roles.values(), key=lambda r: r.source_map.file)
-        yield Finding.at(first.where("top"), "E501", "no role is marked `top: true`; mark the head of the organisation")
-    reported_cycles: set[frozenset[str]] = set()
+        heads = [r for r in book.roles.values() if r.reports_to is None] or [min(book.roles.values(), key=lambda r: r.source_map.file)]
+        for head in heads:
+            yield Finding.at(head.where("top"), "E501", f"no role is marked `top: true`; if '{head.id}' heads the organisation, mark it `top: true`")
     for role in book.roles.values():
         if role.top and role.reports_to is not None:
             yield Finding.at(role.where("reports_to"), "E503", f"'{role.id}' is marked top but reports to '{role.reports_to}'; remove one of the two")
@@ -154,9 +150,7 @@ def organisation(book: Handbook) -> Iterator[Finding]:
             continue
         chain = reporting_chain(book, role.id)
         if chain.cycle:
-            members = frozenset(chain.cycle)
-            if members not in reported_cycles:
-                reported_cycles.add(members)
+            if role.id in chain.cycle:  # reported on each role of the circle, not on those leading into it
                 loop = " → ".join([*chain.cycle, chain.cycle[0]])
                 yield Finding.at(role.where("reports_to"), "E502", f"reporting lines go round in a circle: {loop}")
         elif not chain.reaches_top and chain.hops and chain.hops[-1] in book.roles:

@@ -6,6 +6,7 @@ it, and tests make sure each code is produced by some broken input.
 
 from __future__ import annotations
 
+import difflib
 import json
 from dataclasses import asdict, dataclass
 from typing import Iterable, Literal
@@ -101,6 +102,14 @@ class Finding:
         """A GitHub Actions workflow command, shown as an annotation on the PR's diff."""
         msg = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         return f"::{self.severity} file={self.file},line={self.line},col={self.col},title={self.code}::{msg}"
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """A hint for a near miss (a typo in a key, an id or a value), or nothing."""
+    options = list(choices)
+    cutoff = 0.5 if len(word) <= 4 else 0.6  # one wrong letter in a short id is still a near miss
+    close = difflib.get_close_matches(word, options, n=1, cutoff=cutoff)
+    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def has_errors(findings: Iterable[Finding]) -> bool:

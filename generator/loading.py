@@ -15,7 +15,6 @@ others are still loaded, so that one broken file does not hide the findings of t
 
 from __future__ import annotations
 
-import difflib
 import types
 import typing
 from pathlib import Path as FsPath
@@ -23,7 +22,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from generator.findings import Finding
+from generator.findings import Finding, did_you_mean
 from generator.model import (
     MAX_TEXT,
     AuthoritiesFile,
@@ -133,7 +132,7 @@ def _one_error(error: dict[str, Any], loc: Path, model: type[BaseModel], read: Y
     where_text = _dotted(loc)
     if kind == "extra_forbidden":
         allowed = _fields_at(model, loc[:-1])
-        hint = _did_you_mean(field, allowed)
+        hint = did_you_mean(field, allowed)
         listing = ", ".join(sorted(allowed))
         return Finding.at(read.source.where(loc, key=True), "E201", f"unknown key '{field}'{hint}; allowed here: {listing}")
     if kind == "missing":
@@ -153,7 +152,7 @@ def _one_error(error: dict[str, Any], loc: Path, model: type[BaseModel], read: Y
         return Finding.at(read.source.where(loc), "E205", f"{where_text} is {length:,} characters long; at most {limit:,} are allowed")
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
-        hint = _did_you_mean(str(error.get("input")), [s.strip(" '") for s in expected.replace(" or ", ",").split(",")])
+        hint = did_you_mean(str(error.get("input")), [s.strip(" '") for s in expected.replace(" or ", ",").split(",")])
         return Finding.at(read.source.where(loc), "E204", f"{where_text} is {error.get('input')!r}{hint}; allowed: {expected}")
     if kind.startswith(("greater_than", "less_than")):
         return Finding.at(read.source.where(loc), "E204", f"{where_text}: {error['msg'].lower()}")
@@ -202,10 +201,6 @@ def _describe(value: object) -> str:
     text = str(value)
     return f"'{text[:40]}…'" if len(text) > 40 else f"'{text}'"
 
-
-def _did_you_mean(word: str, choices: typing.Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def _model_at(model: type[BaseModel], loc: Path) -> type | None:

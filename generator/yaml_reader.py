@@ -124,8 +124,12 @@ def _compose(text: str, display: str, findings: list[Finding]) -> Node | None:
         nodes = list(yaml.compose_all(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        where = Location(display, mark.line + 1, mark.column + 1) if mark else Location(display)
         problem = " ".join(str(p) for p in (exc.context, exc.problem) if p)
+        if exc.context_mark and mark is exc.problem_mark and mark.line >= text.count("\n"):
+            # Found only at the end of the file: the unclosed construct began at the context mark.
+            problem += f" (the file ended at line {mark.line + 1} before it was closed)"
+            mark = exc.context_mark
+        where = Location(display, mark.line + 1, mark.column + 1) if mark else Location(display)
         findings.append(Finding.at(where, "E101", f"YAML cannot read this: {problem}"))
         return None
     except yaml.YAMLError as exc:  # errors without a mark, e.g. a control character
@@ -160,7 +164,10 @@ class _Converter:
     def convert(self, node: Node, path: Path) -> Any:
         self.count += 1
         if self.count > MAX_NODES or len(path) > 50:
-            raise _Stop(Finding.at(_loc(self.display, node), "E106", f"the data expands to more than {MAX_NODES:,} values (anchors and aliases?)"))
+            # An alias repeats its anchor's marks; the top-level key being read is where to look.
+            line, col = self.source.keys.get(path[:1], (node.start_mark.line + 1, node.start_mark.column + 1))
+            where = Location(self.display, line, col)
+            raise _Stop(Finding.at(where, "E106", f"the value of '{path[0] if path else ''}' expands to more than {MAX_NODES:,} values or 50 levels (anchors and aliases?)"))
         self.source.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if isinstance(node, ScalarNode):
             return self._scalar(node, path)
