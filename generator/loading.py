@@ -140,7 +140,7 @@ def _one_error(error: dict[str, Any], loc: Path, model: type[BaseModel], read: Y
         if parent is Text:
             return Finding.at(read.source.where(loc[:-1]), "E801", f"{_dotted(loc[:-1])} has no '{field}' text; every text needs both zh and en")
         return Finding.at(read.source.where(loc[:-1]), "E202", f"'{field}' is required in {_dotted(loc[:-1]) or 'the file'}")
-    if loc in read.typed_scalars and kind in ("string_type", "list_type", "model_type", "model_attributes_type", "dict_type"):
+    if read.typed_scalars.get(loc, "") not in ("", "~") and kind in ("string_type", "list_type", "model_type", "model_attributes_type", "dict_type"):
         raw = read.typed_scalars[loc]
         value = error.get("input")
         return Finding.at(read.source.where(loc), "E108", f"{where_text}: YAML 1.1 reads {raw} as {_yaml_kind(value)} {value!r}; if you mean the text, quote it: '{raw}'")
