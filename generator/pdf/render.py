@@ -1,0 +1,72 @@
+"""HTML → PDF with WeasyPrint, one layout pass per document, spread over the CPU cores.
+
+The main process renders every document's HTML (Jinja is cheap); the workers only lay
+out and write.  A job carries its HTML variants from largest type to smallest: the
+first variant that fits the page budget is written, so an ordinary card costs one
+layout and only an overlong card pays for shrinking.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Job:
+    path: Path
+    variants: tuple[str, ...]
+    max_pages: int | None = None  # None: as many pages as the content needs
+
+
+@dataclass(frozen=True)
+class Result:
+    path: Path
+    pages: int
+    seconds: float
+    variant: int  # index of the variant written (0 = full size)
+
+
+def _refuse_urls(url: str, *args: object, **kwargs: object) -> dict:
+    """Documents embed what they need as data: URLs; nothing is fetched from a network."""
+    if url.startswith("data:"):
+        from weasyprint.urls import default_url_fetcher
+
+        return default_url_fetcher(url)
+    raise ValueError(f"refused to fetch {url!r} while printing")
+
+
+def render_job(job: Job) -> Result:
+    from weasyprint import HTML
+
+    start = time.perf_counter()
+    document = None
+    chosen = 0
+    for index, html in enumerate(job.variants):
+        document = HTML(string=html, url_fetcher=_refuse_urls).render()
+        chosen = index
+        if job.max_pages is None or len(document.pages) <= job.max_pages:
+            break
+    assert document is not None
+    job.path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = job.path.with_suffix(".pdf.tmp")
+    document.write_pdf(tmp)
+    tmp.replace(job.path)
+    return Result(job.path, len(document.pages), time.perf_counter() - start, chosen)
+
+
+def default_workers() -> int:
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+def run_jobs(jobs: list[Job], workers: int | None = None) -> list[Result]:
+    """Longest jobs first so that the pool's cores finish together."""
+    workers = default_workers() if workers is None else workers
+    ordered = sorted(jobs, key=lambda j: -sum(len(v) for v in j.variants[:1]))
+    if workers <= 1 or len(jobs) < 2:
+        return [render_job(j) for j in ordered]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(render_job, ordered, chunksize=1))
