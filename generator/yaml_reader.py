@@ -27,6 +27,7 @@ MAX_NODES = 100_000
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _constructor = SafeConstructor()
+_resolver = yaml.resolver.Resolver()
 _STR = "tag:yaml.org,2002:str"
 _TYPED_TAGS = {
     "tag:yaml.org,2002:bool",
@@ -132,7 +133,11 @@ def _compose(text: str, display: str, findings: list[Finding]) -> Node | None:
         where = Location(display, mark.line + 1, mark.column + 1) if mark else Location(display)
         findings.append(Finding.at(where, "E101", f"YAML cannot read this: {problem}"))
         return None
-    except yaml.YAMLError as exc:  # errors without a mark, e.g. a control character
+    except yaml.reader.ReaderError as exc:  # a control character: no mark, but an offset
+        where = _offset_location(text, exc.position, display)
+        findings.append(Finding.at(where, "E101", f"YAML cannot read this: the control character U+{exc.character:04X} is not allowed here; delete it"))
+        return None
+    except yaml.YAMLError as exc:  # other errors without a mark
         findings.append(Finding.at(Location(display), "E101", f"YAML cannot read this: {exc}"))
         return None
     except RecursionError:
@@ -145,6 +150,22 @@ def _compose(text: str, display: str, findings: list[Finding]) -> Node | None:
         findings.append(Finding.at(_loc(display, nodes[1]), "E105", "the file holds several YAML documents (---); keep one"))
         return None
     return nodes[0]
+
+
+def _offset_location(text: str, position: int, display: str) -> Location:
+    """Line and column of a reader error: libyaml counts in UTF-8 bytes, PyYAML in characters."""
+    if _Loader is yaml.SafeLoader:
+        before = text[:position]
+    else:
+        before = text.encode("utf-8")[:position].decode("utf-8", errors="ignore")
+    line = before.count("\n") + 1
+    col = len(before) - (before.rfind("\n") + 1) + 1
+    return Location(display, line, col)
+
+
+def _implicit_tag(value: str) -> str:
+    """The tag YAML 1.1 gives a plain scalar written without an explicit tag."""
+    return _resolver.resolve(ScalarNode, value, (True, False))
 
 
 def _loc(display: str, node: Node) -> Location:
@@ -179,8 +200,11 @@ class _Converter:
         if not node.style and node.tag in _TYPED_TAGS:  # plain (libyaml says "", PyYAML None)
             try:
                 value = _constructor.construct_object(node, deep=True)
-            except (yaml.YAMLError, ValueError, OverflowError):
-                return node.value
+            except (yaml.YAMLError, ValueError, OverflowError, KeyError, AttributeError, TypeError):
+                if _implicit_tag(node.value) != node.tag:  # `!!bool x`, `!!timestamp x`: a tag the value does not fit
+                    name = node.tag.rsplit(":", 1)[-1]
+                    raise _Stop(Finding.at(_loc(self.display, node), "E110", f"'{node.value[:40]}' is not a valid !!{name}; remove the tag and write plain text"))
+                return node.value  # e.g. 2026-02-30 looks like a date but is none: the model says so
             self.typed[path] = node.value
             return value
         if node.tag not in (_STR, *_TYPED_TAGS):
