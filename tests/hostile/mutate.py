@@ -1,0 +1,242 @@
+"""Mutations of a valid handbook root, shared by the short fuzz test and the long fuzz run.
+
+Each mutation takes the bytes of one file and a `random.Random`, and returns new bytes.
+They imitate what lands in a pull request: a stray keystroke (byte flips), a bad merge
+(deleted, duplicated, swapped lines), a renamed key, a value of the wrong kind, broken
+indentation, YAML features nobody meant to use, and references to the wrong role.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+import re
+import signal
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.findings import CODES
+from generator.model import (
+    AuthorityKind, Authority, Contact, Department, DocumentControl, Duty, Item, Meta,
+    Procedure, Role, Rung, Section, SourceRef, Statement, Step, Term, Text,
+)
+
+MINI = Path(__file__).resolve().parent.parent / "fixtures" / "mini"
+
+KEYS = sorted({name for m in (AuthorityKind, Authority, Contact, Department, DocumentControl, Duty, Item, Meta,
+                              Procedure, Role, Rung, Section, SourceRef, Statement, Step, Term, Text)
+               for name in m.model_fields} | {"departments", "kinds", "terms"})
+
+IDS = ["clerk", "supervisor", "director", "cs", "office", "dispatch", "lift", "answer", "calm"]
+
+#: Values that replace a scalar: YAML 1.1 surprises, wrong shapes, hostile text, bad ids.
+VALUES = [
+    "[]", "{}", "~", '""', "no", "on", "yes", "12:30", "1e3", "0x1F", "0o17", ".inf", "-.nan", "-1",
+    "2026-13-01", "2026-02-30", "2026-01-01 10:00:00", "99999999999999999999999999", "true", "[a, b]",
+    "{zh: 中文, en: text}", '{zh: "", en: ""}', "{zh: 中文}", '"<script>alert(1)</script>"', '"{{ 7*7 }}"',
+    '"{% raw %}"', '"a | b"', '"# h"', "!!binary aGk=", "!!timestamp x", "!!bool x", "!!int x", "!!float x",
+    "!!null x", "!!str 1", "!!set {a}", "!!omap [a: 1]", "!!python/name:os.system", "!local x", "&x a", "*x",
+    "*undefined", '"\\x00"', '"\\u202e"', '"\\ud800"', '"FILL IN"', '"待填写"', '"../x"', '"a/b"', "Clerk", '"c l"',
+    "|\n  block\n  text", ">-\n  folded", "- a\n- b", "? a\n: b", "x" * 5000, "中" * 4500,
+    "[" * 300 + "]" * 300, "&a [&b [*a]]", "{a: &a [1], b: [*a, *a]}",
+    *IDS,
+]
+
+#: Bits of YAML syntax dropped into a random place.
+TOKENS = [
+    "&a ", "*a", "<<: *a", "!!binary ", "? ", "---\n", "...\n", "%YAML 1.1\n", "%TAG ! tag:x,2000:\n", "|", ">-", '"', "'",
+    "{", "}", "[", "]", ",", "#", "\t", "\ufeff", "\x00", "\u2028", "\x85", "\r", "\r\n", ": ", "- ", "@", "`", "%",
+    "\\", "\u202e", "\U0001f600", "\x7f", "\x1b[31m",
+]
+
+_KEY = re.compile(rb"(?m)^([ ]*(?:- )?)([A-Za-z_]+):|([{,] ?)([A-Za-z_]+):")
+_VALUE = re.compile(rb"(?m)(?<=: )([^\n,{}\[\]]+)")
+
+
+def _line_spans(data: bytes) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for line in data.splitlines(keepends=True):
+        spans.append((start, start + len(line)))
+        start += len(line)
+    return spans or [(0, 0)]
+
+
+def byte_flip(data: bytes, rnd: random.Random) -> bytes:
+    if not data:
+        return bytes([rnd.randrange(256)])
+    i = rnd.randrange(len(data))
+    new = rnd.randrange(256) if rnd.random() < 0.5 else data[i] ^ (1 << rnd.randrange(8))
+    return data[:i] + bytes([new]) + data[i + 1:]
+
+
+def delete_line(data: bytes, rnd: random.Random) -> bytes:
+    a, b = rnd.choice(_line_spans(data))
+    return data[:a] + data[b:]
+
+
+def duplicate_line(data: bytes, rnd: random.Random) -> bytes:
+    a, b = rnd.choice(_line_spans(data))
+    line = data[a:b] if data[a:b].endswith(b"\n") else data[a:b] + b"\n"
+    return data[:a] + line + data[a:]
+
+
+def swap_lines(data: bytes, rnd: random.Random) -> bytes:
+    lines = data.splitlines(keepends=True)
+    if len(lines) < 2:
+        return data
+    i, j = rnd.sample(range(len(lines)), 2)
+    lines[i], lines[j] = lines[j], lines[i]
+    return b"".join(lines)
+
+
+def rename_key(data: bytes, rnd: random.Random) -> bytes:
+    matches = list(_KEY.finditer(data))
+    if not matches:
+        return data
+    m = rnd.choice(matches)
+    group = 2 if m.group(2) else 4
+    old = m.group(group).decode()
+    new = rnd.choice([rnd.choice(KEYS), old.upper(), old[:-1], old + "s", old + "_x", old.replace("_", "-"), "<<", "on", "1", '"' + old + '"'])
+    return data[: m.start(group)] + new.encode() + data[m.end(group):]
+
+
+def swap_value(data: bytes, rnd: random.Random) -> bytes:
+    matches = list(_VALUE.finditer(data))
+    if not matches:
+        return data
+    m = rnd.choice(matches)
+    value = rnd.choice(VALUES)
+    if "\n" in value:  # block values must start on the key's line and be indented below it
+        indent = b" " * (len(data[: m.start()]) - data[: m.start()].rfind(b"\n"))
+        value = value.replace("\n", "\n" + indent.decode())
+    return data[: m.start()] + value.encode() + data[m.end():]
+
+
+def reindent(data: bytes, rnd: random.Random) -> bytes:
+    a, _ = rnd.choice(_line_spans(data))
+    choice = rnd.randrange(4)
+    if choice == 0:
+        return data[:a] + b" " * rnd.randint(1, 4) + data[a:]
+    if choice == 1:
+        n = len(data[a:]) - len(data[a:].lstrip(b" "))
+        return data[:a] + data[a + min(n, rnd.randint(1, 4)):]
+    if choice == 2:
+        return data[:a] + b"\t" + data[a:]
+    return data[:a] + b"  " * rnd.randint(1, 20) + data[a:]
+
+
+def insert_token(data: bytes, rnd: random.Random) -> bytes:
+    i = rnd.randint(0, len(data))
+    return data[:i] + rnd.choice(TOKENS).encode() + data[i:]
+
+
+def swap_reference(data: bytes, rnd: random.Random) -> bytes:
+    found = [(m.start(), m.end()) for ident in IDS for m in re.finditer(rb"\b" + ident.encode() + rb"\b", data)]
+    if not found:
+        return data
+    a, b = rnd.choice(found)
+    new = rnd.choice([*IDS, "../x", "a/b", "Clerk", "c l", "nobody", "", "clerk-", "-x", "a--b"])
+    return data[:a] + new.encode() + data[b:]
+
+
+def truncate(data: bytes, rnd: random.Random) -> bytes:
+    return data[: rnd.randint(0, len(data))]
+
+
+def splice(data: bytes, rnd: random.Random) -> bytes:
+    other = rnd.choice(sorted(MINI.rglob("*.yml"))).read_bytes()
+    a, b = rnd.choice(_line_spans(other))
+    c, _ = rnd.choice(_line_spans(data))
+    return data[:c] + other[a:b] + data[c:]
+
+
+def re_encode(data: bytes, rnd: random.Random) -> bytes:
+    text = data.decode("utf-8", errors="replace")
+    encoding = rnd.choice(["gbk", "utf-16", "utf-16-le", "utf-8-sig", "latin-1", "big5"])
+    return text.encode(encoding, errors="replace")
+
+
+MUTATIONS: list[Callable[[bytes, random.Random], bytes]] = [
+    byte_flip, delete_line, duplicate_line, swap_lines, rename_key, swap_value, reindent, insert_token,
+    swap_reference, truncate, splice, re_encode,
+]
+MUTATION_NAMES = [m.__name__ for m in MUTATIONS]
+
+
+def data_files(root: Path = MINI) -> list[str]:
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*.yml"))
+
+
+def mutate(data: bytes, steps: list[tuple[str, int]]) -> bytes:
+    """Apply named mutations in order, each with its own seed (so hypothesis can shrink them)."""
+    by_name = dict(zip(MUTATION_NAMES, MUTATIONS))
+    for name, seed in steps:
+        data = by_name[name](data, random.Random(seed))
+    return data
+
+
+# --- running `handbook check` in process ------------------------------------------------
+
+
+class Hang(BaseException):
+    """Raised by the alarm: a BaseException, so that the CLI's `except Exception` lets it through."""
+
+
+@dataclass
+class Outcome:
+    code: int
+    stdout: str
+    stderr: str
+    problem: str | None  # None when the outcome is acceptable
+
+
+def run_check(root: Path, seconds: int = 10) -> Outcome:
+    """`handbook check --format json` in this process, with an alarm against hangs."""
+    from generator.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+
+    def alarm(signum, frame):
+        raise Hang()
+
+    old = signal.signal(signal.SIGALRM, alarm)
+    signal.alarm(seconds)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(["check", "--root", str(root), "--format", "json"])
+    except Hang:
+        return Outcome(-1, out.getvalue(), err.getvalue(), f"hang: check took more than {seconds} s")
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+    return Outcome(code, out.getvalue(), err.getvalue(), judge(root, code, out.getvalue(), err.getvalue()))
+
+
+def judge(root: Path, code: int, stdout: str, stderr: str) -> str | None:
+    """What is wrong with an outcome of `check --format json`, or None."""
+    if code not in (0, 1):
+        return f"exit code {code}: {stderr.strip()[:300]}"
+    if "Traceback" in stderr or "internal error" in stderr:
+        return f"traceback: {stderr.strip()[:300]}"
+    try:
+        findings = json.loads(stdout) if stdout.strip() else []
+    except json.JSONDecodeError as exc:
+        return f"output is not JSON: {exc}"
+    errors = [f for f in findings if f["severity"] == "error"]
+    if (code == 1) != bool(errors):
+        return f"exit code {code} with {len(errors)} error finding(s)"
+    for f in findings:
+        if f["code"] not in CODES:
+            return f"unknown code {f['code']}"
+        path = root / f["file"]
+        if not f["file"] or f["line"] < 1 or f["col"] < 1:
+            return f"finding without a place: {f}"
+        if path.is_file():
+            raw = path.read_bytes()
+            lines = max(raw.count(b"\n"), len(raw.decode("utf-8", errors="replace").splitlines())) + 1
+            if f["line"] > lines:
+                return f"finding on line {f['line']} of a file with {lines - 1} lines: {f}"
+    return None
