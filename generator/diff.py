@@ -143,11 +143,12 @@ def _export(root: Path, rev: str, into: Path) -> tuple[Path, str]:
         commit = _git(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
     except DiffError as exc:
         raise DiffError(f"'{rev}' is not a revision of this repository (try a branch, a tag or a commit id)") from exc
+    top = Path(_git(root, "rev-parse", "--show-toplevel"))
     prefix = _git(root, "rev-parse", "--show-prefix")
-    names = _git(root, "ls-tree", "-r", "--name-only", "-z", commit, "--", prefix or ".").split("\0")
-    wanted = [n for n in names if n and _is_data(n[len(prefix):])]
+    names = _git(top, "ls-tree", "-r", "--name-only", "--full-tree", "-z", commit, "--", prefix or ".").split("\0")
+    wanted = [n for n in names if n.startswith(prefix) and _is_data(n[len(prefix):])]
     if wanted:
-        archive = _git(root, "archive", "--format=tar", commit, "--", *wanted, binary=True)
+        archive = _git(top, "archive", "--format=tar", commit, "--", *wanted, binary=True)
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
             tar.extractall(into, filter="data")
     old_root = into / prefix if prefix else into
@@ -344,7 +345,7 @@ def _role_head(role: Role) -> str:
 
 
 def _path_text(book: Handbook, hops: list[str]) -> str:
-    return " → ".join(_role(book, h) for h in hops) if hops else "(no one)"
+    return " → ".join(_role(book, h) for h in hops) if hops else "(no one: the top decides)"
 
 
 # --- whole documents: added, removed, renamed -------------------------------------------------
