@@ -123,3 +123,24 @@ def schema_line(relative: str, root_to_schema: str = "") -> str:
     depth = relative.count("/")
     up = "../" * depth
     return f"# yaml-language-server: $schema={up}{root_to_schema}{SCHEMA_DIR}/{kind}.schema.json"
+
+
+def _main(argv: list[str]) -> int:
+    """`python -m generator.schema --check [ROOT]`: exit 1 when schema/ is stale (pre-commit)."""
+    args = [a for a in argv if a != "--check"]
+    root = Path(args[0]) if args else Path.cwd()
+    if "--check" in argv:
+        stale = stale_schemas(root)
+        if stale:
+            print(f"schema/ is out of date for: {', '.join(stale)}; run `handbook schema --root {root}` and commit schema/")
+            return 1
+        return 0
+    for path in write_schemas(root):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(_main(sys.argv[1:]))

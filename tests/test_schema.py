@@ -80,3 +80,23 @@ def test_bundled_data_files_declare_their_schema():
     """Every YAML file of the bundled handbook starts with the editor's schema line."""
     missing = [str(p.relative_to(REPO)) for p in _data_files(REPO) if p.read_text(encoding="utf-8").splitlines()[:1] != [schema_line(p.relative_to(REPO).as_posix())]]
     assert not missing, f"these files do not start with their schema line: {missing}"
+
+
+def test_schema_check_entry_point_for_pre_commit(tmp_path):
+    from generator.schema import _main
+
+    assert _main(["--check", str(tmp_path)]) == 1
+    assert _main([str(tmp_path)]) == 0
+    assert _main(["--check", str(tmp_path)]) == 0
+
+
+def test_pre_commit_and_workflow_run_the_same_check_as_ci():
+    config = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    entries = [h["entry"] for repo in config["repos"] for h in repo["hooks"]]
+    assert any(e.endswith("handbook check --root .") for e in entries)
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert hooks[0]["entry"] == "handbook check --root ." and hooks[0]["pass_filenames"] is False
+    workflow = yaml.safe_load((REPO / ".github/workflows/handbook.yml").read_text(encoding="utf-8"))
+    runs = [s.get("run", "") for job in workflow["jobs"].values() for s in job["steps"]]
+    assert "bash scripts/test.sh" in runs  # the same command as .ci/run
+    assert any("--format github" in r for r in runs) and any("handbook diff" in r for r in runs)
