@@ -29,6 +29,8 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _constructor = SafeConstructor()
 _resolver = yaml.resolver.Resolver()
 _STR = "tag:yaml.org,2002:str"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
 _TYPED_TAGS = {
     "tag:yaml.org,2002:bool",
     "tag:yaml.org,2002:int",
@@ -192,6 +194,8 @@ class _Converter:
         self.source.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if isinstance(node, ScalarNode):
             return self._scalar(node, path)
+        if node.tag not in (_SEQ, _MAP):  # `!!set {a}`, `!!python/object/apply:os.system [..]`
+            raise _Stop(Finding.at(_loc(self.display, node), "E110", f"the tag {node.tag} is not supported; write a plain list or mapping"))
         if isinstance(node, SequenceNode):
             return [self.convert(child, path + (i,)) for i, child in enumerate(node.value)]
         return self._mapping(node, path)
