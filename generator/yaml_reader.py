@@ -127,7 +127,10 @@ def _compose(text: str, display: str, findings: list[Finding]) -> Node | None:
         nodes = list(yaml.compose_all(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        problem = " ".join(str(p) for p in (exc.context, exc.problem) if p)
+        context = exc.context
+        if context and exc.context_mark and mark is not exc.context_mark and exc.context_mark.line != mark.line:
+            context += f" that starts on line {exc.context_mark.line + 1},"
+        problem = " ".join(str(p) for p in (context, exc.problem) if p)
         if exc.context_mark and mark is exc.problem_mark and mark.line >= text.count("\n"):
             # Found only at the end of the file: the unclosed construct began at the context mark.
             problem += f" (the file ended at line {mark.line + 1} before it was closed)"
