@@ -179,13 +179,16 @@ def _path_findings(book: Handbook, doc: Document, at: Path, owner: str, explicit
     path = escalation_path(book, owner, explicit)
     if path.broken_chain:
         return  # the reporting line itself is wrong: reported as E502/E504/E401
+    roles = [h.role for h in path.hops]
+    if owner not in roles and not path.revisits and path.reaches_top:
+        return  # the common case; positions are looked up only for a finding
     where = doc.where(*at, "escalate_to") if explicit else doc.where(*at)
-    shown = " → ".join(h.role for h in path.hops) or "(none)"
-    if owner in [h.role for h in path.hops]:
+    shown = " → ".join(roles) or "(none)"
+    if owner in roles:
         yield Finding.at(where, "E602", f"the path escalates back to its owner '{owner}': {shown}")
     elif path.revisits:
         yield Finding.at(where, "E601", f"the path visits '{path.revisits}' twice: {shown}")
-    elif not path.reaches_top:
+    else:
         yield Finding.at(where, "E603", f"the path {shown} does not end at the top of the organisation")
 
 
@@ -240,18 +243,25 @@ def all_texts(book: Handbook) -> Iterator[tuple[Document, Path, Text]]:
     docs: list[Document] = [d for d in (book.meta, book.departments_file, book.authorities_file, book.glossary_file) if d]
     docs += [*book.roles.values(), *book.procedures.values()]
     for doc in docs:
-        yield from _texts_in(doc, doc, ())
+        found: list[tuple[Document, Path, Text]] = []
+        _texts_in(doc, doc, (), found)
+        yield from found
 
 
-def _texts_in(doc: Document, value: object, path: Path) -> Iterator[tuple[Document, Path, Text]]:
+def _texts_in(doc: Document, value: object, path: Path, out: list[tuple[Document, Path, Text]]) -> None:
+    # Appends rather than yields: nested generators cost a frame per level for every
+    # text, and plain strings, numbers and dates are not descended into at all.
     if isinstance(value, Text):
-        yield doc, path, value
+        out.append((doc, path, value))
     elif isinstance(value, BaseModel):
         for name in type(value).model_fields:
-            yield from _texts_in(doc, getattr(value, name), path + (name,))
+            child = getattr(value, name)
+            if isinstance(child, (BaseModel, list)):
+                _texts_in(doc, child, path + (name,), out)
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            yield from _texts_in(doc, item, path + (i,))
+            if isinstance(item, (BaseModel, list)):
+                _texts_in(doc, item, path + (i,), out)
 
 
 # --- document control --------------------------------------------------------------------

@@ -66,14 +66,18 @@ def _no_collector_pauses() -> typing.Iterator[None]:
     """Loading makes about a million long-lived objects and no garbage cycles.
 
     Left on, the cyclic collector rescans the growing heap again and again: at 1,000
-    roles it took 2.6 s of a 5.3 s check (benchmarks/run.py).  Refcounting still frees
-    everything acyclic meanwhile; the collector is switched back on afterwards.
+    roles it took 2.6 s of a 5.3 s check (benchmarks/run.py).  Afterwards the loaded
+    objects are frozen (moved out of the collector's generations), or the first
+    collections after loading, in the checks and the build, would scan them all again.
+    Refcounting still frees them once the handbook is dropped (serve reloads it): the
+    model holds no reference cycles.
     """
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
         if was_enabled:
             gc.enable()
 
