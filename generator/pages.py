@@ -1,0 +1,376 @@
+"""Handbook → Markdown pages, one set per language, through the Jinja2 templates in
+``templates/site/``.
+
+This step knows nothing of MkDocs plugins (DESIGN pitfall 8): it returns plain
+``Page(path, text)`` objects and a navigation structure; :mod:`generator.site` writes them
+into a docs folder and runs MkDocs.  Every text that comes from YAML goes through
+:func:`md_escape` (Markdown context) or :func:`html_escape` (raw-HTML context), so that
+``{{ }}``, ``{% %}``, ``<script>``, ``|`` and a leading ``#`` show exactly as typed.  The
+Jinja environment escapes every ``{{ … }}`` output by default; only values wrapped in
+``Markup`` (built here from escaped parts) pass through unchanged.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from markupsafe import Markup, escape
+
+from generator.escalation import escalation_path, reporting_chain
+from generator.model import FREQUENCIES, LEVELS, Handbook, Procedure, Role, Text
+
+LANGS: tuple[str, ...] = ("zh", "en")
+TEMPLATES = Path(__file__).parent / "templates" / "site"
+PERIODIC: tuple[str, ...] = tuple(f for f in FREQUENCIES if f != "on-demand")
+
+# Python-Markdown's backslash escapes (plus `|`, added by the tables extension).
+_MD_ESCAPED = set("\\`*_{}[]()#+-.!|")
+_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
+_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+_HTML_INERT = {ch: f"&#{ord(ch)};" for ch in "\\`*_{}[]|#"}
+
+
+def md_escape(value: object) -> str:
+    """Text for a Markdown context: no character may start Markdown, HTML or Jinja syntax."""
+    out = []
+    for ch in str(value):
+        if ch in _HTML:
+            out.append(_HTML[ch])
+        elif ch in _MD_ESCAPED:
+            out.append("\\" + ch)
+        elif ch == "\n":
+            out.append("<br>")
+        elif ch == "\r":
+            continue
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def html_escape(value: object) -> Markup:
+    """Text for a raw-HTML context (Markdown does not touch the inside of HTML blocks)."""
+    text = str(escape(str(value))).replace("\r", "")
+    # Markdown still parses the text between inline HTML tags (in table cells, list items);
+    # numeric entities keep its syntax characters, and `{{`, inert.
+    return Markup("".join(_HTML_INERT.get(ch, ch) for ch in text).replace("\n", "<br>"))
+
+
+def _safe_id(value: object) -> Markup:
+    """An id (already restricted by the model) for anchors, classes and front matter."""
+    text = str(value)
+    return Markup(text) if _ID.fullmatch(text) else html_escape(text)
+
+
+def _finalize(value: Any) -> Markup:
+    """Runs on every `{{ … }}`: plain values are Markdown-escaped, Markup passes as built."""
+    if value is None:
+        return Markup("")
+    if isinstance(value, Markup):
+        return value
+    return Markup(md_escape(value))
+
+
+@dataclass(frozen=True)
+class Page:
+    """A generated Markdown file, by its path inside the docs folder."""
+
+    path: str
+    text: str
+
+
+@lru_cache(maxsize=1)
+def all_labels() -> dict[str, dict[str, str]]:
+    with open(TEMPLATES / "labels.yml", encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def page_url(md_path: str, directory_urls: bool) -> str:
+    """The URL (relative to the language's site root) MkDocs gives a Markdown file."""
+    stem = md_path[:-3]
+    if stem == "index" or stem.endswith("/index"):
+        folder = stem[: -len("index")]
+        return folder if directory_urls else folder + "index.html"
+    return stem + "/" if directory_urls else stem + ".html"
+
+
+def relative_url(from_md: str, to_md: str, directory_urls: bool, anchor: str = "") -> str:
+    """An href from one generated page to another that works from any sub-path or file://."""
+    here = page_url(from_md, directory_urls)
+    there = page_url(to_md, directory_urls)
+    here_dir = here.rstrip("/") if here.endswith("/") or here == "" else posixpath.dirname(here)
+    is_dir = there.endswith("/") or there == ""
+    rel = posixpath.relpath(there.rstrip("/") or ".", here_dir or ".")
+    if is_dir:
+        rel = "./" if rel == "." else rel + "/"
+    return rel + (f"#{anchor}" if anchor else "")
+
+
+def root_prefix(from_md: str, directory_urls: bool, lang: str) -> str:
+    """The relative path from a page to the root of the whole site (above `en/`)."""
+    here = page_url(from_md, directory_urls)
+    here_dir = here.rstrip("/") if here.endswith("/") or here == "" else posixpath.dirname(here)
+    depth = 0 if not here_dir else here_dir.count("/") + 1
+    depth += 0 if lang == LANGS[0] else 1
+    return "../" * depth
+
+
+# --------------------------------------------------------------------------- model views
+
+
+def role_order(book: Handbook) -> list[Role]:
+    """Roles by department (in departments.yml order), head first, then by rank and code."""
+    dept_rank = {d: i for i, d in enumerate(book.departments)}
+
+    def key(role: Role) -> tuple:
+        dept = book.departments.get(role.department)
+        is_head = 0 if dept is not None and dept.head == role.id else 1
+        depth = len(reporting_chain(book, role.id).hops)
+        return (dept_rank.get(role.department, len(dept_rank)), is_head, depth, role.code or "", role.id)
+
+    return sorted(book.roles.values(), key=key)
+
+
+def roles_of(book: Handbook, dept_id: str) -> list[Role]:
+    return [r for r in role_order(book) if r.department == dept_id]
+
+
+def procedures_for_role(book: Handbook, role_id: str) -> list[Procedure]:
+    """Procedures in which the role owns a step or an after-care step."""
+    return [p for p in book.procedures.values() if any(s.owner == role_id for s in [*p.steps, *p.aftercare])]
+
+
+def procedure_order(book: Handbook) -> list[Procedure]:
+    rank = {"critical": 0, "high": 1, "medium": 2}
+    return sorted(book.procedures.values(), key=lambda p: (rank.get(p.severity, 9), p.id))
+
+
+def authority_cell(role: Role, kind: str):
+    """The role's authority for a kind (the first, if the data gives several)."""
+    return next((a for a in role.authorities if a.kind == kind), None)
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+@dataclass
+class Renderer:
+    """Renders every page of one language."""
+
+    book: Handbook
+    lang: str
+    directory_urls: bool = True
+    pdfs: frozenset[str] = frozenset()  # paths under pdf/ that exist, e.g. "zh/roles/x.pdf"
+    env: Environment = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.L = all_labels()[self.lang]
+        env = Environment(
+            loader=FileSystemLoader(str(TEMPLATES)),
+            autoescape=True,  # with _finalize: macros return Markup, data is escaped
+            finalize=_finalize,
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        env.filters["t"] = self.t
+        env.filters["id"] = _safe_id
+        env.filters["h"] = lambda v: html_escape(self.t(v) if isinstance(v, Text) else v)
+        env.globals.update(
+            L=self.L,
+            lang=self.lang,
+            book=self.book,
+            LEVELS=LEVELS,
+            PERIODIC=PERIODIC,
+            raw=Markup,
+            md_link=self._md_link,
+            href=self._href,
+            role_link=self._role_link,
+            role_links_html=self._role_links_html,
+            role_name=self.role_name,
+            dept_name=self.dept_name,
+            path_html=self._path_html,
+            pdf_link=self._pdf_link,
+            minutes=self.minutes,
+            freq=lambda f: self.L[f"freq_{f}"],
+            level=lambda lv: self.L[f"level_{lv}"],
+            roles_of=lambda d: roles_of(self.book, d),
+            role_order=lambda: role_order(self.book),
+            procedure_order=lambda: procedure_order(self.book),
+            procedures_for_role=lambda r: procedures_for_role(self.book, r),
+            authority_cell=authority_cell,
+            escalation=lambda owner, explicit: escalation_path(self.book, owner, list(explicit)).hops,
+            chain=lambda rid: reporting_chain(self.book, rid),
+            direct_reports=self.book.direct_reports,
+        )
+        self.env = env
+
+    # ---- small helpers used by the templates
+
+    def t(self, value: Text | str | None) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, Text):
+            return getattr(value, self.lang)
+        return str(value)
+
+    def role_name(self, role_id: str) -> str:
+        role = self.book.roles.get(role_id)
+        return self.t(role.title) if role else role_id
+
+    def dept_name(self, dept_id: str) -> str:
+        dept = self.book.departments.get(dept_id)
+        return self.t(dept.name) if dept else dept_id
+
+    def minutes(self, n: int | None, kind: str = "within_minutes") -> str:
+        if n is None:
+            return self.L["no_limit"]
+        if n == 0 and kind == "within_minutes":
+            return self.L["at_once"]
+        return self.L[kind].format(n=n)
+
+    @pass_context
+    def _md_link(self, ctx, text: object, target: str, anchor: str = "") -> Markup:
+        """A Markdown link to another page; MkDocs validates it in strict mode."""
+        rel = posixpath.relpath(target, posixpath.dirname(ctx["here"]) or ".")
+        return Markup(f"[{md_escape(text)}]({rel}{'#' + anchor if anchor else ''})")
+
+    @pass_context
+    def _href(self, ctx, target: str, anchor: str = "") -> Markup:
+        return Markup(escape(relative_url(ctx["here"], target, self.directory_urls, anchor)))
+
+    @pass_context
+    def _role_link(self, ctx, role_id: str) -> Markup:
+        if role_id not in self.book.roles:
+            return Markup(md_escape(role_id))
+        return self._md_link(ctx, self.role_name(role_id), f"roles/{role_id}.md")
+
+    @pass_context
+    def _role_links_html(self, ctx, role_ids: Iterable[str], sep: str = ", ") -> Markup:
+        parts = []
+        for rid in role_ids:
+            if rid in self.book.roles:
+                parts.append(f'<a href="{self._href(ctx, f"roles/{rid}.md")}">{html_escape(self.role_name(rid))}</a>')
+            else:
+                parts.append(str(html_escape(rid)))
+        return Markup(html_escape(sep).join(Markup(p) for p in parts)) if parts else Markup(html_escape(self.L["none"]))
+
+    @pass_context
+    def _path_html(self, ctx, hops) -> Markup:
+        """An escalation path as linked role names joined by arrows."""
+        if not hops:
+            return Markup(html_escape(self.L["none"]))
+        return Markup(" → ").join(self._role_links_html(ctx, [h.role]) for h in hops)
+
+    @pass_context
+    def _pdf_link(self, ctx, rel: str, label: str) -> Markup:
+        """A link to a PDF under the site's pdf/ folder, only if that PDF was written."""
+        if rel not in self.pdfs:
+            return Markup("")
+        url = root_prefix(ctx["here"], self.directory_urls, self.lang) + "pdf/" + rel
+        return Markup(f'<a class="md-button hb-pdf" href="{escape(url)}" download>{html_escape(label)}</a>')
+
+    # ---- pages
+
+    def render(self, template: str, here: str, **context: Any) -> Page:
+        text = self.env.get_template(template).render(here=here, **context)
+        return Page(here, text)
+
+    def pages(self, with_home: bool = True) -> list[Page]:
+        book = self.book
+        out: list[Page] = []
+        if with_home:
+            out.append(self.render("home.md.j2", "index.md"))
+        out.append(self.render("roles_index.md.j2", "roles/index.md"))
+        out.append(self.render("departments_index.md.j2", "departments/index.md"))
+        for dept in book.departments.values():
+            out.append(self.render("department.md.j2", f"departments/{dept.id}.md", dept=dept))
+        for role in role_order(book):
+            out.append(self.render("role.md.j2", f"roles/{role.id}.md", role=role))
+            out.append(self.render("checklist.md.j2", f"checklists/{role.id}.md", role=role))
+        out.append(self.render("checklists_index.md.j2", "checklists/index.md"))
+        out.append(self.render("procedures_index.md.j2", "procedures/index.md"))
+        for proc in procedure_order(book):
+            out.append(self.render("procedure.md.j2", f"procedures/{proc.id}.md", proc=proc))
+        out.append(self.render("matrix.md.j2", "matrix/index.md", roles=role_order(book), dept=None))
+        for dept in book.departments.values():
+            roles = roles_of(book, dept.id)
+            if roles:
+                out.append(self.render("matrix.md.j2", f"matrix/{dept.id}.md", roles=roles, dept=dept))
+        out.append(self.render("responsibilities.md.j2", "responsibilities.md"))
+        out.append(self.render("chart.md.j2", "organisation/chart.md"))
+        out.append(self.render("escalation.md.j2", "organisation/escalation.md"))
+        out.append(self.render("glossary.md.j2", "glossary.md"))
+        return out
+
+
+def render_pages(
+    book: Handbook, lang: str, *, directory_urls: bool = True, pdfs: Iterable[str] = (), with_home: bool = True
+) -> list[Page]:
+    """Every generated page of one language."""
+    return Renderer(book, lang, directory_urls, frozenset(pdfs)).pages(with_home=with_home)
+
+
+# --------------------------------------------------------------------------- navigation
+
+#: Folders of hand-written pages and their section titles (label keys).
+HANDWRITTEN_SECTIONS = {"guides": "guides", "about": "about", "reference": "reference", "maintainers": "maintainers"}
+
+
+def navigation(book: Handbook, lang: str, handwritten: Iterable[str]) -> list:
+    """The MkDocs `nav`, grouped so that a page carries the links of its own section only.
+
+    Roles are grouped by department; with `navigation.prune` a role page then renders the
+    links of its department, not of the whole handbook (DESIGN pitfall 4).  Checklists and
+    per-department matrices are reached from their index pages, not listed in the nav.
+    """
+    L = all_labels()[lang]
+    hand = sorted(p for p in handwritten if p != "index.md")
+    nav: list = [{L["home"]: "index.md"}]
+    procs = [{L["overview"]: "procedures/index.md"}] + [f"procedures/{p.id}.md" for p in procedure_order(book)]
+    nav.append({L["emergency"]: procs})
+    roles_nav: list = [{L["roles_all"]: "roles/index.md"}, {L["departments"]: "departments/index.md"}]
+    for dept in book.departments.values():
+        members = roles_of(book, dept.id)
+        name = getattr(dept.name, lang)
+        roles_nav.append({name: [{L["overview"]: f"departments/{dept.id}.md"}] + [f"roles/{r.id}.md" for r in members]})
+    nav.append({L["roles"]: roles_nav})
+    nav.append({L["matrix"]: "matrix/index.md"})
+    nav.append({L["responsibilities"]: "responsibilities.md"})
+    nav.append({L["checklists"]: "checklists/index.md"})
+    org: list = [{L["org_chart"]: "organisation/chart.md"}, {L["escalation_paths"]: "organisation/escalation.md"}]
+    org += [p for p in hand if p.startswith("organisation/")]
+    org += [p for p in hand if p.startswith("about/")]
+    nav.append({L["organisation"]: org})
+    nav.append({L["glossary"]: "glossary.md"})
+    used = {p for p in hand if p.startswith(("organisation/", "about/"))}
+    for folder, key in HANDWRITTEN_SECTIONS.items():
+        if folder == "about":
+            continue
+        members = [p for p in hand if p.startswith(folder + "/")]
+        used.update(members)
+        if members:
+            nav.append({L[key]: _index_first(members)})
+    # Anything else hand-written: top-level pages, then other folders by name.
+    for p in hand:
+        if p not in used and "/" not in p:
+            nav.append(p)
+            used.add(p)
+    others: dict[str, list[str]] = {}
+    for p in hand:
+        if p not in used:
+            others.setdefault(p.split("/", 1)[0], []).append(p)
+    for folder, members in sorted(others.items()):
+        nav.append({folder.replace("-", " ").capitalize(): _index_first(members)})
+    return nav
+
+
+def _index_first(paths: list[str]) -> list[str]:
+    return sorted(paths, key=lambda p: (not p.endswith("index.md"), p.count("/"), p))
