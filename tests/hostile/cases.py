@@ -1,0 +1,260 @@
+"""The corpus of broken and hostile input (issue 7), as a table.
+
+Each case copies tests/fixtures/mini, changes one file (rarely two) and names the finding
+it must produce: code, file and line.  `handbook check` and `handbook build` must exit 1
+and name that file and line.  The legal cases (a byte-order mark, HTML, JavaScript, Jinja,
+Markdown that would break a table) are in LEGAL_EDITS instead: they are applied together
+to one root, which must check and build with exit 0 and show every text exactly as typed.
+
+Line numbers refer to the mini fixture as committed; `sub` refuses to run if the text it
+replaces is not there exactly once, so a change of the fixture fails loudly here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+Edit = Callable[[Path], None]
+
+CLERK = "roles/cs/clerk.yml"
+SUPERVISOR = "roles/cs/supervisor.yml"
+DIRECTOR = "roles/office/director.yml"
+LIFT = "procedures/lift.yml"
+DEPARTMENTS = "org/departments.yml"
+META = "handbook.yml"
+
+FIFTY_MB = 50 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    edit: Edit
+    code: str
+    file: str
+    line: int
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# --- edits --------------------------------------------------------------------------------
+
+
+def sub(rel: str, old: str, new: str) -> Edit:
+    """Replace the one occurrence of `old` in `rel`."""
+
+    def edit(root: Path) -> None:
+        path = root / rel
+        text = path.read_text(encoding="utf-8")
+        assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in {rel}; did the mini fixture change?"
+        path.write_text(text.replace(old, new), encoding="utf-8")
+
+    return edit
+
+
+def put(rel: str, content: str | bytes) -> Edit:
+    """Write the whole file (bytes as they are, text as UTF-8)."""
+
+    def edit(root: Path) -> None:
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+
+    return edit
+
+
+def append(rel: str, text: str) -> Edit:
+    def edit(root: Path) -> None:
+        path = root / rel
+        path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+    return edit
+
+
+def copy(rel: str, to: str) -> Edit:
+    def edit(root: Path) -> None:
+        (root / to).parent.mkdir(parents=True, exist_ok=True)
+        (root / to).write_bytes((root / rel).read_bytes())
+
+    return edit
+
+
+def both(*edits: Edit) -> Edit:
+    def edit(root: Path) -> None:
+        for one in edits:
+            one(root)
+
+    return edit
+
+
+def encode_as(rel: str, encoding: str) -> Edit:
+    """Save the file in another encoding, as an editor set to GBK would."""
+
+    def edit(root: Path) -> None:
+        path = root / rel
+        path.write_bytes(path.read_text(encoding="utf-8").encode(encoding))
+
+    return edit
+
+
+def huge_file(rel: str, size: int) -> Edit:
+    """A file of `size` bytes of valid-looking YAML, written in chunks (never held in memory)."""
+
+    def edit(root: Path) -> None:
+        line = b"# " + b"x" * 1021 + b"\n"
+        with open(root / rel, "wb") as out:
+            out.write(b"id: clerk\n")
+            for _ in range(size // len(line)):
+                out.write(line)
+
+    return edit
+
+
+BILLION_LAUGHS = """id: clerk
+a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]
+b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]
+c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]
+d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]
+e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]
+f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]
+g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]
+h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g, *g]
+i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h, *h]
+"""
+
+AFTERCARE = """aftercare:
+  - id: report
+    owner: supervisor
+    text: {zh: 写事故报告, en: Writes the incident report.}
+    escalate_to: nobody
+"""
+
+
+# --- the corpus ------------------------------------------------------------------------------
+
+CASES: list[Case] = [
+    # Reading files
+    Case("yaml-syntax", sub(CLERK, "department: cs\n", "department: cs: office\n"), "E101", CLERK, 3),
+    Case("yaml-unclosed-flow", sub(CLERK, "purpose: {zh: 调度, en: Dispatches.}", "purpose: {zh: 调度, en: Dispatches."), "E101", CLERK, 6),
+    Case("duplicate-key", sub(CLERK, "reports_to: supervisor\n", "reports_to: supervisor\ndepartment: office\n"), "E102", CLERK, 5),
+    Case("duplicate-key-nested", sub(CLERK, "    frequency: daily\n", "    frequency: daily\n    frequency: weekly\n"), "E102", CLERK, 11),
+    Case("tab-indentation", sub(CLERK, "    frequency: daily", "\tfrequency: daily"), "E103", CLERK, 10),
+    Case("gbk-bytes", encode_as(CLERK, "gbk"), "E104", CLERK, 2),
+    Case("latin-1-byte", put(CLERK, b"id: clerk\ntitle: {zh: caf\xe9, en: Caf\xe9}\n"), "E104", CLERK, 2),
+    Case("empty-file", put(CLERK, ""), "E105", CLERK, 1),
+    Case("only-comments", put(CLERK, "# yaml-language-server: $schema=../../schema/role.schema.json\n# nothing yet\n"), "E105", CLERK, 1),
+    Case("list-not-mapping", put(CLERK, "- id: clerk\n- department: cs\n"), "E105", CLERK, 1),
+    Case("list-where-mapping-expected", sub(CLERK, "purpose: {zh: 调度, en: Dispatches.}", "purpose: [调度, Dispatches.]"), "E203", CLERK, 5),
+    Case("two-documents", append(CLERK, "---\nid: other\n"), "E105", CLERK, 13),
+    Case("billion-laughs", put(CLERK, BILLION_LAUGHS), "E106", CLERK, 6),
+    Case("alias-to-itself", put(CLERK, "id: clerk\nloop: &a [*a]\n"), "E106", CLERK, 2),
+    Case("file-of-50-mb", huge_file(CLERK, FIFTY_MB), "E107", CLERK, 1),
+    Case("control-character", sub(CLERK, "Dispatches.", "Dis\x07patches."), "E101", CLERK, 5),
+    Case("python-tag", sub(CLERK, "department: cs", "department: !!python/object/apply:os.system [echo pwned]"), "E110", CLERK, 3),
+    Case("merge-key", sub(CLERK, "    frequency: daily\n", "    <<: {frequency: daily}\n"), "E110", CLERK, 10),
+    Case("bad-explicit-tag", sub(CLERK, "reports_to: supervisor", "reports_to: !!timestamp supervisor"), "E110", CLERK, 4),
+    # YAML 1.1 scalars where text is expected
+    Case("yaml11-no", sub(CLERK, "en: Front Desk Dispatcher", "en: no"), "E108", CLERK, 2),
+    Case("yaml11-on", sub(CLERK, "reports_to: supervisor", "reports_to: on"), "E108", CLERK, 4),
+    Case("yaml11-sexagesimal", sub(LIFT, "en: Reassure the people trapped.", "en: 12:30"), "E108", LIFT, 10),
+    Case("yaml11-float", sub(LIFT, 'number: "96333"', "number: 1.5e+3"), "E108", LIFT, 19),
+    Case("yaml11-bare-number", sub(LIFT, 'number: "96333"', "number: 96333"), "E108", LIFT, 19),
+    Case("yaml11-version", sub(CLERK, 'version: "1.0"', "version: 1.0"), "E108", CLERK, 6),
+    # Shape of the data
+    Case("unknown-key", sub(CLERK, "department: cs", "departmnet: cs"), "E201", CLERK, 3),
+    Case("unknown-key-nested", sub(CLERK, "    frequency: daily", "    frequencey: daily"), "E201", CLERK, 10),
+    Case("missing-required-key", sub(CLERK, "purpose: {zh: 调度, en: Dispatches.}\n", ""), "E202", CLERK, 1),
+    Case("value-not-allowed", sub(CLERK, "frequency: daily", "frequency: sometimes"), "E204", CLERK, 10),
+    Case("negative-minutes", sub(LIFT, "within_minutes: 1", "within_minutes: -5"), "E204", LIFT, 9),
+    Case("text-of-100000-characters", sub(CLERK, "en: Dispatches.", "en: " + "Dispatches. " * 8333 + "end"), "E205", CLERK, 5),
+    Case("chinese-text-of-100000-characters", sub(CLERK, "zh: 调度,", "zh: " + "调度" * 50000 + ","), "E205", CLERK, 5),
+    # Ids
+    Case("id-upper-case", sub(CLERK, "id: clerk", "id: Clerk"), "E301", CLERK, 1),
+    Case("id-with-space", sub(CLERK, "id: clerk", 'id: "front desk"'), "E301", CLERK, 1),
+    Case("id-dot-dot", sub(CLERK, "id: clerk", 'id: "../../etc/passwd"'), "E301", CLERK, 1),
+    Case("id-slash", sub(LIFT, "id: lift\n", "id: lift/../../x\n"), "E301", LIFT, 1),
+    Case("duty-id-upper-case", sub(CLERK, "  - id: answer", "  - id: Answer"), "E301", CLERK, 8),
+    Case("department-id-slash", sub(DEPARTMENTS, "  - id: cs", "  - id: c/s"), "E301", DEPARTMENTS, 6),
+    Case("id-used-twice", copy(CLERK, "roles/office/clerk.yml"), "E302", "roles/office/clerk.yml", 1),
+    Case("file-name-not-id", sub(CLERK, "id: clerk", "id: dispatcher"), "E303", CLERK, 1),
+    # Organisation and escalation
+    Case("reporting-cycle", sub(SUPERVISOR, "reports_to: director", "reports_to: clerk"), "E502", CLERK, 4),
+    Case("reports-to-itself", sub(CLERK, "reports_to: supervisor", "reports_to: clerk"), "E502", CLERK, 4),
+    Case("escalates-to-itself", sub(CLERK, "escalate_to: supervisor", "escalate_to: clerk"), "E602", CLERK, 11),
+    Case("escalation-revisits", sub(CLERK, "escalate_to: supervisor", "escalate_to: [supervisor, director, supervisor]"), "E601", CLERK, 11),
+    Case("no-top", sub(DIRECTOR, "top: true", "top: false"), "E503", DIRECTOR, 1),
+    # Dangling references, one per reference field
+    Case("dangling-reports-to", sub(CLERK, "reports_to: supervisor", "reports_to: supervisr"), "E401", CLERK, 4),
+    Case("dangling-duty-escalate-to", sub(CLERK, "escalate_to: supervisor", "escalate_to: [supervisor, nobody]"), "E401", CLERK, 11),
+    Case("dangling-authority-escalate-to", append(SUPERVISOR, "    escalate_to: nobody\n"), "E401", SUPERVISOR, 16),
+    Case("dangling-step-escalate-to", sub(LIFT, "    within_minutes: 1\n", "    within_minutes: 1\n    escalate_to: nobody\n"), "E401", LIFT, 10),
+    Case("dangling-aftercare-escalate-to", append(LIFT, AFTERCARE), "E401", LIFT, 24),
+    Case("dangling-step-owner", sub(LIFT, "owner: clerk", "owner: nobody"), "E401", LIFT, 8),
+    Case("dangling-rung-notify", sub(LIFT, "notify: [director]", "notify: [director, nobody]"), "E401", LIFT, 15),
+    Case("dangling-document-owner", sub(CLERK, "owner: director", "owner: nobody"), "E401", CLERK, 6),
+    Case("dangling-department", sub(CLERK, "department: cs", "department: nowhere"), "E402", CLERK, 3),
+    Case("dangling-liaises-with", sub(CLERK, "department: cs\n", "department: cs\nliaises_with: [office, nowhere]\n"), "E402", CLERK, 4),
+    Case("dangling-authority-kind", sub(SUPERVISOR, "kind: dispatch", "kind: nothing"), "E403", SUPERVISOR, 13),
+    Case("dangling-duty-section", sub(CLERK, "    frequency: daily\n", "    frequency: daily\n    section: nowhere\n"), "E404", CLERK, 11),
+    Case("dangling-department-head", sub(DEPARTMENTS, "head: supervisor", "head: nobody"), "E401", DEPARTMENTS, 9),
+    Case("dangling-reference-with-path", sub(CLERK, "reports_to: supervisor", "reports_to: ../supervisor"), "E401", CLERK, 4),
+    # Languages
+    Case("missing-language", sub(CLERK, "title: {zh: 前台调度员, en: Front Desk Dispatcher}", "title: {zh: 前台调度员}"), "E801", CLERK, 2),
+    Case("empty-language", sub(CLERK, "en: Dispatches.", 'en: ""'), "E801", CLERK, 5),
+    Case("missing-language-in-step", sub(LIFT, "text: {zh: 安抚被困人员, en: Reassure the people trapped.}", "text: {en: Reassure the people trapped.}"), "E801", LIFT, 10),
+    Case("chinese-in-english", sub(CLERK, "en: Dispatches.", "en: 调度"), "E803", CLERK, 5),
+]
+
+#: The legal but hostile texts: each must be shown exactly as typed, never executed.
+#: (typed text, where it is written); zh texts carry Chinese so that the check passes.
+HOSTILE_TEXTS = {
+    "html": '<b>bold</b> & <i>"quoted"</i> <!-- comment -->',
+    "script": "<script>alert('xss-purpose')</script>",
+    "img": "<img src=x onerror=alert('xss-img')>",
+    "jinja": "{{ config }} {% include 'x' %} {# comment #} {{ 7*7 }}",
+    "pipe": "calls | writes | closes",
+    "hash": "# not a heading",
+    "link": "[click](javascript:alert('xss-link'))",
+    "zh-script": "调度<script>alert('xss-zh')</script>",
+    "zh-jinja": "交接{{ 7*7 }}{% if true %}是{% endif %}",
+    "zh-pipe": "接听 | 登记 | 回访",
+}
+
+#: Texts written as YAML block scalars: a line break inside a table cell.
+MULTILINE_TEXT = "first line\nsecond line | with a pipe\n# third line"
+
+
+def _legal_edits() -> list[Edit]:
+    t = HOSTILE_TEXTS
+    q = lambda s: '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'  # noqa: E731
+    return [
+        # A byte-order mark is legal: warning W109, and the file still loads.
+        lambda root: (root / DIRECTOR).write_bytes(b"\xef\xbb\xbf" + (root / DIRECTOR).read_bytes()),
+        sub(CLERK, "purpose: {zh: 调度, en: Dispatches.}", f"purpose: {{zh: {q(t['zh-script'])}, en: {q(t['script'] + ' ' + t['html'])}}}"),
+        sub(CLERK, "text: {zh: 接听电话, en: Answers the phone.}", f"text: {{zh: {q(t['zh-pipe'])}, en: {q(t['pipe'])}}}"),
+        sub(SUPERVISOR, "text: {zh: 定期拜访业主, en: Visits owners regularly.}", f"text: {{zh: {q(t['zh-jinja'])}, en: {q(t['jinja'])}}}"),
+        sub(SUPERVISOR, "en: May dispatch every department of the management office.", f"en: {q(t['img'] + ' ' + t['link'])}"),
+        sub(LIFT, "text: {zh: 安抚被困人员, en: Reassure the people trapped.}",
+            "text:\n      zh: \"安抚 | 被困人员\"\n      en: |-\n        " + MULTILINE_TEXT.replace("\n", "\n        ")),
+        sub(LIFT, "condition: {zh: 未救出, en: Not yet freed.}", f"condition: {{zh: 未救出, en: {q(t['hash'])}}}"),
+    ]
+
+
+LEGAL_EDITS: list[Edit] = _legal_edits()
+
+#: What the legal root must show on its pages: (language, text as typed).
+LEGAL_SHOWN = [
+    ("zh", HOSTILE_TEXTS["zh-script"]),
+    ("en", HOSTILE_TEXTS["script"] + " " + HOSTILE_TEXTS["html"]),
+    ("zh", HOSTILE_TEXTS["zh-pipe"]),
+    ("en", HOSTILE_TEXTS["pipe"]),
+    ("zh", HOSTILE_TEXTS["zh-jinja"]),
+    ("en", HOSTILE_TEXTS["jinja"]),
+    ("en", HOSTILE_TEXTS["img"] + " " + HOSTILE_TEXTS["link"]),
+    ("zh", "安抚 | 被困人员"),
+    ("en", MULTILINE_TEXT),
+    ("en", HOSTILE_TEXTS["hash"]),
+]
