@@ -8,7 +8,6 @@ format) is the model's job and has already been reported by the loader.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path as FsPath
 
@@ -16,12 +15,11 @@ from pydantic import BaseModel
 
 from generator.escalation import escalation_path, reporting_chain
 from generator.findings import Finding, did_you_mean
-from generator.model import Document, Handbook, Text
-from generator.positions import Path
+from generator.model import CJK, Document, Handbook, Text
+from generator.positions import Path, dotted
 
 Rule = Callable[[Handbook], Iterable[Finding]]
 
-CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 #: Markers that `handbook new` writes where a person must write the text.
 PLACEHOLDERS = ("FILL IN", "待填写")
 
@@ -218,7 +216,7 @@ def languages(book: Handbook) -> Iterator[Finding]:
             if not value.strip():
                 yield Finding.at(doc.where(*path, lang), "E801", f"the {lang} text is empty")
             elif any(marker in value for marker in PLACEHOLDERS):
-                yield Finding.at(doc.where(*path, lang), "E704", "this text is still a placeholder; write the real text")
+                yield Finding.at(doc.where(*path, lang), "E704", f"{dotted(path)}.{lang} is still a placeholder; write the real text")
         if text.zh.strip() and not CJK.search(text.zh) and not any(m in text.zh for m in PLACEHOLDERS):
             yield Finding.at(doc.where(*path, "zh"), "E802", f"the zh text has no Chinese characters: '{text.zh[:40]}'")
         match = CJK.search(text.en)

@@ -100,8 +100,13 @@ class Finding:
 
     def github(self) -> str:
         """A GitHub Actions workflow command, shown as an annotation on the PR's diff."""
-        msg = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        return f"::{self.severity} file={self.file},line={self.line},col={self.col},title={self.code}::{msg}"
+        def data(text: str) -> str:
+            return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+        def prop(text: str) -> str:  # property values also end at ',' and ':'
+            return data(text).replace(":", "%3A").replace(",", "%2C")
+
+        return f"::{self.severity} file={prop(self.file)},line={self.line},col={self.col},title={self.code}::{data(self.message)}"
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

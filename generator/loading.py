@@ -26,6 +26,7 @@ from pydantic import BaseModel, ValidationError
 
 from generator.findings import Finding, did_you_mean
 from generator.model import (
+    CJK,
     MAX_TEXT,
     AuthoritiesFile,
     DepartmentsFile,
@@ -37,7 +38,7 @@ from generator.model import (
     Role,
     Text,
 )
-from generator.positions import Location, Path
+from generator.positions import Location, Path, dotted
 from generator.yaml_reader import YamlFile, read_yaml
 
 D = TypeVar("D", bound=Document)
@@ -156,17 +157,19 @@ def _explain(exc: ValidationError, model: type[BaseModel], read: YamlFile) -> li
 def _one_error(error: dict[str, Any], loc: Path, model: type[BaseModel], read: YamlFile) -> Finding:
     kind = error["type"]
     field = str(loc[-1]) if loc else ""
-    where_text = _dotted(loc)
+    where_text = dotted(loc)
     if kind == "extra_forbidden":
         allowed = _fields_at(model, loc[:-1])
         hint = did_you_mean(field, allowed)
         listing = ", ".join(sorted(allowed))
+        if CJK.search(field):
+            hint += "; a comma ',' inside {…} ends a value: quote the text or write zh: and en: on lines of their own"
         return Finding.at(read.source.where(loc, key=True), "E201", f"unknown key '{field}'{hint}; allowed here: {listing}")
     if kind == "missing":
         parent = _model_at(model, loc[:-1])
         if parent is Text:
-            return Finding.at(read.source.where(loc[:-1]), "E801", f"{_dotted(loc[:-1])} has no '{field}' text; every text needs both zh and en")
-        return Finding.at(read.source.where(loc[:-1]), "E202", f"'{field}' is required in {_dotted(loc[:-1]) or 'the file'}")
+            return Finding.at(read.source.where(loc[:-1]), "E801", f"{dotted(loc[:-1])} has no '{field}' text; every text needs both zh and en")
+        return Finding.at(read.source.where(loc[:-1]), "E202", f"'{field}' is required in {dotted(loc[:-1]) or 'the file'}")
     if read.typed_scalars.get(loc, "") not in ("", "~") and kind in ("string_type", "list_type", "model_type", "model_attributes_type", "dict_type"):
         raw = read.typed_scalars[loc]
         value = error.get("input")
@@ -186,11 +189,6 @@ def _one_error(error: dict[str, Any], loc: Path, model: type[BaseModel], read: Y
     return Finding.at(read.source.where(loc), "E203", f"{where_text}: expected {_expected(kind)}, got {_describe(error.get('input'))}")
 
 
-def _dotted(loc: Path) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
 
 
 def _yaml_kind(value: object) -> str:

@@ -12,6 +12,7 @@ here: they live in :mod:`generator.checks`, which runs on a loaded :class:`Handb
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
@@ -21,6 +22,9 @@ from generator.positions import Location, SourceMap
 
 #: Longest text accepted in one field; a paragraph of the source is under 300 characters.
 MAX_TEXT = 4000
+
+#: Han characters: Chinese text must contain some, English text none.
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 

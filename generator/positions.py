@@ -47,3 +47,11 @@ class SourceMap:
             if not path:
                 return Location(self.file, 1, 1)
             path = path[:-1]
+
+
+def dotted(loc: Path) -> str:
+    """A path as a maintainer reads it: duties[2].text.en."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
