@@ -1,0 +1,466 @@
+"""The scale benchmark of issue 8: check, build, page sizes, rebuild, memory.
+
+    .venv/bin/python benchmarks/run.py [--roles 1000] [--small-roles 100] [--json out.json]
+
+It writes a synthetic organisation (benchmarks/synth.py) at two sizes, then measures:
+
+* `handbook check`: in process (the `load_and_check` call alone, in a fresh interpreter)
+  and as the command a person or CI runs (interpreter start and imports included);
+* `handbook build` as a command, and plain MkDocs Material building the same pages;
+* the size of the pages (role pages, the largest page, matrices, search indexes) at both
+  sizes, to show that a page does not grow with the number of roles;
+* the rebuild that `handbook serve` runs after one YAML file changed;
+* peak memory (maximum resident set size) of each command.
+
+The baseline ("what a team would have without this tool") is the very Markdown the
+tool generates, both languages, with the tool's navigation (roles grouped by department),
+theme features, Markdown extensions and search settings, built by two plain `mkdocs build`
+commands, one per language: no data loading, no checks, no page rendering, no macros
+plugin, no theme overrides.  The handbook's CSS and scripts are copied in, as a team
+would keep its own.  So the ratio is the whole cost of the tool on top of MkDocs.
+
+Timings are wall-clock seconds of the median of `--repeat` runs (check) or of one run
+(builds); CPU seconds (user + system, children included) are given beside them because
+the wall clock of a shared 2-core machine depends on whatever else runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(HERE))
+
+import synth  # noqa: E402  (the generator beside this file)
+
+PYTHON = sys.executable
+BIN = Path(PYTHON).parent
+
+TARGETS = {
+    "check_s": 1.0,
+    "build_ratio": 1.2,
+    "median_role_page_kb": 60.0,
+    "rebuild_fraction": 0.2,
+}
+
+
+# --------------------------------------------------------------------------- measuring
+
+
+@dataclass
+class Run:
+    """One command: wall and CPU seconds, peak resident memory, exit code."""
+
+    wall: float
+    cpu: float
+    max_rss_mb: float
+    code: int
+    output: str
+
+
+def measured(cmd: list[str], env: dict[str, str] | None = None) -> Run:
+    """Run `cmd`; os.wait4 gives the peak RSS of this child (and the children it waited for)."""
+    with tempfile.TemporaryFile() as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=REPO)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        text = out.read().decode("utf-8", "replace")
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode, text)
+
+
+def _must(run: Run, what: str) -> Run:
+    if run.code != 0:
+        raise SystemExit(f"benchmark: {what} failed (exit {run.code}):\n{run.output[-3000:]}")
+    return run
+
+
+def python_snippet(code: str, *args: str) -> dict[str, Any]:
+    """Run `code` in a fresh interpreter of the venv; it prints one JSON object last."""
+    run = _must(measured([PYTHON, "-c", code, *args]), "a measuring snippet")
+    data = json.loads(run.output.strip().splitlines()[-1])
+    data["process_max_rss_mb"] = run.max_rss_mb
+    return data
+
+
+CHECK_IN_PROCESS = r"""
+import json, sys, time
+from pathlib import Path
+t0 = time.perf_counter()
+from generator.pipeline import load_and_check
+t1 = time.perf_counter(); c1 = time.process_time()
+book, findings = load_and_check(Path(sys.argv[1]))
+t2 = time.perf_counter(); c2 = time.process_time()
+print(json.dumps({"import_s": t1 - t0, "wall": t2 - t1, "cpu": c2 - c1,
+                  "errors": sum(f.severity == "error" for f in findings),
+                  "warnings": sum(f.severity == "warning" for f in findings),
+                  "roles": len(book.roles), "procedures": len(book.procedures)}))
+"""
+
+#: What `handbook serve` runs when a file changes (generator.site.serve → rebuild()):
+#: look for changes, load and check everything, build both languages into a scratch
+#: folder and swap it in.  Measured in one warm process, after a first build, as serve does.
+REBUILD = r"""
+import json, sys, time
+from pathlib import Path
+from generator import site
+from generator.pipeline import load_and_check
+root, site_dir, edit = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
+incremental = [name for name in ("rebuild", "incremental_build", "rebuild_changed", "Builder") if hasattr(site, name)]
+
+def full():
+    book, findings = load_and_check(root)
+    assert not any(f.severity == "error" for f in findings), findings[:3]
+    site.build_site(book, root, site_dir, with_pdf=False)
+
+t0 = time.perf_counter(); full(); first = time.perf_counter() - t0
+snapshot = getattr(site, "_snapshot", None)
+before = snapshot(root) if snapshot else None
+text = edit.read_text(encoding="utf-8")
+edit.write_text(text.replace("zh: ", "zh: （已修订）", 1).replace("en: ", "en: (revised) ", 1), encoding="utf-8")
+t1 = time.perf_counter(); changed = snapshot(root) != before if snapshot else True; t2 = time.perf_counter()
+c0 = time.process_time()
+book, findings = load_and_check(root); t3 = time.perf_counter()
+site.build_site(book, root, site_dir, with_pdf=False); t4 = time.perf_counter()
+c1 = time.process_time()
+edit.write_text(text, encoding="utf-8")
+print(json.dumps({"first_build_s": first, "detect_s": t2 - t1, "detected": changed, "check_s": t3 - t2,
+                  "build_s": t4 - t3, "rebuild_s": t4 - t2, "rebuild_cpu_s": c1 - c0,
+                  "incremental_api": incremental}))
+"""
+
+
+# --------------------------------------------------------------------------- the baseline
+
+
+def write_baseline(root: Path, out: Path) -> dict[str, Path]:
+    """The tool's generated Markdown and navigation as two plain MkDocs projects (zh, en)."""
+    import yaml
+
+    from generator import site
+    from generator.pages import LANGS, navigation
+    from generator.pipeline import load_and_check
+
+    book, findings = load_and_check(root)
+    if any(f.severity == "error" for f in findings):
+        raise SystemExit("benchmark: the synthetic organisation does not pass check")
+    base = site.read_config(site.BASE_CONFIG)
+    if out.exists():
+        shutil.rmtree(out)
+    configs: dict[str, Path] = {}
+    for lang in LANGS:
+        docs = out / lang / "docs"
+        handwritten = site.prepare_docs(book, root, lang, docs, offline=False, pdfs=[])
+        theme = {k: v for k, v in base["theme"].items() if k != "custom_dir"}
+        theme["language"] = lang
+        cfg = {
+            "site_name": getattr(book.meta.title, lang) if book.meta else "Handbook",
+            "docs_dir": "docs",
+            "site_dir": str(out / "site" / site.LANG_DIRS[lang]),
+            "use_directory_urls": True,
+            "theme": theme,
+            "extra_css": [e for e in base.get("extra_css", []) if (docs / e).is_file()],
+            "extra": {"alternate": site._alternate(lang)},
+            "plugins": [{"search": {"lang": [lang], "pipeline": ["stopWordFilter"]}}],
+            "markdown_extensions": base.get("markdown_extensions", []),
+            "nav": navigation(book, lang, handwritten),
+        }
+        path = out / lang / "mkdocs.yml"
+        path.write_text(yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        configs[lang] = path
+    return configs
+
+
+def build_baseline(configs: dict[str, Path], parallel: bool) -> Run:
+    """`mkdocs build` per language, one after the other (or both at once)."""
+    cmds = [[str(BIN / "mkdocs"), "build", "--quiet", "-f", str(cfg)] for cfg in configs.values()]
+    if not parallel:
+        runs = [_must(measured(cmd), "plain mkdocs build") for cmd in cmds]
+        return Run(sum(r.wall for r in runs), sum(r.cpu for r in runs), max(r.max_rss_mb for r in runs), 0, "")
+    start = time.perf_counter()
+    before = os.times()
+    procs = [subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=REPO) for cmd in cmds]
+    codes = [p.wait() for p in procs]
+    wall = time.perf_counter() - start
+    after = os.times()
+    if any(codes):
+        raise SystemExit("benchmark: plain mkdocs build (parallel) failed")
+    cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    return Run(wall, cpu, float("nan"), 0, "")
+
+
+# --------------------------------------------------------------------------- page sizes
+
+
+def _kb(n: int | float) -> float:
+    return round(n / 1000, 1)
+
+
+def page_sizes(site_dir: Path) -> dict[str, Any]:
+    """Sizes in kB (1,000 bytes) of the built site's pages, per language."""
+    out: dict[str, Any] = {}
+    langs = {"zh": site_dir, "en": site_dir / "en"}
+    for lang, top in langs.items():
+        pages = [p for p in top.rglob("*.html") if lang == "en" or not p.relative_to(top).parts[0] == "en"]
+        sizes = {p.relative_to(site_dir).as_posix(): p.stat().st_size for p in pages}
+        roles = [s for k, s in sizes.items() if k.startswith(f"{'en/' if lang == 'en' else ''}roles/") and k.count("/") == (3 if lang == "en" else 2)]
+        dept_matrices = [s for k, s in sizes.items() if f"{'en/' if lang == 'en' else ''}matrix/" in k and not k.endswith("matrix/index.html")]
+        largest = max(sizes, key=sizes.get)
+        index = top / "search" / "search_index.json"
+        matrix = top / "matrix" / "index.html"
+        out[lang] = {
+            "pages": len(sizes),
+            "median_page_kb": _kb(statistics.median(sizes.values())),
+            "role_pages": len(roles),
+            "median_role_page_kb": _kb(statistics.median(roles)) if roles else None,
+            "largest_role_page_kb": _kb(max(roles)) if roles else None,
+            "largest_page": largest,
+            "largest_page_kb": _kb(sizes[largest]),
+            "search_index_kb": _kb(index.stat().st_size) if index.is_file() else None,
+            "matrix_page_kb": _kb(matrix.stat().st_size) if matrix.is_file() else None,
+            "department_matrix_pages": len(dept_matrices),
+            "median_department_matrix_kb": _kb(statistics.median(dept_matrices)) if dept_matrices else None,
+            "largest_department_matrix_kb": _kb(max(dept_matrices)) if dept_matrices else None,
+        }
+    files = [p for p in site_dir.rglob("*") if p.is_file()]
+    out["site_mb"] = round(sum(p.stat().st_size for p in files) / 1e6, 1)
+    out["site_files"] = len(files)
+    return out
+
+
+# --------------------------------------------------------------------------- the machine
+
+
+def machine() -> dict[str, Any]:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram = None
+    try:
+        kb = int(next(l for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal")).split()[1])
+        ram = round(kb / 1024 / 1024, 1)
+    except (OSError, StopIteration, ValueError):
+        pass
+    versions = {}
+    for pkg in ("mkdocs", "mkdocs-material", "pydantic", "PyYAML", "Jinja2", "jieba"):
+        try:
+            from importlib.metadata import version
+
+            versions[pkg] = version(pkg)
+        except Exception:  # noqa: BLE001 - a missing package is just not listed
+            pass
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "ram_gib": ram,
+        "python": platform.python_version(),
+        "system": f"{platform.system()} {platform.release()}",
+        "packages": versions,
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+# --------------------------------------------------------------------------- the run
+
+
+def check_figures(root: Path, repeat: int) -> dict[str, Any]:
+    inproc = [python_snippet(CHECK_IN_PROCESS, str(root)) for _ in range(repeat)]
+    cli = [measured([str(BIN / "handbook"), "check", "--root", str(root)]) for _ in range(repeat)]
+    if inproc[0]["errors"] or any(r.code for r in cli):
+        raise SystemExit(f"benchmark: the synthetic organisation has errors:\n{cli[0].output[-3000:]}")
+    return {
+        "in_process_s": round(statistics.median(r["wall"] for r in inproc), 3),
+        "in_process_cpu_s": round(statistics.median(r["cpu"] for r in inproc), 3),
+        "import_s": round(statistics.median(r["import_s"] for r in inproc), 3),
+        "cli_s": round(statistics.median(r.wall for r in cli), 3),
+        "cli_cpu_s": round(statistics.median(r.cpu for r in cli), 3),
+        "max_rss_mb": round(max(r.max_rss_mb for r in cli), 1),
+        "warnings": inproc[0]["warnings"],
+        "runs": repeat,
+    }
+
+
+def build_figures(root: Path, site_dir: Path) -> dict[str, Any]:
+    run = _must(measured([str(BIN / "handbook"), "build", "--root", str(root), "--site-dir", str(site_dir)]), "handbook build")
+    return {"cli_s": round(run.wall, 2), "cpu_s": round(run.cpu, 2), "max_rss_mb": round(run.max_rss_mb, 1)}
+
+
+def run_all(args: argparse.Namespace) -> dict[str, Any]:
+    work = Path(args.work or tempfile.mkdtemp(prefix="handbook-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    result: dict[str, Any] = {"machine": machine(), "sizes": {}}
+    sizes = [args.roles] + ([args.small_roles] if args.small_roles and args.small_roles != args.roles else [])
+    for n in sizes:
+        log(f"— {n:,} roles: generating")
+        root = work / f"org-{n}"
+        summary = synth.write_organisation(root, roles=n, procedures=args.procedures if n == args.roles else max(2, args.procedures * n // args.roles))
+        entry: dict[str, Any] = {"organisation": summary}
+        entry["data_mb"] = round(sum(p.stat().st_size for p in root.rglob("*.yml")) / 1e6, 1)
+        log(f"— {n:,} roles: check ×{args.repeat}")
+        entry["check"] = check_figures(root, args.repeat)
+        log(f"— {n:,} roles: handbook build")
+        site_dir = work / f"site-{n}"
+        entry["build"] = build_figures(root, site_dir)
+        entry["pages"] = page_sizes(site_dir)
+        if n == args.roles:
+            log(f"— {n:,} roles: plain MkDocs baseline (sequential, then parallel)")
+            configs = write_baseline(root, work / f"baseline-{n}")
+            seq = build_baseline(configs, parallel=False)
+            par = build_baseline(configs, parallel=True)
+            entry["baseline"] = {
+                "sequential_s": round(seq.wall, 2), "sequential_cpu_s": round(seq.cpu, 2), "max_rss_mb": round(seq.max_rss_mb, 1),
+                "parallel_s": round(par.wall, 2), "parallel_cpu_s": round(par.cpu, 2),
+            }
+            entry["build_ratio"] = round(entry["build"]["cli_s"] / seq.wall, 2)
+            entry["build_ratio_cpu"] = round(entry["build"]["cpu_s"] / seq.cpu, 2)
+            entry["baseline_pages"] = page_sizes(work / f"baseline-{n}" / "site")
+            log(f"— {n:,} roles: rebuild after one YAML edit, as serve does")
+            edit = next((root / "roles").rglob("*.yml"))
+            reb = python_snippet(REBUILD, str(root), str(work / f"serve-{n}"), str(edit))
+            reb = {k: (round(v, 3) if isinstance(v, float) else v) for k, v in reb.items()}
+            reb["edited"] = edit.relative_to(root).as_posix()
+            reb["fraction_of_full_build"] = round(reb["rebuild_s"] / entry["build"]["cli_s"], 2)
+            entry["rebuild"] = reb
+        result["sizes"][str(n)] = entry
+    result["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    result["targets"] = verdicts(result, args.roles, args.small_roles)
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+    return result
+
+
+def verdicts(result: dict[str, Any], big: int, small: int | None) -> dict[str, Any]:
+    b = result["sizes"][str(big)]
+    out: dict[str, Any] = {
+        "check_under_1s": {"value": b["check"]["in_process_s"], "cli": b["check"]["cli_s"], "target": TARGETS["check_s"],
+                           "met": b["check"]["in_process_s"] < TARGETS["check_s"]},
+        "build_vs_plain_mkdocs": {"value": b.get("build_ratio"), "target": TARGETS["build_ratio"],
+                                  "met": b.get("build_ratio") is not None and b["build_ratio"] <= TARGETS["build_ratio"]},
+    }
+    medians = {lang: b["pages"][lang]["median_role_page_kb"] for lang in ("zh", "en")}
+    flat: dict[str, Any] = {"at_big": medians, "target_kb": TARGETS["median_role_page_kb"]}
+    met = all(v is not None and v < TARGETS["median_role_page_kb"] for v in medians.values())
+    if small and str(small) in result["sizes"]:
+        s = result["sizes"][str(small)]
+        small_medians = {lang: s["pages"][lang]["median_role_page_kb"] for lang in ("zh", "en")}
+        growth = {lang: round(medians[lang] / small_medians[lang], 2) for lang in medians if small_medians[lang]}
+        flat.update(at_small=small_medians, growth=growth)
+        met = met and all(g <= 1.1 for g in growth.values())
+    flat["met"] = met
+    out["median_role_page_small_and_flat"] = flat
+    if "rebuild" in b:
+        out["rebuild_fifth_of_build"] = {"value": b["rebuild"]["fraction_of_full_build"], "target": TARGETS["rebuild_fraction"],
+                                         "met": b["rebuild"]["fraction_of_full_build"] <= TARGETS["rebuild_fraction"]}
+    return out
+
+
+# --------------------------------------------------------------------------- output
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def table(result: dict[str, Any]) -> str:
+    """The figures as a Markdown table (the docs page shows the same)."""
+    rows: list[tuple[str, ...]] = []
+    sizes = list(result["sizes"])
+    head = ("", *[f"{int(n):,} roles" for n in sizes])
+
+    def row(label: str, get) -> None:
+        cells = []
+        for n in sizes:
+            try:
+                value = get(result["sizes"][n])
+            except (KeyError, TypeError):
+                value = None
+            cells.append("—" if value is None else str(value))
+        rows.append((label, *cells))
+
+    row("data (YAML files, MB)", lambda e: f"{e['organisation']['files']:,} files, {e['data_mb']} MB")
+    row("duties", lambda e: f"{e['organisation']['duties']:,}")
+    row("`check` in process (s, CPU s)", lambda e: f"{e['check']['in_process_s']} ({e['check']['in_process_cpu_s']})")
+    row("`handbook check` command (s)", lambda e: e["check"]["cli_s"])
+    row("`check` peak memory (MB)", lambda e: e["check"]["max_rss_mb"])
+    row("`handbook build` command (s, CPU s)", lambda e: f"{e['build']['cli_s']} ({e['build']['cpu_s']})")
+    row("`build` peak memory (MB)", lambda e: e["build"]["max_rss_mb"])
+    row("plain MkDocs, zh then en (s, CPU s)", lambda e: f"{e['baseline']['sequential_s']} ({e['baseline']['sequential_cpu_s']})")
+    row("plain MkDocs, zh and en in parallel (s)", lambda e: e["baseline"]["parallel_s"])
+    row("build ÷ plain MkDocs (wall; CPU)", lambda e: f"{e['build_ratio']}; {e['build_ratio_cpu']}")
+    row("rebuild after one YAML edit (s)", lambda e: f"{e['rebuild']['rebuild_s']} (check {e['rebuild']['check_s']}, build {e['rebuild']['build_s']})")
+    row("rebuild ÷ full build", lambda e: e["rebuild"]["fraction_of_full_build"])
+    for lang in ("zh", "en"):
+        row(f"{lang}: pages", lambda e, l=lang: f"{e['pages'][l]['pages']:,}")
+        row(f"{lang}: median / largest role page (kB)", lambda e, l=lang: f"{e['pages'][l]['median_role_page_kb']} / {e['pages'][l]['largest_role_page_kb']}")
+        row(f"{lang}: median page (kB)", lambda e, l=lang: e["pages"][l]["median_page_kb"])
+        row(f"{lang}: largest page (kB)", lambda e, l=lang: f"{e['pages'][l]['largest_page_kb']} (`{e['pages'][l]['largest_page']}`)")
+        row(f"{lang}: search index (kB)", lambda e, l=lang: e["pages"][l]["search_index_kb"])
+        row(f"{lang}: permission matrix, whole organisation (kB)", lambda e, l=lang: e["pages"][l]["matrix_page_kb"])
+        row(f"{lang}: permission matrix per department, median / largest (kB)",
+            lambda e, l=lang: f"{e['pages'][l]['median_department_matrix_kb']} / {e['pages'][l]['largest_department_matrix_kb']}")
+    row("whole site (MB, files)", lambda e: f"{e['pages']['site_mb']} MB, {e['pages']['site_files']:,} files")
+    row("plain MkDocs site (MB, files)", lambda e: f"{e['baseline_pages']['site_mb']} MB, {e['baseline_pages']['site_files']:,} files")
+    width = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
+    lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(head, width)) + " |", "|" + "|".join("-" * (w + 2) for w in width) + "|"]
+    lines += ["| " + " | ".join(c.ljust(w) for c, w in zip(r, width)) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def targets_table(result: dict[str, Any]) -> str:
+    lines = ["| target | measured | met |", "|---|---|---|"]
+    t = result["targets"]
+    lines.append(f"| check under {TARGETS['check_s']} s | {t['check_under_1s']['value']} s in process, {t['check_under_1s']['cli']} s as a command | {'yes' if t['check_under_1s']['met'] else 'no'} |")
+    lines.append(f"| build ≤ {TARGETS['build_ratio']} × plain MkDocs | {t['build_vs_plain_mkdocs']['value']} × | {'yes' if t['build_vs_plain_mkdocs']['met'] else 'no'} |")
+    f = t["median_role_page_small_and_flat"]
+    growth = f.get("growth", {})
+    lines.append(f"| median role page < {TARGETS['median_role_page_kb']:.0f} kB, flat | zh {f['at_big']['zh']} kB, en {f['at_big']['en']} kB; growth from the small size: {growth} | {'yes' if f['met'] else 'no'} |")
+    if "rebuild_fifth_of_build" in t:
+        r = t["rebuild_fifth_of_build"]
+        lines.append(f"| rebuild ≤ {TARGETS['rebuild_fraction']} of a full build | {r['value']} | {'yes' if r['met'] else 'no'} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Measure check, build, page sizes and rebuild on a synthetic organisation.")
+    parser.add_argument("--roles", type=int, default=1000)
+    parser.add_argument("--small-roles", type=int, default=100, help="second size, to show page sizes stay flat (0: skip)")
+    parser.add_argument("--procedures", type=int, default=100, help="procedures at --roles (scaled down for the small size)")
+    parser.add_argument("--repeat", type=int, default=3, help="check runs per size (the median is reported)")
+    parser.add_argument("--json", type=Path, default=None, help="write the figures here as JSON")
+    parser.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temporary one)")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch folder (sites, data) to look at")
+    args = parser.parse_args(argv)
+    result = run_all(args)
+    print(table(result))
+    print()
+    print(targets_table(result))
+    m = result["machine"]
+    print(f"\n{m['nproc']} × {m['cpu']}, {m['ram_gib']} GiB RAM, Python {m['python']}, load average {m['load_average_at_start']} → {m['load_average_at_end']}")
+    if args.json:
+        args.json.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
