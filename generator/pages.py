@@ -55,11 +55,24 @@ def md_escape(value: object) -> str:
 
 
 def html_escape(value: object) -> Markup:
-    """Text for a raw-HTML context (Markdown does not touch the inside of HTML blocks)."""
-    text = str(escape(str(value))).replace("\r", "")
-    # Markdown still parses the text between inline HTML tags (in table cells, list items);
-    # numeric entities keep its syntax characters, and `{{`, inert.
-    return Markup("".join(_HTML_INERT.get(ch, ch) for ch in text).replace("\n", "<br>"))
+    """Text for a raw-HTML context (Markdown does not touch the inside of HTML blocks).
+
+    Markdown still parses the text between inline HTML tags (in table cells, list items);
+    numeric entities keep its syntax characters, and `{{`, inert.
+    """
+    out = []
+    for ch in str(value):
+        if ch in _HTML:
+            out.append(_HTML[ch])
+        elif ch == "'":
+            out.append("&#39;")
+        elif ch in _HTML_INERT:
+            out.append(_HTML_INERT[ch])
+        elif ch == "\n":
+            out.append("<br>")
+        elif ch != "\r":
+            out.append(ch)
+    return Markup("".join(out))
 
 
 def _safe_id(value: object) -> Markup:

@@ -22,6 +22,7 @@ plugin would fetch that shim from a CDN).
 from __future__ import annotations
 
 import copy
+import html
 import io
 import logging
 import os
@@ -109,7 +110,8 @@ def language_config(
     cfg["docs_dir"] = str(docs_dir)
     cfg["site_dir"] = str(site_dir)
     if book.meta is not None:
-        cfg["site_name"] = getattr(book.meta.title, lang)
+        # Material prints site_name unescaped (header, <title>): escape the YAML text once.
+        cfg["site_name"] = html.escape(getattr(book.meta.title, lang), quote=False)
     url = site_url if site_url is not None else (cfg.get("site_url") or (book.meta.base_url if book.meta else None))
     if url:
         cfg["site_url"] = url.rstrip("/") + "/" + LANG_DIRS[lang]

@@ -1,0 +1,382 @@
+"""The built site: every page in both languages, the data on it, nothing loaded from
+elsewhere, links that resolve, and a build that is all-or-nothing."""
+
+from __future__ import annotations
+
+import json
+import os
+import posixpath
+import shutil
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from generator.escalation import escalation_path
+from generator.pages import LANGS, all_labels, md_escape, render_pages
+from generator.pipeline import load_and_check
+from generator.site import SiteError, build_site
+from support import MINI
+from site_html import Page, foreign_css, foreign_loads, read, squash
+
+pytestmark = pytest.mark.slow
+
+
+def lang_dir(site: Path, lang: str) -> Path:
+    return site if lang == "zh" else site / "en"
+
+
+def html(site: BuiltSite, lang: str, path: str) -> Path:
+    """The HTML file of a page given by its directory URL, e.g. 'roles/x/'."""
+    return lang_dir(site.site, lang) / path / "index.html"
+
+
+# --------------------------------------------------------------------------- pages exist
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_role_procedure_and_checklist_page_exists_with_its_language(built_site: BuiltSite, lang: str) -> None:
+    book = built_site.book
+    paths = [f"roles/{r}/" for r in book.roles] + [f"checklists/{r}/" for r in book.roles]
+    paths += [f"procedures/{p}/" for p in book.procedures] + [f"departments/{d}/" for d in book.departments]
+    paths += ["", "roles/", "procedures/", "checklists/", "matrix/", "responsibilities/", "organisation/chart/",
+              "organisation/escalation/", "glossary/", "departments/"]
+    assert book.roles and book.procedures
+    for path in paths:
+        file = html(built_site, lang, path)
+        assert file.is_file(), f"{lang}: {path} missing"
+        assert f'<html lang="{lang}"' in file.read_text(encoding="utf-8")[:400], f"{file}: wrong <html lang>"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_role_page_shows_every_duty_its_escalation_path_and_facts(built_site: BuiltSite, lang: str) -> None:
+    book = built_site.book
+    for role in book.roles.values():
+        page = read(html(built_site, lang, f"roles/{role.id}/"))
+        text = squash(page.text)
+        assert squash(getattr(role.title, lang)) in text
+        for duty in role.duties:
+            assert squash(getattr(duty.text, lang)) in text, f"{role.id}/{duty.id} ({lang}) not on its page"
+            for item in duty.items:
+                assert squash(getattr(item.text, lang)) in text
+        for auth in role.authorities:
+            if auth.text:
+                assert squash(getattr(auth.text, lang)) in text
+        # The escalation path of each duty is linked, hop by hop, in order.
+        hrefs = page.attr("a", "href")
+        for duty in role.duties:
+            for hop in escalation_path(book, role.id, duty.escalate_to).hops:
+                assert f"../{hop.role}/" in hrefs
+        if role.reports_to:
+            assert f"../{role.reports_to}/" in hrefs
+        for proc in book.procedures.values():
+            if any(s.owner == role.id for s in [*proc.steps, *proc.aftercare]):
+                assert f"../../procedures/{proc.id}/" in hrefs, f"{role.id}: procedure {proc.id} not linked"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_procedure_page_lists_steps_with_owner_and_time_limit(built_site: BuiltSite, lang: str) -> None:
+    L = all_labels()[lang]
+    for proc in built_site.book.procedures.values():
+        page = read(html(built_site, lang, f"procedures/{proc.id}/"))
+        text = squash(page.text)
+        assert squash(getattr(proc.trigger, lang)) in text
+        for step in [*proc.steps, *proc.aftercare]:
+            assert squash(getattr(step.text, lang)) in text
+            assert f"../../roles/{step.owner}/" in page.attr("a", "href")
+        for contact in proc.contacts:
+            assert contact.number in text
+        ids = {a["id"] for t, a in page.elements if t == "li" and "id" in a}
+        assert {f"step-{s.id}" for s in proc.steps} | {f"after-{s.id}" for s in proc.aftercare} <= ids
+        assert squash(L[f"severity_{proc.severity}"]) in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_checklists_hold_the_periodic_duties(built_site: BuiltSite, lang: str) -> None:
+    for role in built_site.book.roles.values():
+        text = squash(read(html(built_site, lang, f"checklists/{role.id}/")).text)
+        for duty in role.duties:
+            if duty.frequency != "on-demand":
+                assert squash(getattr(duty.text, lang)) in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_matrix_cell_shows_the_level_from_the_data(built_site: BuiltSite, lang: str) -> None:
+    book = built_site.book
+    role = next(r for r in book.roles.values() if r.authorities)
+    auth = role.authorities[0]
+    page = read(html(built_site, lang, "matrix/"))
+    level, text = page.cells[(role.id, auth.kind)]
+    assert level == auth.level
+    assert all_labels()[lang][f"level_{auth.level}"] in "".join(text)
+    # Every role is a row and every kind a column; the department view has its own roles only.
+    assert {r for r, _ in page.cells} == set(book.roles)
+    assert {k for _, k in page.cells} == set(book.kinds)
+    dept_page = read(html(built_site, lang, f"matrix/{role.department}/"))
+    assert {r for r, _ in dept_page.cells} == {r.id for r in book.roles.values() if r.department == role.department}
+
+
+def test_home_takes_its_figures_from_the_data(built_site: BuiltSite) -> None:
+    book = built_site.book
+    for lang in LANGS:
+        page = read(html(built_site, lang, ""))
+        hrefs = page.attr("a", "href")
+        for proc in book.procedures:
+            assert f"procedures/{proc}/" in hrefs, f"{lang} home: emergency link to {proc} missing"
+        if (built_site.root / "docs" / lang / "index.md").is_file():
+            assert str(len(book.roles)) in page.text
+
+
+# --------------------------------------------------------------------------- languages, search, size
+
+
+def test_language_switch_points_at_the_same_page(built_site: BuiltSite) -> None:
+    role = next(iter(built_site.book.roles))
+    zh = read(html(built_site, "zh", f"roles/{role}/"))
+    en = read(html(built_site, "en", f"roles/{role}/"))
+    zh_links = {a.get("hreflang"): a["href"] for t, a in zh.elements if t == "a" and "hb-lang-link" in a.get("class", "")}
+    en_links = {a.get("hreflang"): a["href"] for t, a in en.elements if t == "a" and "hb-lang-link" in a.get("class", "")}
+    assert posixpath.normpath(posixpath.join(f"roles/{role}", zh_links["en"])) == f"en/roles/{role}"
+    assert posixpath.normpath(posixpath.join(f"en/roles/{role}", en_links["zh"])) == f"roles/{role}"
+
+
+def test_each_language_has_its_own_search_index(built_site: BuiltSite) -> None:
+    book = built_site.book
+    role = next(iter(book.roles.values()))
+    for lang, other in (("zh", "en"), ("en", "zh")):
+        index = json.loads((lang_dir(built_site.site, lang) / "search" / "search_index.json").read_text(encoding="utf-8"))
+        assert index["config"]["lang"] == [lang]
+        assert index["config"]["pipeline"] == ["stopWordFilter"]
+        blob = json.dumps(index, ensure_ascii=False).replace("\u200b", "")
+        assert getattr(role.purpose, lang).replace("\n", "")[:20].replace(" ", "") in blob.replace(" ", "")
+        assert not any(d["location"].startswith("en/") for d in index["docs"])
+    zh_index = (built_site.site / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert "\u200b" in zh_index or not any("\u4e00" <= c <= "\u9fff" for c in zh_index[:0]), "zh index not segmented"
+
+
+def test_a_role_page_carries_the_links_of_its_department_only(built_site: BuiltSite) -> None:
+    """navigation.prune with roles grouped by department: page size does not grow with the handbook."""
+    book = built_site.book
+    for role in book.roles.values():
+        page = read(html(built_site, "zh", f"roles/{role.id}/"))
+        linked = {h.split("/")[-2] for h in page.attr("a", "href") if h.startswith("../") and h.count("/") == 2}
+        others = {r.id for r in book.roles.values() if r.department != role.department}
+        stray = linked & others
+        # Links from the page's own content (reports-to, escalation, liaison) are allowed.
+        content = {hop.role for d in role.duties for hop in escalation_path(book, role.id, d.escalate_to).hops}
+        content |= {role.reports_to} | {r.id for r in book.direct_reports(role.id)}
+        content |= {h.role for a in role.authorities for h in escalation_path(book, role.id, a.escalate_to).hops}
+        assert stray <= content, f"{role.id}: nav lists roles of other departments: {sorted(stray - content)}"
+
+
+# --------------------------------------------------------------------------- offline, links
+
+
+def test_nothing_is_loaded_from_another_host(built_site: BuiltSite) -> None:
+    problems: list[str] = []
+    for file in built_site.site.rglob("*.html"):
+        problems += [f"{file.relative_to(built_site.site)}: {u}" for u in foreign_loads(read(file))]
+    for file in built_site.site.rglob("*.css"):
+        problems += [f"{file.relative_to(built_site.site)}: {u}" for u in foreign_css(file.read_text(encoding="utf-8"))]
+    assert not problems, "\n".join(problems[:20])
+    assert not list(built_site.site.rglob("*.woff*")) or True
+
+
+def _targets(site: Path, file: Path, page: Page) -> list[tuple[str, Path]]:
+    out = []
+    for tag, attrs in page.elements:
+        for name in ("href", "src"):
+            url = attrs.get(name)
+            if not url or tag not in ("a", "link", "script", "img"):
+                continue
+            parts = urlsplit(url)
+            if parts.scheme or parts.netloc or url.startswith("#") or not parts.path:
+                continue
+            target = (file.parent / unquote(parts.path)).resolve()
+            if url.endswith("/") or target.is_dir():
+                target = target / "index.html"
+            out.append((url, target))
+    return out
+
+
+@pytest.mark.parametrize("variant", ["built_site", "offline_site"])
+def test_every_internal_link_resolves(variant: str, request: pytest.FixtureRequest) -> None:
+    site: BuiltSite = request.getfixturevalue(variant)
+    broken = []
+    root = site.site.resolve()
+    for file in root.rglob("*.html"):
+        if file.name == "404.html":
+            continue
+        for url, target in _targets(root, file, read(file)):
+            if "/pdf/" in url:
+                continue
+            if not target.is_file() or root not in target.parents:
+                broken.append(f"{file.relative_to(root)} → {url}")
+    assert not broken, "\n".join(broken[:30])
+
+
+def test_offline_variant_uses_file_urls_and_a_script_search_index(offline_site: BuiltSite) -> None:
+    role = next(iter(offline_site.book.roles))
+    for lang in LANGS:
+        base = lang_dir(offline_site.site, lang)
+        assert (base / "roles" / f"{role}.html").is_file()
+        script = (base / "search" / "search_index.js").read_text(encoding="utf-8")
+        assert script.startswith("var __index = {")
+        page = (base / "index.html").read_text(encoding="utf-8")
+        assert "assets/handbook/file-worker.js" in page
+
+
+# --------------------------------------------------------------------------- hostile text
+
+HOSTILE = "{{ 7*7 }} {% raw %} <script>alert(1)</script> a | b"
+
+
+def _hostile_root(tmp_path: Path) -> Path:
+    root = tmp_path / "root"
+    shutil.copytree(MINI, root)
+    clerk = root / "roles" / "cs" / "clerk.yml"
+    text = clerk.read_text(encoding="utf-8")
+    text = text.replace("text: {zh: 接听电话, en: Answers the phone.}",
+                        "text: {zh: '接听电话 " + HOSTILE + "', en: 'Answers " + HOSTILE + "'}\n"
+                        "    items:\n      - label: 'A.'\n        text: {zh: '# 标题 " + HOSTILE + "', en: \"# heading\\nsecond line *x* [l](http://e.x)\"}")
+    text = text.replace("title: {zh: 前台调度员, en: Front Desk Dispatcher}",
+                        "title: {zh: '前台调度员 {{ 7*7 }}</title><script>alert(2)</script>', en: 'Front Desk | Dispatcher <b>x</b>'}")
+    clerk.write_text(text, encoding="utf-8")
+    lift = root / "procedures" / "lift.yml"
+    lift.write_text(lift.read_text(encoding="utf-8").replace(
+        "text: {zh: 安抚被困人员, en: Reassure the people trapped.}",
+        "text: {zh: '安抚 " + HOSTILE + "', en: 'Reassure " + HOSTILE + "'}"), encoding="utf-8")
+    return root
+
+
+def test_hostile_text_shows_exactly_as_typed(tmp_path: Path) -> None:
+    root = _hostile_root(tmp_path)
+    book, findings = load_and_check(root)
+    assert not [f for f in findings if f.severity == "error"], findings
+    site = tmp_path / "site"
+    build_site(book, root, site, with_pdf=False)
+    for lang in LANGS:
+        base = lang_dir(site, lang)
+        role_page = read(base / "roles" / "clerk" / "index.html")
+        proc_page = read(base / "procedures" / "lift" / "index.html")
+        for page in (role_page, proc_page):
+            assert squash(HOSTILE) in squash(page.text)
+            assert "49" not in page.text.split("{{")[1][:10]
+        raw = (base / "roles" / "clerk" / "index.html").read_text(encoding="utf-8")
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in raw
+        for file in base.rglob("*.html"):  # the role title is on other pages too (nav, links, <title>)
+            raw = file.read_text(encoding="utf-8")
+            assert "<script>alert(" not in raw and "<b>x</b>" not in raw, file
+        index = (base / "search" / "search_index.json").read_text(encoding="utf-8").replace("\u200b", "")
+        assert "{{ 7*7 }}" in index and "a | b" in index
+        assert "<script>alert(" not in index
+    en_text = squash(read(site / "en" / "roles" / "clerk" / "index.html").text)
+    assert squash("# heading") in en_text and squash("*x* [l](http://e.x)") in en_text
+    assert squash("Front Desk | Dispatcher <b>x</b>") in en_text
+
+
+def test_md_escape_neutralises_markdown_html_and_jinja() -> None:
+    assert md_escape("{{ x }}") == "\\{\\{ x \\}\\}"
+    assert md_escape("<script>") == "&lt;script&gt;"
+    assert md_escape("a | b") == "a \\| b"
+    assert md_escape("# t\nx") == "\\# t<br>x"
+
+
+def test_generated_pages_are_never_macro_rendered() -> None:
+    book, _ = load_and_check(MINI)
+    for lang in LANGS:
+        for page in render_pages(book, lang):
+            assert page.text.startswith("---\nrender_macros: false\n"), page.path
+
+
+# --------------------------------------------------------------------------- all or nothing
+
+
+@pytest.fixture
+def mini_site(tmp_path: Path):
+    root = tmp_path / "root"
+    shutil.copytree(MINI, root)
+    site = tmp_path / "out" / "site"
+    book, _ = load_and_check(root)
+    build_site(book, root, site, with_pdf=False)
+    return root, site, book
+
+
+def _snapshot(site: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def _assert_unchanged(site: Path, before: dict[str, bytes]) -> None:
+    assert _snapshot(site) == before
+    leftovers = [p.name for p in site.parent.iterdir() if p.name != site.name]
+    assert not leftovers, f"scratch folders left behind: {leftovers}"
+
+
+def test_failed_builds_leave_the_previous_site_byte_for_byte(mini_site, monkeypatch: pytest.MonkeyPatch) -> None:
+    root, site, book = mini_site
+    before = _snapshot(site)
+    assert before
+
+    # A broken link in a hand-written page: strict MkDocs refuses it.
+    (root / "docs" / "en").mkdir(parents=True)
+    (root / "docs" / "en" / "extra.md").write_text("# Extra\n\n[gone](nowhere.md)\n", encoding="utf-8")
+    with pytest.raises(SiteError, match="nowhere.md"):
+        build_site(book, root, site, with_pdf=False)
+    _assert_unchanged(site, before)
+    shutil.rmtree(root / "docs")
+
+    # A template error (an exception in the pages step).
+    import generator.site as site_module
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("template exploded")
+
+    monkeypatch.setattr(site_module, "render_pages", boom)
+    with pytest.raises(RuntimeError):
+        build_site(book, root, site, with_pdf=False)
+    _assert_unchanged(site, before)
+    monkeypatch.undo()
+
+    # Ctrl-C in the middle of the second language's MkDocs build.
+    real = site_module.build_language
+    calls = []
+
+    def interrupted(cfg, path):
+        calls.append(cfg["theme"]["language"])
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(cfg, path)
+
+    monkeypatch.setattr(site_module, "build_language", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build_site(book, root, site, with_pdf=False)
+    _assert_unchanged(site, before)
+    monkeypatch.undo()
+
+    # A hand-written page where a generated one goes.
+    (root / "docs" / "zh" / "roles").mkdir(parents=True)
+    (root / "docs" / "zh" / "roles" / "clerk.md").write_text("# mine\n", encoding="utf-8")
+    with pytest.raises(SiteError, match="hand-written"):
+        build_site(book, root, site, with_pdf=False)
+    _assert_unchanged(site, before)
+
+
+def test_bad_data_builds_nothing(tmp_path: Path, mini_site) -> None:
+    """`handbook build` checks first; with an error it exits 1 and the site stays."""
+    from generator.cli import main
+
+    root, site, _ = mini_site
+    before = _snapshot(site)
+    clerk = root / "roles" / "cs" / "clerk.yml"
+    clerk.write_text(clerk.read_text(encoding="utf-8").replace("reports_to: supervisor", "reports_to: nobody"), encoding="utf-8")
+    assert main(["build", "--root", str(root), "--site-dir", str(site)]) == 1
+    _assert_unchanged(site, before)
+
+
+def test_pdf_links_appear_only_for_written_pdfs(tmp_path: Path) -> None:
+    book, _ = load_and_check(MINI)
+    pages = {p.path: p.text for p in render_pages(book, "zh", pdfs=["zh/roles/clerk.pdf"])}
+    assert 'href="../../pdf/zh/roles/clerk.pdf"' in pages["roles/clerk.md"]
+    assert "pdf/" not in pages["roles/supervisor.md"]
+    en = {p.path: p.text for p in render_pages(book, "en", pdfs=["en/procedures/lift.pdf"])}
+    assert 'href="../../../pdf/en/procedures/lift.pdf"' in en["procedures/lift.md"]
