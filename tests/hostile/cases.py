@@ -240,21 +240,26 @@ def _legal_edits() -> list[Edit]:
         sub(LIFT, "text: {zh: 安抚被困人员, en: Reassure the people trapped.}",
             "text:\n      zh: \"安抚 | 被困人员\"\n      en: |-\n        " + MULTILINE_TEXT.replace("\n", "\n        ")),
         sub(LIFT, "condition: {zh: 未救出, en: Not yet freed.}", f"condition: {{zh: 未救出, en: {q(t['hash'])}}}"),
+        # `1e3` is text in YAML 1.1 (a float needs a dot): it stays exactly as typed.
+        sub(LIFT, 'number: "96333"', "number: 1e3"),
     ]
 
 
 LEGAL_EDITS: list[Edit] = _legal_edits()
 
-#: What the legal root must show on its pages: (language, text as typed).
+#: What the legal root must show: (language, page, text as typed, a word of it).  The
+#: page named must show the text; so must every other page of that language that shows
+#: the word (a text shown mangled on one page and right on another is still a bug).
 LEGAL_SHOWN = [
-    ("zh", HOSTILE_TEXTS["zh-script"]),
-    ("en", HOSTILE_TEXTS["script"] + " " + HOSTILE_TEXTS["html"]),
-    ("zh", HOSTILE_TEXTS["zh-pipe"]),
-    ("en", HOSTILE_TEXTS["pipe"]),
-    ("zh", HOSTILE_TEXTS["zh-jinja"]),
-    ("en", HOSTILE_TEXTS["jinja"]),
-    ("en", HOSTILE_TEXTS["img"] + " " + HOSTILE_TEXTS["link"]),
-    ("zh", "安抚 | 被困人员"),
-    ("en", MULTILINE_TEXT),
-    ("en", HOSTILE_TEXTS["hash"]),
+    ("zh", "roles/clerk/", HOSTILE_TEXTS["zh-script"], "xss-zh"),
+    ("en", "roles/clerk/", HOSTILE_TEXTS["script"] + " " + HOSTILE_TEXTS["html"], "xss-purpose"),
+    ("zh", "roles/clerk/", HOSTILE_TEXTS["zh-pipe"], "回访"),
+    ("en", "roles/clerk/", HOSTILE_TEXTS["pipe"], "writes"),
+    ("zh", "roles/supervisor/", HOSTILE_TEXTS["zh-jinja"], "endif"),
+    ("en", "roles/supervisor/", HOSTILE_TEXTS["jinja"], "config"),
+    ("en", "roles/supervisor/", HOSTILE_TEXTS["img"] + " " + HOSTILE_TEXTS["link"], "xss-img"),
+    ("zh", "procedures/lift/", "安抚 | 被困人员", "被困人员"),
+    ("en", "procedures/lift/", MULTILINE_TEXT, "second line"),
+    ("en", "procedures/lift/", HOSTILE_TEXTS["hash"], "not a heading"),
+    ("en", "procedures/lift/", "1e3", "1e3"),
 ]
