@@ -27,7 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from hostile.mutate import MINI, MUTATION_NAMES, data_files, mutate, run_check  # noqa: E402
+from hostile.mutate import MINI, WEIGHTED_NAMES, data_files, mutate, run_check  # noqa: E402
 
 MEMORY_LIMIT = 2 * 1024**3
 
@@ -66,8 +66,12 @@ def main() -> int:
     last_report = started
     print(f"fuzz: seed {seed}, {args.minutes} min, findings to {args.out}", flush=True)
     while time.monotonic() < deadline:
-        chosen = rnd.sample(files, 2 if rnd.random() < 0.2 else 1)
-        plan = {rel: [(rnd.choice(MUTATION_NAMES), rnd.randrange(2**32)) for _ in range(rnd.randint(1, 4))] for rel in chosen}
+        if rnd.random() < 0.25:  # data-level changes to several files: cross-file rules
+            chosen = rnd.sample(files, rnd.randint(2, 4))
+            plan = {rel: [("restructure", rnd.randrange(2**32))] for rel in chosen}
+        else:
+            chosen = rnd.sample(files, 2 if rnd.random() < 0.2 else 1)
+            plan = {rel: [(rnd.choice(WEIGHTED_NAMES), rnd.randrange(2**32)) for _ in range(rnd.randint(1, 4))] for rel in chosen}
         for rel, steps in plan.items():
             (root / rel).write_bytes(mutate(originals[rel], steps))
         t0 = time.monotonic()

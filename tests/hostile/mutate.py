@@ -159,11 +159,67 @@ def re_encode(data: bytes, rnd: random.Random) -> bytes:
     return text.encode(encoding, errors="replace")
 
 
+#: Plain values for data-level mutations: each is valid YAML once dumped, so the input gets
+#: past the reader and exercises the model and the cross-file checks.
+_DATA_VALUES: list[object] = [
+    None, True, False, 0, -1, 10**30, 1.5, float("inf"), "", " ", "no", "12:30", "x" * 5000, "中文", "FILL IN",
+    "../x", "a/b", "Clerk", "<script>alert(1)</script>", "{{ 7*7 }}", "a | b", "# h", "line\nbreak", [], {}, [None],
+    {"zh": "中文", "en": "text"}, {"zh": "", "en": ""}, {"zh": "中文"}, ["clerk", "clerk"], {"x": 1},
+    *IDS,
+]
+
+
+def _walk(value: object, path: tuple = ()) -> list[tuple]:
+    out = [path]
+    if isinstance(value, dict):
+        for k, v in value.items():
+            out += _walk(v, path + (k,))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            out += _walk(v, path + (i,))
+    return out
+
+
+def restructure(data: bytes, rnd: random.Random) -> bytes:
+    """Change the data, not the text: drop a key, add one, set a value, copy a list item."""
+    import yaml
+
+    try:
+        tree = yaml.safe_load(data)
+    except yaml.YAMLError:
+        return data
+    if not isinstance(tree, dict):
+        return data
+    for _ in range(rnd.randint(1, 3)):
+        paths = [p for p in _walk(tree) if p]
+        if not paths:
+            break
+        path = rnd.choice(paths)
+        parent = tree
+        for part in path[:-1]:
+            parent = parent[part]
+        last = path[-1]
+        action = rnd.randrange(5)
+        if action == 0:
+            del parent[last]
+        elif action == 1 and isinstance(parent, dict):
+            parent[rnd.choice(KEYS)] = rnd.choice(_DATA_VALUES)
+        elif action == 2 and isinstance(parent, list):
+            parent.insert(rnd.randint(0, len(parent)), parent[last])  # a copy: ids used twice
+        elif action == 3 and isinstance(parent[last], str):
+            parent[last] = rnd.choice(IDS + ["nobody", ""])
+        else:
+            parent[last] = rnd.choice(_DATA_VALUES)
+    return yaml.safe_dump(tree, allow_unicode=True, sort_keys=False, width=rnd.choice([20, 80, 10_000])).encode("utf-8")
+
+
 MUTATIONS: list[Callable[[bytes, random.Random], bytes]] = [
     byte_flip, delete_line, duplicate_line, swap_lines, rename_key, swap_value, reindent, insert_token,
-    swap_reference, truncate, splice, re_encode,
+    swap_reference, truncate, splice, re_encode, restructure, restructure,
 ]
-MUTATION_NAMES = [m.__name__ for m in MUTATIONS]
+MUTATION_NAMES = sorted({m.__name__ for m in MUTATIONS})
+#: The same names, as often as MUTATIONS lists them (data-level changes weigh double).
+WEIGHTED_NAMES = [m.__name__ for m in MUTATIONS]
 
 
 def data_files(root: Path = MINI) -> list[str]:
