@@ -115,7 +115,9 @@ print(json.dumps({"import_s": t1 - t0, "wall": t2 - t1, "cpu": c2 - c1,
 
 #: What `handbook serve` runs when a file changes (generator.site.serve → rebuild()):
 #: look for changes, load and check everything, build both languages into a scratch
-#: folder and swap it in.  Measured in one warm process, after a first build, as serve does.
+#: folder and swap it in.  Measured in one warm process, as serve's is: the modules are
+#: imported, jieba's dictionary is loaded and the handbook was loaded once before; the
+#: site folder holds the site built before (a copy of the `handbook build` output).
 REBUILD = r"""
 import json, sys, time
 from pathlib import Path
@@ -124,12 +126,15 @@ from generator.pipeline import load_and_check
 root, site_dir, edit = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
 incremental = [name for name in ("rebuild", "incremental_build", "rebuild_changed", "Builder") if hasattr(site, name)]
 
-def full():
-    book, findings = load_and_check(root)
-    assert not any(f.severity == "error" for f in findings), findings[:3]
-    site.build_site(book, root, site_dir, with_pdf=False)
-
-t0 = time.perf_counter(); full(); first = time.perf_counter() - t0
+t0 = time.perf_counter()
+load_and_check(root)
+import mkdocs.commands.build, material  # noqa: E401,F401
+try:
+    import jieba
+    jieba.initialize()
+except ImportError:
+    pass
+first = time.perf_counter() - t0
 snapshot = getattr(site, "_snapshot", None)
 before = snapshot(root) if snapshot else None
 text = edit.read_text(encoding="utf-8")
@@ -140,7 +145,7 @@ book, findings = load_and_check(root); t3 = time.perf_counter()
 site.build_site(book, root, site_dir, with_pdf=False); t4 = time.perf_counter()
 c1 = time.process_time()
 edit.write_text(text, encoding="utf-8")
-print(json.dumps({"first_build_s": first, "detect_s": t2 - t1, "detected": changed, "check_s": t3 - t2,
+print(json.dumps({"warm_up_s": first, "detect_s": t2 - t1, "detected": changed, "check_s": t3 - t2,
                   "build_s": t4 - t3, "rebuild_s": t4 - t2, "rebuild_cpu_s": c1 - c0,
                   "incremental_api": incremental}))
 """
@@ -193,14 +198,18 @@ def build_baseline(configs: dict[str, Path], parallel: bool) -> Run:
     if not parallel:
         runs = [_must(measured(cmd), "plain mkdocs build") for cmd in cmds]
         return Run(sum(r.wall for r in runs), sum(r.cpu for r in runs), max(r.max_rss_mb for r in runs), 0, "")
+    # Each into a folder of its own: the zh build would empty its site folder, en/ included.
+    scratch = Path(tempfile.mkdtemp(prefix="parallel-", dir=next(iter(configs.values())).parent.parent))
+    cmds = [[*cmd, "-d", str(scratch / lang)] for cmd, lang in zip(cmds, configs)]
     start = time.perf_counter()
     before = os.times()
     procs = [subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=REPO) for cmd in cmds]
-    codes = [p.wait() for p in procs]
+    outcomes = [p.communicate() for p in procs]
     wall = time.perf_counter() - start
     after = os.times()
-    if any(codes):
-        raise SystemExit("benchmark: plain mkdocs build (parallel) failed")
+    shutil.rmtree(scratch, ignore_errors=True)
+    if any(p.returncode for p in procs):
+        raise SystemExit("benchmark: plain mkdocs build (parallel) failed:\n" + "\n".join(err.decode()[-2000:] for _, err in outcomes))
     cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
     return Run(wall, cpu, float("nan"), 0, "")
 
@@ -278,7 +287,19 @@ def machine() -> dict[str, Any]:
         "system": f"{platform.system()} {platform.release()}",
         "packages": versions,
         "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+        "code": _revision(),
     }
+
+
+def _revision() -> str:
+    """The commit measured, and the generator files that differ from it (a shared work tree)."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "generator"], cwd=REPO, capture_output=True, text=True).stdout.split("\n")
+    except OSError:
+        return "unknown"
+    changed = sorted(line[3:] for line in dirty if line.strip())
+    return head + (f" + uncommitted {', '.join(changed)}" if changed else "")
 
 
 # --------------------------------------------------------------------------- the run
@@ -336,8 +357,11 @@ def run_all(args: argparse.Namespace) -> dict[str, Any]:
             entry["build_ratio_cpu"] = round(entry["build"]["cpu_s"] / seq.cpu, 2)
             entry["baseline_pages"] = page_sizes(work / f"baseline-{n}" / "site")
             log(f"— {n:,} roles: rebuild after one YAML edit, as serve does")
-            edit = next((root / "roles").rglob("*.yml"))
-            reb = python_snippet(REBUILD, str(root), str(work / f"serve-{n}"), str(edit))
+            edit = sorted((root / "roles").rglob("*.yml"))[-1]
+            serve_dir = work / f"serve-{n}"
+            shutil.copytree(site_dir, serve_dir)
+            reb = python_snippet(REBUILD, str(root), str(serve_dir), str(edit))
+            shutil.rmtree(serve_dir, ignore_errors=True)
             reb = {k: (round(v, 3) if isinstance(v, float) else v) for k, v in reb.items()}
             reb["edited"] = edit.relative_to(root).as_posix()
             reb["fraction_of_full_build"] = round(reb["rebuild_s"] / entry["build"]["cli_s"], 2)
