@@ -337,3 +337,10 @@ def test_every_data_file_names_its_schema():
 def test_role_files_sit_in_their_department_folder(book):
     for role in book.roles.values():
         assert role.source_map.file == f"roles/{role.department}/{role.id}.yml"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_organisation_page_shows_every_role(book, lang):
+    page = (REPO / "docs" / lang / "about" / "organisation.md").read_text(encoding="utf-8")
+    for role_id in book.roles:
+        assert f"(../roles/{role_id}.md)" in page, (lang, role_id)
