@@ -109,6 +109,12 @@ def _decode(raw: bytes, display: str, findings: list[Finding]) -> str | None:
         return None
 
 
+#: Characters that no text of the handbook needs and that a page or a terminal would show
+#: wrongly or not at all: C0/C1 controls (tab and line breaks aside), DEL, bidirectional
+#: overrides and isolates (text that reads in another order than it is stored), BOM.
+_BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_HIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f" + _BIDI + "\ufeff]")
+
 _TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
 
 
@@ -204,6 +210,11 @@ class _Converter:
         return self._mapping(node, path)
 
     def _scalar(self, node: ScalarNode, path: Path) -> Any:
+        hidden = _HIDDEN.search(node.value)
+        if hidden:  # written as an escape ("\x00", "\u202e"): YAML itself lets it through
+            char = hidden.group()
+            kind = "a bidirectional-text control, which can make text read backwards" if char in _BIDI else "a control character"
+            self.findings.append(Finding.at(_loc(self.display, node), "E101", f"the value contains U+{ord(char):04X}, {kind}; delete it"))
         if not node.style and node.tag in _TYPED_TAGS:  # plain (libyaml says "", PyYAML None)
             try:
                 value = _constructor.construct_object(node, deep=True)

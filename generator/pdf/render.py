@@ -30,23 +30,18 @@ class Result:
     variant: int  # index of the variant written (0 = full size)
 
 
-def _refuse_urls(url: str, *args: object, **kwargs: object) -> dict:
-    """Documents embed what they need as data: URLs; nothing is fetched from a network."""
-    if url.startswith("data:"):
-        from weasyprint.urls import default_url_fetcher
-
-        return default_url_fetcher(url)
-    raise ValueError(f"refused to fetch {url!r} while printing")
-
-
 def render_job(job: Job) -> Result:
     from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
 
+    # Documents embed what they need (the QR code) as data: URLs; nothing is fetched
+    # from a network or the disk while printing.
+    fetcher = URLFetcher(allowed_protocols={"data"})
     start = time.perf_counter()
     document = None
     chosen = 0
     for index, html in enumerate(job.variants):
-        document = HTML(string=html, url_fetcher=_refuse_urls).render()
+        document = HTML(string=html, url_fetcher=fetcher).render()
         chosen = index
         if job.max_pages is None or len(document.pages) <= job.max_pages:
             break

@@ -303,8 +303,8 @@ def time_limit(minutes: int | None) -> Text | None:
         return LABEL["at_once"]
     if minutes >= 60 and minutes % 60 == 0:
         hours = minutes // 60
-        return T(f"≤ {hours} 小时", f"≤ {hours} h")
-    return T(f"≤ {minutes} 分钟", f"≤ {minutes} min")
+        return T(f"{hours} 小时内", f"within {hours} h")
+    return T(f"{minutes} 分钟内", f"within {minutes} min")
 
 
 def _step_view(book: Handbook, step: Step) -> StepView:
