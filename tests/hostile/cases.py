@@ -153,8 +153,11 @@ CASES: list[Case] = [
     Case("alias-to-itself", put(CLERK, "id: clerk\nloop: &a [*a]\n"), "E106", CLERK, 2),
     Case("file-of-50-mb", huge_file(CLERK, FIFTY_MB), "E107", CLERK, 1),
     Case("control-character", sub(CLERK, "Dispatches.", "Dis\x07patches."), "E101", CLERK, 5),
+    Case("escaped-nul-in-text", sub(CLERK, "en: Dispatches.", 'en: "Dis\\x00patches."'), "E101", CLERK, 5),
+    Case("bidi-override-in-number", sub(LIFT, 'number: "96333"', 'number: "\\u202e33369"'), "E101", LIFT, 19),
     Case("python-tag", sub(CLERK, "department: cs", "department: !!python/object/apply:os.system [echo pwned]"), "E110", CLERK, 3),
     Case("merge-key", sub(CLERK, "    frequency: daily\n", "    <<: {frequency: daily}\n"), "E110", CLERK, 10),
+    Case("bad-explicit-bool-tag", sub(DIRECTOR, "top: true", "top: !!bool maybe"), "E110", DIRECTOR, 4),
     Case("bad-explicit-tag", sub(CLERK, "reports_to: supervisor", "reports_to: !!timestamp supervisor"), "E110", CLERK, 4),
     # YAML 1.1 scalars where text is expected
     Case("yaml11-no", sub(CLERK, "en: Front Desk Dispatcher", "en: no"), "E108", CLERK, 2),
