@@ -186,7 +186,7 @@ def restructure(data: bytes, rnd: random.Random) -> bytes:
 
     try:
         tree = yaml.safe_load(data)
-    except yaml.YAMLError:
+    except Exception:  # noqa: BLE001 - PyYAML raises ValueError etc. on `2026-02-30`; not the tool under test
         return data
     if not isinstance(tree, dict):
         return data
