@@ -30,8 +30,8 @@ from generator.pdf.views import LABEL, LANGS, T
 
 __all__ = ["write_pdfs", "LANGS", "card_url"]
 
-#: Type sizes (pt) tried for a procedure card, largest first: 13 pt body text reads at a metre.
-CARD_SIZES: tuple[float, ...] = (15.0, 14.0, 13.0, 12.0, 11.0, 10.0, 9.0, 8.0, 7.0, 6.0)
+#: Type sizes (pt) tried for a procedure card, largest first; 12 pt and more reads at a metre.
+CARD_SIZES: tuple[float, ...] = tuple(x / 2 for x in range(30, 11, -1))  # 15, 14.5, … 6
 
 last_results: list[Result] = []  # of the latest write_pdfs call, for timing reports and tests
 

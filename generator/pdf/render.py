@@ -1,9 +1,9 @@
 """HTML → PDF with WeasyPrint, one layout pass per document, spread over the CPU cores.
 
 The main process renders every document's HTML (Jinja is cheap); the workers only lay
-out and write.  A job carries its HTML variants from largest type to smallest: the
-first variant that fits the page budget is written, so an ordinary card costs one
-layout and only an overlong card pays for shrinking.
+out and write.  A job carries its HTML variants from largest type to smallest: a card
+that fits at full size costs one layout; an overlong one pays for a binary search
+(about five layouts) for the largest type that still fits its one page.
 """
 
 from __future__ import annotations
@@ -38,13 +38,29 @@ def render_job(job: Job) -> Result:
     # from a network or the disk while printing.
     fetcher = URLFetcher(allowed_protocols={"data"})
     start = time.perf_counter()
-    document = None
+    documents: dict[int, object] = {}
+
+    def layout(index: int):
+        if index not in documents:
+            documents[index] = HTML(string=job.variants[index], url_fetcher=fetcher).render()
+        return documents[index]
+
+    def fits(index: int) -> bool:
+        return job.max_pages is None or len(layout(index).pages) <= job.max_pages
+
+    # Full size first; only if that overflows, search for the largest size that fits
+    # (the variants get smaller with the index, so "fits" is monotone in it).
     chosen = 0
-    for index, html in enumerate(job.variants):
-        document = HTML(string=html, url_fetcher=fetcher).render()
-        chosen = index
-        if job.max_pages is None or len(document.pages) <= job.max_pages:
-            break
+    if not fits(0):
+        low, high = 1, len(job.variants) - 1
+        while low < high:
+            middle = (low + high) // 2
+            if fits(middle):
+                high = middle
+            else:
+                low = middle + 1
+        chosen = low
+    document = layout(chosen)
     assert document is not None
     job.path.parent.mkdir(parents=True, exist_ok=True)
     tmp = job.path.with_suffix(".pdf.tmp")
