@@ -25,6 +25,7 @@ import os
 import re
 import resource
 import shutil
+import signal
 import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -416,3 +417,38 @@ def test_wrong_type_in_every_field(rel: str, line: int, tmp_path: Path) -> None:
     found = json.loads(out.getvalue())
     here = [f for f in found if f["file"] == rel and f["line"] == line]
     assert any(f["code"] in ("E203", "E204") for f in here), f"no E203/E204 at {rel}:{line}; got {[(f['code'], f['file'], f['line'], f['message']) for f in found]}"
+
+
+# --- a build stopped half-way: interrupt, kill, full disk -----------------------------------
+
+
+def _full_disk() -> None:
+    """Files may not grow past 64 KiB: writes fail with EFBIG, as on a full disk."""
+    _limit_memory()
+    resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, 64 * 1024))
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # an error from write(), not a killed process
+
+
+@pytest.mark.parametrize("how", ["SIGINT", "SIGKILL", "full-disk"])
+def test_a_build_stopped_half_way_leaves_the_last_site(how: str, legal_build: LegalBuild, tmp_path: Path) -> None:
+    """A real `handbook build` process is interrupted, killed, or runs out of disk mid-build."""
+    assert legal_build.build.code == 0, legal_build.build.stderr[-2000:]
+    site = tmp_path / "site"
+    shutil.copytree(legal_build.site, site)
+    before = snapshot(site)
+    args = [str(PYTHON), "-m", "generator", "build", "--root", str(legal_build.root), "--site-dir", str(site)]
+    proc = subprocess.Popen(args, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=_full_disk if how == "full-disk" else _limit_memory)
+    if how != "full-disk":
+        # Wait until the build is past the check and writing (its scratch folder exists).
+        deadline = time.monotonic() + BUILD_SECONDS
+        while not any(tmp_path.glob(".site.build-*/site")) and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)
+        proc.send_signal(getattr(signal, how))
+    out, err = proc.communicate(timeout=BUILD_SECONDS)
+    assert proc.returncode != 0, f"the build finished before it was stopped ({how}); stopping it earlier is needed"
+    assert snapshot(site) == before, f"the last site changed after a build stopped by {how}"
+    if how != "SIGKILL":  # a killed process cannot clean up, but the site is intact
+        assert "Traceback" not in err, err[-3000:]
+        assert not list(tmp_path.glob(".site.build-*")), "the scratch folder was left behind"
