@@ -63,6 +63,9 @@ LABEL = {
     "duty": T("职责内容", "Duty"),
     "frequency": T("频次", "How often"),
     "escalation": T("上报路径", "Escalation path"),
+    "default_path": T("上报路径（汇报线）", "Escalation (reporting line)"),
+    "by_line": T("再按汇报线逐级上报", "then up the reporting line"),
+    "top_role": T("最高层级，无需上报", "Top of the organisation"),
     "authorities": T("工作权限", "Authorities"),
     "kind": T("权限类别", "Kind"),
     "level": T("权限级别", "Level"),
@@ -133,6 +136,7 @@ class DutyView:
     duty: Duty
     frequency: Text
     path: list[Text]
+    explicit: bool  # named in escalate_to; otherwise the role's reporting line
 
 
 @dataclass
@@ -172,6 +176,7 @@ class RoleView:
     procedures: list[StepRef]
     owner: Text
     heading: Text  # "title · code" for the running header
+    default_path: list[Text]  # the reporting line, printed once instead of on every duty
 
 
 @dataclass
@@ -241,7 +246,7 @@ def _path(book: Handbook, owner: str, explicit: list[str]) -> list[Text]:
 
 
 def _duty_view(book: Handbook, role: Role, duty: Duty) -> DutyView:
-    return DutyView(duty, FREQUENCY[duty.frequency], _path(book, role.id, duty.escalate_to))
+    return DutyView(duty, FREQUENCY[duty.frequency], _path(book, role.id, duty.escalate_to), bool(duty.escalate_to))
 
 
 def _sections(book: Handbook, role: Role) -> list[SectionView]:
@@ -293,6 +298,7 @@ def role_view(book: Handbook, role: Role) -> RoleView:
         procedures=_procedures_of(book, role.id),
         owner=role_title(book, role.document.owner),
         heading=heading(role),
+        default_path=_path(book, role.id, []),
     )
 
 
