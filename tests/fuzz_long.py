@@ -59,6 +59,7 @@ def main() -> int:
     started = time.monotonic()
     deadline = started + args.minutes * 60
     inputs = 0
+    mutator_errors = 0
     exits: collections.Counter[int] = collections.Counter()
     codes: collections.Counter[str] = collections.Counter()
     problems: dict[str, int] = {}
@@ -72,8 +73,15 @@ def main() -> int:
         else:
             chosen = rnd.sample(files, 2 if rnd.random() < 0.2 else 1)
             plan = {rel: [(rnd.choice(WEIGHTED_NAMES), rnd.randrange(2**32)) for _ in range(rnd.randint(1, 4))] for rel in chosen}
-        for rel, steps in plan.items():
-            (root / rel).write_bytes(mutate(originals[rel], steps))
+        try:
+            for rel, steps in plan.items():
+                (root / rel).write_bytes(mutate(originals[rel], steps))
+        except Exception as exc:  # noqa: BLE001 - a fault of the mutator, not of the tool under test
+            mutator_errors += 1
+            print(f"fuzz: mutator error (not a finding): {type(exc).__name__}: {exc} for {json.dumps(plan)}", flush=True)
+            for rel in plan:
+                (root / rel).write_bytes(originals[rel])
+            continue
         t0 = time.monotonic()
         outcome = run_check(root, seconds=10)
         took = time.monotonic() - t0
@@ -106,6 +114,7 @@ def main() -> int:
     print(f"fuzz: done. seed {seed}; ran {elapsed / 60:.1f} min; {inputs} inputs ({inputs / elapsed:.0f}/s); exits {dict(exits)}")
     print(f"fuzz: slowest input {slowest[0]:.2f} s: {slowest[1][:300]}")
     print(f"fuzz: finding codes seen: {', '.join(f'{c}×{n}' for c, n in sorted(codes.items()))}")
+    print(f"fuzz: {mutator_errors} mutator error(s) (inputs not run)")
     print(f"fuzz: {len(problems)} distinct problem(s)")
     for sig, n in problems.items():
         print(f"  {n:6d}× {sig}")

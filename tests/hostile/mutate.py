@@ -171,6 +171,8 @@ _DATA_VALUES: list[object] = [
 
 def _walk(value: object, path: tuple = ()) -> list[tuple]:
     out = [path]
+    if len(path) > 30:  # `&a [*a]` loads as a list that contains itself
+        return out
     if isinstance(value, dict):
         for k, v in value.items():
             out += _walk(v, path + (k,))
@@ -210,7 +212,10 @@ def restructure(data: bytes, rnd: random.Random) -> bytes:
             parent[last] = rnd.choice(IDS + ["nobody", ""])
         else:
             parent[last] = rnd.choice(_DATA_VALUES)
-    return yaml.safe_dump(tree, allow_unicode=True, sort_keys=False, width=rnd.choice([20, 80, 10_000])).encode("utf-8")
+    try:
+        return yaml.safe_dump(tree, allow_unicode=True, sort_keys=False, width=rnd.choice([20, 80, 10_000])).encode("utf-8")
+    except (yaml.YAMLError, RecursionError):
+        return data
 
 
 MUTATIONS: list[Callable[[bytes, random.Random], bytes]] = [
