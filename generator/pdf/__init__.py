@@ -25,10 +25,11 @@ from markupsafe import Markup
 
 from generator.model import Handbook, Text
 from generator.pdf import views
+from generator.pdf.printcss import print_header_style
 from generator.pdf.render import Job, Result, run_jobs
 from generator.pdf.views import LABEL, LANGS, T
 
-__all__ = ["write_pdfs", "LANGS", "card_url"]
+__all__ = ["write_pdfs", "LANGS", "card_url", "print_header_style"]
 
 #: Type sizes (pt) tried for a procedure card, largest first; 12 pt and more reads at a metre.
 CARD_SIZES: tuple[float, ...] = tuple(x / 2 for x in range(30, 11, -1))  # 15, 14.5, … 6
