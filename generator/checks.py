@@ -8,6 +8,7 @@ format) is the model's job and has already been reported by the loader.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path as FsPath
 
@@ -262,6 +263,22 @@ def _texts_in(doc: Document, value: object, path: Path, out: list[tuple[Document
                 _texts_in(doc, item, path + (i,), out)
 
 
+# --- the handbook as a whole ----------------------------------------------------------------
+
+_WEB_URL = re.compile(r"^https?://[^\s/?#<>\"'`]+(/[^\s<>\"'`]*)?$")
+
+
+def base_url(book: Handbook) -> Iterator[Finding]:
+    """The published address becomes the site's URL and the QR codes on printed cards.
+
+    Anything but a plain http(s) address (javascript:, a relative path, spaces) would make a
+    card that sends staff nowhere, or MkDocs refuse the build.
+    """
+    url = book.meta.base_url if book.meta else None
+    if url is not None and not _WEB_URL.match(url):
+        yield Finding.at(book.meta.where("base_url"), "E204", f"base_url '{url[:80]}' is not a web address; write it as https://host/path/")
+
+
 # --- document control --------------------------------------------------------------------
 
 
@@ -284,4 +301,5 @@ RULES: list[Rule] = [
     completeness,
     languages,
     glossary,
+    base_url,
 ]
