@@ -228,7 +228,9 @@ def write_search_script(site_dir: Path) -> None:
 def _write_pdfs(book: Handbook, out_dir: Path) -> list[str]:
     try:
         from generator.pdf import write_pdfs
-    except ImportError:
+    except ModuleNotFoundError as exc:
+        if exc.name != "generator.pdf":
+            raise
         print("handbook: PDF output is not available yet (generator.pdf missing); site built without PDFs", file=sys.stderr)
         return []
     written = write_pdfs(book, out_dir)
@@ -243,8 +245,9 @@ def build_into(
     report = BuildReport()
     base = read_config(root_config_file(root))
     pdfs: list[str] = []
+    pdf_dir = work / "pdf"  # moved in after MkDocs, which empties its site_dir first
     if with_pdf:
-        pdfs = _write_pdfs(book, out / "pdf")
+        pdfs = _write_pdfs(book, pdf_dir)
         report.pdfs = len(pdfs)
     for lang in LANGS:
         docs_dir = work / "docs" / lang
@@ -259,6 +262,8 @@ def build_into(
         if offline:
             write_search_script(lang_site)
         report.pages[lang] = sum(1 for _ in lang_site.rglob("*.html"))
+    if pdfs:
+        os.replace(pdf_dir, out / "pdf")
     report.seconds = time.perf_counter() - started
     return report
 

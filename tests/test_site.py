@@ -380,3 +380,35 @@ def test_pdf_links_appear_only_for_written_pdfs(tmp_path: Path) -> None:
     assert "pdf/" not in pages["roles/supervisor.md"]
     en = {p.path: p.text for p in render_pages(book, "en", pdfs=["en/procedures/lift.pdf"])}
     assert 'href="../../../pdf/en/procedures/lift.pdf"' in en["procedures/lift.md"]
+
+
+def test_build_with_pdf_puts_them_under_pdf_and_links_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The site side of `handbook build --pdf`, with a stand-in for the PDF writer (its own
+    tests render real PDFs): files land in site/pdf/, pages link to those that exist."""
+    import generator.pdf
+
+    def fake_write_pdfs(book, out: Path) -> list[Path]:
+        written = []
+        for lang in ("zh", "en"):
+            for rel in [f"{lang}/roles/clerk.pdf", f"{lang}/procedures/lift.pdf", f"{lang}/checklists/clerk-daily.pdf", f"{lang}/booklet.pdf"]:
+                path = out / rel
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(b"%PDF-1.7\n")
+                written.append(path)
+        return written
+
+    monkeypatch.setattr(generator.pdf, "write_pdfs", fake_write_pdfs)
+    book, _ = load_and_check(MINI)
+    site = tmp_path / "site"
+    report = build_site(book, MINI, site, with_pdf=True)
+    assert report.pdfs == 8
+    for lang in LANGS:
+        base = lang_dir(site, lang)
+        for page, target in [("roles/clerk", f"{lang}/roles/clerk.pdf"), ("procedures/lift", f"{lang}/procedures/lift.pdf"),
+                             ("checklists/clerk", f"{lang}/checklists/clerk-daily.pdf"), ("roles", f"{lang}/booklet.pdf")]:
+            file = base / page / "index.html"
+            hrefs = [h for h in read(file).attr("a", "href") if h.endswith(".pdf")]
+            assert len(hrefs) == 1, (file, hrefs)
+            assert (file.parent / hrefs[0]).resolve() == (site / "pdf" / target).resolve()
+            assert (site / "pdf" / target).is_file()
+        assert not [h for h in read(base / "roles" / "supervisor" / "index.html").attr("a", "href") if h.endswith(".pdf")]
