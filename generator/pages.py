@@ -195,6 +195,7 @@ class Renderer:
         )
         env.filters["t"] = self.t
         env.filters["id"] = _safe_id
+        env.tests["dialable"] = lambda number: bool(re.fullmatch(r"\+?[0-9][0-9 -]*", str(number).strip()))
         env.filters["h"] = lambda v: html_escape(self.t(v) if isinstance(v, Text) else v)
         env.globals.update(
             L=self.L,
@@ -243,10 +244,15 @@ class Renderer:
         return self.t(dept.name) if dept else dept_id
 
     def minutes(self, n: int | None, kind: str = "within_minutes") -> str:
+        """A time limit as a reader says it: 5 minutes, 2 hours, 3 days."""
         if n is None:
             return self.L["no_limit"]
         if n == 0 and kind == "within_minutes":
             return self.L["at_once"]
+        if n >= 1440 and n % 1440 == 0:
+            return self.L[kind.replace("minutes", "days")].format(n=n // 1440)
+        if n >= 60 and n % 60 == 0:
+            return self.L[kind.replace("minutes", "hours")].format(n=n // 60)
         return self.L[kind].format(n=n)
 
     @pass_context
