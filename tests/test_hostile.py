@@ -452,3 +452,94 @@ def test_a_build_stopped_half_way_leaves_the_last_site(how: str, legal_build: Le
     if how != "SIGKILL":  # a killed process cannot clean up, but the site is intact
         assert "Traceback" not in err, err[-3000:]
         assert not list(tmp_path.glob(".site.build-*")), "the scratch folder was left behind"
+
+
+# --- hostile text in every text field of the model, built once -----------------------------------
+
+#: Fields whose value is an id, a reference, a choice, a date, a number or a flag: left alone.
+_NOT_TEXT = {"id", "owner", "reports_to", "department", "escalate_to", "notify", "head", "kind", "section", "liaises_with",
+             "frequency", "level", "severity", "effective", "reviewed", "top", "team", "inferred", "from_source",
+             "within_minutes", "after_minutes", "review_period_days", "base_url"}
+
+
+def _hostile(marker: str, chinese: bool) -> str:
+    text = f"<script>alert('{marker}')</script> <i>{marker}</i> {{{{ {marker} }}}} a | b # [{marker}](javascript:alert(1))"
+    return "中文" + text if chinese else text
+
+
+def _poison(value: object, key: str, markers: list[tuple[str, str]], field: str = "") -> object:
+    """Every text of `value` replaced by hostile text with a unique marker naming its field (zh keeps Chinese)."""
+    if isinstance(value, dict):
+        return {k: (v if k in _NOT_TEXT and not isinstance(v, dict) else _poison(v, k, markers, key if k in ("zh", "en") else k))
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [_poison(v, key, markers, field) for v in value]
+    if isinstance(value, str):
+        marker = f"xss{len(markers):03d}{field.replace('_', '')}{key if key in ('zh', 'en') else ''}"
+        typed = _hostile(marker, chinese=(key == "zh"))
+        markers.append((marker, typed))
+        return typed
+    return value
+
+
+@pytest.fixture(scope="session")
+def every_field_build(tmp_path_factory) -> tuple[LegalBuild, list[tuple[str, str]]]:
+    import yaml
+
+    base = tmp_path_factory.mktemp("every-field")
+    root = base / "root"
+    shutil.copytree(FULL, root)
+    markers: list[tuple[str, str]] = []
+    for path in sorted(root.rglob("*.yml")):
+        data = _poison(yaml.safe_load(path.read_text(encoding="utf-8")), "", markers)
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    site = base / "site"
+    check = handbook("check", "--root", str(root))
+    build = handbook("build", "--root", str(root), "--site-dir", str(site), "--pdf", timeout=BUILD_SECONDS)
+    return LegalBuild(root, site, check, build), markers
+
+
+def test_hostile_text_in_every_field_builds_and_shows_as_typed(every_field_build) -> None:
+    """Every problem is listed at once: which field's text is live, or mangled, on which page."""
+    built, markers = every_field_build
+    assert built.check.code in (0, 1) and "Traceback" not in built.check.stderr, built.check.stderr[-2000:]
+    errors = [line for line in built.check.stdout.splitlines() if ": error " in line]
+    assert built.check.code == 0, "\n".join(errors[:20])
+    assert built.build.code == 0 and "Traceback" not in built.build.stderr, built.build.stderr[-3000:]
+    problems: set[str] = set()
+    by_marker: dict[str, list[str]] = {}  # "live <script> from xss009zh" → pages
+    pages = {p: _visible_text(p.read_text(encoding="utf-8")) for p in sorted(built.site.rglob("*.html"))}
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        rel = page.relative_to(built.site).as_posix()
+        for m in re.finditer(r"<(script|i)>(?:alert\(')?(xss\w+)", html):
+            by_marker.setdefault(f"live <{m.group(1)}> from the text {m.group(2)}", []).append(rel)
+        for pattern in LIVE_MARKUP:
+            if pattern.search(html):
+                by_marker.setdefault(f"live markup {pattern.pattern}", []).append(rel)
+    shown = 0
+    for marker, typed in markers:
+        on = [p for p, text in pages.items() if marker in text]
+        for page in on:
+            if _squash(typed) not in pages[page]:
+                by_marker.setdefault(f"{marker} shown, but not as typed", []).append(page.relative_to(built.site).as_posix())
+        shown += bool(on)
+    for what, where in by_marker.items():
+        problems.add(f"{what}: {len(set(where))} page(s), e.g. {sorted(set(where))[0]}")
+    # Not every field is on a page (notes, particulars …), but most are.
+    if shown < len(markers) // 2:
+        problems.add(f"only {shown} of {len(markers)} hostile texts are shown anywhere")
+    for index in built.site.rglob("search_index.json"):
+        for doc in json.loads(index.read_text(encoding="utf-8"))["docs"]:
+            for key in ("title", "text"):
+                if any(pattern.search(doc.get(key, "")) for pattern in LIVE_MARKUP) or "<i>xss" in doc.get(key, ""):
+                    problems.add(f"{index.relative_to(built.site)} {doc.get('location')}: live markup in {key}")
+    # The PDFs print the text as typed too (pypdf's text, compared without white space).
+    import pypdf
+
+    for pdf in sorted((built.site / "pdf" / "en" / "roles").glob("*.pdf")):
+        text = re.sub(r"\s+", "", " ".join(page.extract_text() for page in pypdf.PdfReader(pdf).pages))
+        for marker, typed in markers:
+            if marker in text and re.sub(r"\s+", "", typed) not in text:
+                problems.add(f"pdf/en/roles/{pdf.name} shows {marker} but not as typed")
+    assert not problems, "\n".join(sorted(problems))
