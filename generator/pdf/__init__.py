@@ -101,7 +101,7 @@ def _jobs(book: Handbook, out: Path) -> list[Job]:
             url = card_url(book, pid, lang)
             qr = qr_data_uri(url) if url else None
             variants = tuple(_render("procedure.html", lang, v=view, meta=meta, size=size, qr=qr, url=url) for size in CARD_SIZES)
-            jobs.append(Job(base / "procedures" / f"{pid}.pdf", variants, max_pages=1))
+            jobs.append(Job(base / "procedures" / f"{pid}.pdf", variants, max_pages=1, sizes=CARD_SIZES))
         if role_views:
             jobs.append(Job(base / "booklet.pdf", (_render("booklet.html", lang, b=book_view, meta=meta, count=len(role_views)),)))
     return jobs
