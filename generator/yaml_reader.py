@@ -11,6 +11,7 @@ wanted text and got a boolean or a number, the finding can say what was typed.
 from __future__ import annotations
 
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any
@@ -64,11 +65,18 @@ def read_yaml(path: FsPath, display: str) -> YamlFile:
     result = YamlFile(None, source)
     here = Location(display, 1, 1)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            result.findings.append(Finding.at(here, "E107", f"file is {size:,} bytes; a data file may have at most {MAX_FILE_BYTES:,}"))
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # /dev/zero, a pipe: reading would never end
+            result.findings.append(Finding.at(here, "E100", "this is not a plain file (a device, a pipe or a folder); a data file must be one"))
             return result
-        raw = path.read_bytes()
+        if info.st_size > MAX_FILE_BYTES:
+            result.findings.append(Finding.at(here, "E107", f"file is {info.st_size:,} bytes; a data file may have at most {MAX_FILE_BYTES:,}"))
+            return result
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_FILE_BYTES + 1)  # never more, even if the file grows meanwhile
+        if len(raw) > MAX_FILE_BYTES:
+            result.findings.append(Finding.at(here, "E107", f"file is over {MAX_FILE_BYTES:,} bytes; a data file may have at most {MAX_FILE_BYTES:,}"))
+            return result
     except OSError as exc:
         result.findings.append(Finding.at(here, "E100", f"cannot read the file: {exc.strerror or exc}"))
         return result
