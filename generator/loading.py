@@ -100,14 +100,23 @@ def _load_handbook(root: FsPath) -> tuple[Handbook, list[Finding]]:
 
     role_files, procedure_files = data_files(root)
     for path in role_files:
-        role = load_document(path, _display(root, path), Role, findings)
+        role = load_document(path, _display(root, path), Role, findings) if _inside(root, path, findings) else None
         if role is not None:
             _register(book.roles, role, findings, "role")
     for path in procedure_files:
-        procedure = load_document(path, _display(root, path), Procedure, findings)
+        procedure = load_document(path, _display(root, path), Procedure, findings) if _inside(root, path, findings) else None
         if procedure is not None:
             _register(book.procedures, procedure, findings, "procedure")
     return book, findings
+
+
+def _inside(root: FsPath, path: FsPath, findings: list[Finding]) -> bool:
+    """A symbolic link in a pull request must not make CI read (and quote) a file outside the root."""
+    target = path.resolve()
+    if target.is_relative_to(root):
+        return True
+    findings.append(Finding.at(Location(_display(root, path), 1, 1), "E100", "this is a symbolic link to a file outside the handbook root; put the data file itself here"))
+    return False
 
 
 def _display(root: FsPath, path: FsPath) -> str:
@@ -118,6 +127,8 @@ def _load_required(root: FsPath, name: str, model: type[D], findings: list[Findi
     path = root / name
     if not path.is_file():
         findings.append(Finding.at(Location(name, 1, 1), "E100", f"{name} is missing under {root}; every handbook root has it"))
+        return None
+    if not _inside(root, path, findings):
         return None
     return load_document(path, name, model, findings)
 
