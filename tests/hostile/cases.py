@@ -12,6 +12,7 @@ replaces is not there exactly once, so a change of the fixture fails loudly here
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,6 +79,22 @@ def copy(rel: str, to: str) -> Edit:
     def edit(root: Path) -> None:
         (root / to).parent.mkdir(parents=True, exist_ok=True)
         (root / to).write_bytes((root / rel).read_bytes())
+
+    return edit
+
+
+def link(rel: str, target: str) -> Edit:
+    """A symbolic link, as a pull request can carry one."""
+
+    def edit(root: Path) -> None:
+        (root / rel).symlink_to(target)
+
+    return edit
+
+
+def fifo(rel: str) -> Edit:
+    def edit(root: Path) -> None:
+        os.mkfifo(root / rel)
 
     return edit
 
@@ -152,6 +169,10 @@ CASES: list[Case] = [
     Case("billion-laughs", put(CLERK, BILLION_LAUGHS), "E106", CLERK, 6),
     Case("alias-to-itself", put(CLERK, "id: clerk\nloop: &a [*a]\n"), "E106", CLERK, 2),
     Case("file-of-50-mb", huge_file(CLERK, FIFTY_MB), "E107", CLERK, 1),
+    Case("link-to-dev-zero", link("roles/cs/zero.yml", "/dev/zero"), "E100", "roles/cs/zero.yml", 1),
+    Case("link-to-etc-passwd", link("roles/cs/passwd.yml", "/etc/passwd"), "E100", "roles/cs/passwd.yml", 1),
+    Case("link-outside-root", both(copy(LIFT, "../secret.yml"), link("procedures/up.yml", "../../secret.yml")), "E100", "procedures/up.yml", 1),
+    Case("named-pipe", fifo("procedures/pipe.yml"), "E100", "procedures/pipe.yml", 1),
     Case("control-character", sub(CLERK, "Dispatches.", "Dis\x07patches."), "E101", CLERK, 5),
     Case("escaped-nul-in-text", sub(CLERK, "en: Dispatches.", 'en: "Dis\\x00patches."'), "E101", CLERK, 5),
     Case("bidi-override-in-number", sub(LIFT, 'number: "96333"', 'number: "\\u202e33369"'), "E101", LIFT, 19),
