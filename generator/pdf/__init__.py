@@ -111,8 +111,8 @@ def _remove_stale(out: Path, written: set[Path]) -> None:
     """A role or procedure removed from the data must not leave its old PDF behind."""
     for lang in LANGS:
         for folder in ("roles", "procedures", "checklists"):
-            for old in (out / lang / folder).glob("*.pdf"):
-                if old not in written:
+            for old in (out / lang / folder).glob("*.pdf*"):
+                if old not in written and old.suffix in (".pdf", ".tmp"):
                     old.unlink()
 
 
