@@ -270,6 +270,8 @@ def test_card_urls_follow_the_site_layout() -> None:
     assert pdf.card_url(book, "lift", "zh") == "https://x.example/hb/procedures/lift/"
     assert pdf.card_url(book, "lift", "bilingual") == "https://x.example/hb/procedures/lift/"
     assert pdf.card_url(book, "lift", "en") == "https://x.example/hb/en/procedures/lift/"
+    book.meta.base_url = "javascript:alert(1)//"
+    assert pdf.card_url(book, "lift", "zh") is None
 
 
 def test_an_overlong_card_shrinks_to_one_page(tmp_path: Path) -> None:

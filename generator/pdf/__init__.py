@@ -61,10 +61,10 @@ def _after(minutes: int) -> Text:
 
 def card_url(book: Handbook, procedure_id: str, lang: str) -> str | None:
     """The live page a card's QR code opens; English cards open the English page."""
-    base = (book.meta.base_url if book.meta else None) or ""
-    if not base.strip():
-        return None
-    prefix = base.strip().rstrip("/")
+    base = ((book.meta.base_url if book.meta else None) or "").strip()
+    if not base.lower().startswith(("https://", "http://")):
+        return None  # no base URL, or one a phone must not open (check refuses it too)
+    prefix = base.rstrip("/")
     if lang == "en":
         prefix += "/en"
     return f"{prefix}/procedures/{procedure_id}/"
