@@ -23,7 +23,7 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from markupsafe import Markup, escape
 
-from generator.escalation import escalation_path, reporting_chain
+from generator.escalation import escalation_path
 from generator.model import FREQUENCIES, LEVELS, Handbook, Procedure, Role, Text
 
 LANGS: tuple[str, ...] = ("zh", "en")
@@ -113,6 +113,7 @@ def page_url(md_path: str, directory_urls: bool) -> str:
     return stem + "/" if directory_urls else stem + ".html"
 
 
+@lru_cache(maxsize=65536)
 def relative_url(from_md: str, to_md: str, directory_urls: bool, anchor: str = "") -> str:
     """An href from one generated page to another that works from any sub-path or file://."""
     here = page_url(from_md, directory_urls)
@@ -140,18 +141,44 @@ def root_prefix(from_md: str, directory_urls: bool, lang: str) -> str:
 def role_order(book: Handbook) -> list[Role]:
     """Roles by department (in departments.yml order), head first, then by rank and code."""
     dept_rank = {d: i for i, d in enumerate(book.departments)}
+    depth = _depths(book)
 
     def key(role: Role) -> tuple:
         dept = book.departments.get(role.department)
         is_head = 0 if dept is not None and dept.head == role.id else 1
-        depth = len(reporting_chain(book, role.id).hops)
-        return (dept_rank.get(role.department, len(dept_rank)), is_head, depth, role.code or "", role.id)
+        return (dept_rank.get(role.department, len(dept_rank)), is_head, depth.get(role.id, 0), role.code or "", role.id)
 
     return sorted(book.roles.values(), key=key)
 
 
+def _depths(book: Handbook) -> dict[str, int]:
+    """How far below the top each role is (memoised walk up reports_to; cycles stop)."""
+    depth: dict[str, int] = {}
+
+    def walk(rid: str, seen: frozenset[str]) -> int:
+        if rid in depth:
+            return depth[rid]
+        role = book.roles.get(rid)
+        if role is None or role.top or not role.reports_to or role.reports_to in seen:
+            depth[rid] = 0
+        else:
+            depth[rid] = 1 + walk(role.reports_to, seen | {rid})
+        return depth[rid]
+
+    for rid in book.roles:
+        walk(rid, frozenset())
+    return depth
+
+
 def roles_of(book: Handbook, dept_id: str) -> list[Role]:
     return [r for r in role_order(book) if r.department == dept_id]
+
+
+def roles_by_department(book: Handbook) -> dict[str, list[Role]]:
+    out: dict[str, list[Role]] = {}
+    for role in role_order(book):
+        out.setdefault(role.department, []).append(role)
+    return out
 
 
 def procedures_for_role(book: Handbook, role_id: str) -> list[Procedure]:
@@ -184,6 +211,21 @@ class Renderer:
 
     def __post_init__(self) -> None:
         self.L = all_labels()[self.lang]
+        # Views asked for on many pages, computed once (a page must not cost O(roles)).
+        self._order = role_order(self.book)
+        self._by_dept: dict[str, list[Role]] = {}
+        self._reports: dict[str, list[Role]] = {}
+        for role in self._order:
+            self._by_dept.setdefault(role.department, []).append(role)
+            if role.reports_to:
+                self._reports.setdefault(role.reports_to, []).append(role)
+        self._procedures = procedure_order(self.book)
+        self._procs_by_role: dict[str, list[Procedure]] = {}
+        for proc in self._procedures:
+            for owner in dict.fromkeys(s.owner for s in [*proc.steps, *proc.aftercare]):
+                self._procs_by_role.setdefault(owner, []).append(proc)
+        self._paths: dict[tuple[str, tuple[str, ...]], list] = {}
+        self._anchors: dict[tuple[str, str], str] = {}
         env = Environment(
             loader=FileSystemLoader(str(TEMPLATES)),
             autoescape=True,  # with _finalize: macros return Markup, data is escaped
@@ -215,14 +257,13 @@ class Renderer:
             minutes=self.minutes,
             freq=lambda f: self.L[f"freq_{f}"],
             level=lambda lv: self.L[f"level_{lv}"],
-            roles_of=lambda d: roles_of(self.book, d),
-            role_order=lambda: role_order(self.book),
-            procedure_order=lambda: procedure_order(self.book),
-            procedures_for_role=lambda r: procedures_for_role(self.book, r),
+            roles_of=lambda d: self._by_dept.get(d, []),
+            role_order=lambda: self._order,
+            procedure_order=lambda: self._procedures,
+            procedures_for_role=lambda r: self._procs_by_role.get(r, []),
             authority_cell=authority_cell,
-            escalation=lambda owner, explicit: escalation_path(self.book, owner, list(explicit)).hops,
-            chain=lambda rid: reporting_chain(self.book, rid),
-            direct_reports=self.book.direct_reports,
+            escalation=self._escalation,
+            direct_reports=lambda rid: self._reports.get(rid, []),
         )
         self.env = env
 
@@ -234,6 +275,12 @@ class Renderer:
         if isinstance(value, Text):
             return getattr(value, self.lang)
         return str(value)
+
+    def _escalation(self, owner: str, explicit) -> list:
+        key = (owner, tuple(explicit))
+        if key not in self._paths:
+            self._paths[key] = escalation_path(self.book, owner, list(explicit)).hops
+        return self._paths[key]
 
     def role_name(self, role_id: str) -> str:
         role = self.book.roles.get(role_id)
@@ -271,14 +318,19 @@ class Renderer:
             return Markup(md_escape(role_id))
         return self._md_link(ctx, self.role_name(role_id), f"roles/{role_id}.md")
 
+    def _role_anchor(self, here: str, rid: str) -> str:
+        key = (here, rid)
+        if key not in self._anchors:
+            if rid in self.book.roles:
+                url = escape(relative_url(here, f"roles/{rid}.md", self.directory_urls))
+                self._anchors[key] = f'<a href="{url}">{html_escape(self.role_name(rid))}</a>'
+            else:
+                self._anchors[key] = str(html_escape(rid))
+        return self._anchors[key]
+
     @pass_context
     def _role_links_html(self, ctx, role_ids: Iterable[str], sep: str = ", ") -> Markup:
-        parts = []
-        for rid in role_ids:
-            if rid in self.book.roles:
-                parts.append(f'<a href="{self._href(ctx, f"roles/{rid}.md")}">{html_escape(self.role_name(rid))}</a>')
-            else:
-                parts.append(str(html_escape(rid)))
+        parts = [self._role_anchor(ctx["here"], rid) for rid in role_ids]
         return Markup(html_escape(sep).join(Markup(p) for p in parts)) if parts else Markup(html_escape(self.L["none"]))
 
     @pass_context
@@ -311,16 +363,16 @@ class Renderer:
         out.append(self.render("departments_index.md.j2", "departments/index.md"))
         for dept in book.departments.values():
             out.append(self.render("department.md.j2", f"departments/{dept.id}.md", dept=dept))
-        for role in role_order(book):
+        for role in self._order:
             out.append(self.render("role.md.j2", f"roles/{role.id}.md", role=role))
             out.append(self.render("checklist.md.j2", f"checklists/{role.id}.md", role=role))
         out.append(self.render("checklists_index.md.j2", "checklists/index.md"))
         out.append(self.render("procedures_index.md.j2", "procedures/index.md"))
         for proc in procedure_order(book):
             out.append(self.render("procedure.md.j2", f"procedures/{proc.id}.md", proc=proc))
-        out.append(self.render("matrix.md.j2", "matrix/index.md", roles=role_order(book), dept=None))
+        out.append(self.render("matrix.md.j2", "matrix/index.md", roles=self._order, dept=None))
         for dept in book.departments.values():
-            roles = roles_of(book, dept.id)
+            roles = self._by_dept.get(dept.id, [])
             if roles:
                 out.append(self.render("matrix.md.j2", f"matrix/{dept.id}.md", roles=roles, dept=dept))
         out.append(self.render("responsibilities.md.j2", "responsibilities.md"))
@@ -356,8 +408,9 @@ def navigation(book: Handbook, lang: str, handwritten: Iterable[str]) -> list:
     procs = [{L["overview"]: "procedures/index.md"}] + [f"procedures/{p.id}.md" for p in procedure_order(book)]
     nav.append({L["emergency"]: procs})
     roles_nav: list = [{L["roles_all"]: "roles/index.md"}, {L["departments"]: "departments/index.md"}]
+    by_dept = roles_by_department(book)
     for dept in book.departments.values():
-        members = roles_of(book, dept.id)
+        members = by_dept.get(dept.id, [])
         name = getattr(dept.name, lang)
         roles_nav.append({name: [{L["overview"]: f"departments/{dept.id}.md"}] + [f"roles/{r.id}.md" for r in members]})
     nav.append({L["roles"]: roles_nav})

@@ -249,11 +249,15 @@ def build_into(
     if with_pdf:
         pdfs = _write_pdfs(book, pdf_dir)
         report.pdfs = len(pdfs)
+    handwritten = {lang: prepare_docs(book, root, lang, work / "docs" / lang, offline=offline, pdfs=pdfs) for lang in LANGS}
+    # Which pages each language has: the language switch keeps the page where the other
+    # language has it too, and goes to that language's home page where it does not.
+    existing = {lang: {p.relative_to(work / "docs" / lang).as_posix(): True for p in (work / "docs" / lang).rglob("*.md")} for lang in LANGS}
     for lang in LANGS:
         docs_dir = work / "docs" / lang
         lang_site = out / LANG_DIRS[lang]
-        handwritten = prepare_docs(book, root, lang, docs_dir, offline=offline, pdfs=pdfs)
-        cfg = language_config(base, book, lang, docs_dir, lang_site, handwritten, offline=offline, site_url=site_url)
+        cfg = language_config(base, book, lang, docs_dir, lang_site, handwritten[lang], offline=offline, site_url=site_url)
+        cfg["extra"]["handbook_pages"] = existing
         macros.use(book, root)
         try:
             build_language(cfg, work / f"mkdocs.{lang}.yml")
