@@ -78,6 +78,10 @@ def _no_collector_pauses() -> typing.Iterator[None]:
     try:
         yield
     finally:
+        # One pass over the young objects first: without it, the garbage cycles made while
+        # loading (exceptions of refused files, their frames) were frozen for good, and a
+        # process that loads again and again (serve, tests, fuzzing) grew ~50 KB per load.
+        gc.collect(0)
         gc.freeze()
         if was_enabled:
             gc.enable()
