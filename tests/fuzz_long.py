@@ -107,11 +107,13 @@ def main() -> int:
             (root / rel).write_bytes(originals[rel])
         if time.monotonic() - last_report > 60:
             last_report = time.monotonic()
-            print(f"fuzz: {inputs} inputs in {last_report - started:.0f} s, exits {dict(exits)}, {len(problems)} distinct problem(s)", flush=True)
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+            print(f"fuzz: {inputs} inputs in {last_report - started:.0f} s, exits {dict(exits)}, {len(problems)} distinct problem(s), peak RSS {peak} MB", flush=True)
 
     elapsed = time.monotonic() - started
     shutil.rmtree(work, ignore_errors=True)
-    print(f"fuzz: done. seed {seed}; ran {elapsed / 60:.1f} min; {inputs} inputs ({inputs / elapsed:.0f}/s); exits {dict(exits)}")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    print(f"fuzz: done. seed {seed}; ran {elapsed / 60:.1f} min; {inputs} inputs ({inputs / elapsed:.0f}/s); exits {dict(exits)}; peak RSS {peak} MB")
     print(f"fuzz: slowest input {slowest[0]:.2f} s: {slowest[1][:300]}")
     print(f"fuzz: finding codes seen: {', '.join(f'{c}×{n}' for c, n in sorted(codes.items()))}")
     print(f"fuzz: {mutator_errors} mutator error(s) (inputs not run)")
