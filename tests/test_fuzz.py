@@ -37,3 +37,20 @@ def test_check_never_crashes_on_mutated_yaml(plan: dict[str, list[tuple[str, int
     finally:
         for rel in plan:
             (root / rel).write_bytes((MINI / rel).read_bytes())
+
+
+def test_checking_again_and_again_does_not_keep_garbage(tmp_path: Path) -> None:
+    """Found by the long fuzz run: the loader froze (gc.freeze) the garbage cycles of refused
+    files for good, ~370 objects per check, until a long-running process ran out of memory."""
+    import gc
+
+    root = tmp_path / "root"
+    shutil.copytree(MINI, root)
+    clerk = root / "roles" / "cs" / "clerk.yml"
+    clerk.write_text(clerk.read_text(encoding="utf-8").replace("department: cs", "department: [1]"), encoding="utf-8")
+    assert run_check(root).code == 1
+    before = gc.get_freeze_count()
+    for _ in range(200):
+        run_check(root)
+    per_check = (gc.get_freeze_count() - before) / 200
+    assert per_check < 100, f"{per_check:.0f} objects per check are kept for good"
