@@ -219,6 +219,7 @@ CASES: list[Case] = [
     Case("dangling-step-owner", sub(LIFT, "owner: clerk", "owner: nobody"), "E401", LIFT, 8),
     Case("dangling-rung-notify", sub(LIFT, "notify: [director]", "notify: [director, nobody]"), "E401", LIFT, 15),
     Case("dangling-document-owner", sub(CLERK, "owner: director", "owner: nobody"), "E401", CLERK, 6),
+    Case("dangling-procedure-document-owner", sub(LIFT, "owner: supervisor, reviewed", "owner: nobody, reviewed"), "E401", LIFT, 5),
     Case("dangling-department", sub(CLERK, "department: cs", "department: nowhere"), "E402", CLERK, 3),
     Case("dangling-liaises-with", sub(CLERK, "department: cs\n", "department: cs\nliaises_with: [office, nowhere]\n"), "E402", CLERK, 4),
     Case("dangling-authority-kind", sub(SUPERVISOR, "kind: dispatch", "kind: nothing"), "E403", SUPERVISOR, 13),
