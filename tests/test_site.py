@@ -151,7 +151,7 @@ def test_each_language_has_its_own_search_index(built_site: BuiltSite) -> None:
         assert getattr(role.purpose, lang).replace("\n", "")[:20].replace(" ", "") in blob.replace(" ", "")
         assert not any(d["location"].startswith("en/") for d in index["docs"])
     zh_index = (built_site.site / "search" / "search_index.json").read_text(encoding="utf-8")
-    assert "\u200b" in zh_index or not any("\u4e00" <= c <= "\u9fff" for c in zh_index[:0]), "zh index not segmented"
+    assert "\u200b" in zh_index, "Chinese text is not segmented (jieba) in the zh search index"
 
 
 def test_a_role_page_carries_the_links_of_its_department_only(built_site: BuiltSite) -> None:
@@ -179,7 +179,6 @@ def test_nothing_is_loaded_from_another_host(built_site: BuiltSite) -> None:
     for file in built_site.site.rglob("*.css"):
         problems += [f"{file.relative_to(built_site.site)}: {u}" for u in foreign_css(file.read_text(encoding="utf-8"))]
     assert not problems, "\n".join(problems[:20])
-    assert not list(built_site.site.rglob("*.woff*")) or True
 
 
 def _targets(site: Path, file: Path, page: Page) -> list[tuple[str, Path]]:
@@ -261,7 +260,7 @@ def test_hostile_text_shows_exactly_as_typed(tmp_path: Path) -> None:
         proc_page = read(base / "procedures" / "lift" / "index.html")
         for page in (role_page, proc_page):
             assert squash(HOSTILE) in squash(page.text)
-            assert "49" not in page.text.split("{{")[1][:10]
+            assert "{{ 7*7 }}" in page.text and "{% raw %}" in page.text
         raw = (base / "roles" / "clerk" / "index.html").read_text(encoding="utf-8")
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in raw
         for file in base.rglob("*.html"):  # the role title is on other pages too (nav, links, <title>)
@@ -412,3 +411,20 @@ def test_build_with_pdf_puts_them_under_pdf_and_links_them(tmp_path: Path, monke
             assert (file.parent / hrefs[0]).resolve() == (site / "pdf" / target).resolve()
             assert (site / "pdf" / target).is_file()
         assert not [h for h in read(base / "roles" / "supervisor" / "index.html").attr("a", "href") if h.endswith(".pdf")]
+
+
+def test_serve_watches_data_pages_and_config_but_not_its_output(tmp_path: Path) -> None:
+    from generator.site import _snapshot
+
+    root = tmp_path / "root"
+    shutil.copytree(MINI, root)
+    before = _snapshot(root)
+    (root / "site").mkdir()
+    (root / "site" / "index.html").write_text("x", encoding="utf-8")
+    assert _snapshot(root) == before
+    clerk = root / "roles" / "cs" / "clerk.yml"
+    os.utime(clerk, (before[str(clerk)] + 5, before[str(clerk)] + 5))
+    assert _snapshot(root) != before
+    (root / "docs" / "en").mkdir(parents=True)
+    (root / "docs" / "en" / "new.md").write_text("# New\n", encoding="utf-8")
+    assert str(root / "docs" / "en" / "new.md") in _snapshot(root)
