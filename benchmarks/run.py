@@ -42,7 +42,7 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-sys.path.insert(0, str(REPO))
+sys.path.append(str(REPO))  # after PYTHONPATH: children import the snapshot of the code
 sys.path.insert(0, str(HERE))
 
 import synth  # noqa: E402  (the generator beside this file)
@@ -72,11 +72,30 @@ class Run:
     output: str
 
 
+#: Where the children import `generator` from: a copy taken when the run starts, so that
+#: every figure of one run measures the same code even while the work tree changes.
+CODE = {"dir": REPO}
+
+
+def snapshot_code(work: Path) -> None:
+    target = work / "code"
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(REPO / "generator", target / "generator", ignore=shutil.ignore_patterns("__pycache__"))
+    CODE["dir"] = target
+
+
+def child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(CODE["dir"]), str(HERE)])
+    return env
+
+
 def measured(cmd: list[str], env: dict[str, str] | None = None) -> Run:
     """Run `cmd`; os.wait4 gives the peak RSS of this child (and the children it waited for)."""
     with tempfile.TemporaryFile() as out:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=REPO)
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env or child_env(), cwd=CODE["dir"])
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -211,7 +230,7 @@ def build_baseline(configs: dict[str, Path], parallel: bool) -> Run:
     cmds = [[*cmd, "-d", str(scratch / lang)] for cmd, lang in zip(cmds, configs)]
     start = time.perf_counter()
     before = os.times()
-    procs = [subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=REPO) for cmd in cmds]
+    procs = [subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=CODE["dir"], env=child_env()) for cmd in cmds]
     outcomes = [p.communicate() for p in procs]
     wall = time.perf_counter() - start
     after = os.times()
@@ -339,6 +358,7 @@ def run_all(args: argparse.Namespace) -> dict[str, Any]:
     work = Path(args.work or tempfile.mkdtemp(prefix="handbook-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     result: dict[str, Any] = {"machine": machine(), "sizes": {}}
+    snapshot_code(work)
     sizes = [args.roles] + ([args.small_roles] if args.small_roles and args.small_roles != args.roles else [])
     for n in sizes:
         log(f"— {n:,} roles: generating")
