@@ -17,6 +17,7 @@ about a third of a second per page.
 from __future__ import annotations
 
 import base64
+import logging
 from functools import cache
 from pathlib import Path
 
@@ -24,17 +25,16 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from generator.model import Handbook, Text
-from generator.pdf import views
+from generator.pdf import cards, views
 from generator.pdf.printcss import print_header_style
 from generator.pdf.render import Job, Result, run_jobs
 from generator.pdf.views import LABEL, LANGS, T
 
 __all__ = ["write_pdfs", "LANGS", "card_url", "print_header_style"]
 
-#: Type sizes (pt) tried for a procedure card, largest first; 12 pt and more reads at a metre.
-CARD_SIZES: tuple[float, ...] = tuple(x / 2 for x in range(30, 11, -1))  # 15, 14.5, … 6
-
 last_results: list[Result] = []  # of the latest write_pdfs call, for timing reports and tests
+_card_styles: dict[Path, list[cards.CardStyle]] = {}  # the candidate styles of each card job
+log = logging.getLogger("handbook.pdf")
 
 
 @cache
@@ -54,6 +54,8 @@ def _css() -> str:
 
 
 def _after(minutes: int) -> Text:
+    if minutes == 0:
+        return LABEL["at_once"]
     if minutes >= 60 and minutes % 60 == 0:
         return T(f"超过 {minutes // 60} 小时", f"After {minutes // 60} h")
     return T(f"超过 {minutes} 分钟", f"After {minutes} min")
@@ -100,11 +102,26 @@ def _jobs(book: Handbook, out: Path) -> list[Job]:
         for pid, view in proc_views.items():
             url = card_url(book, pid, lang)
             qr = qr_data_uri(url) if url else None
-            variants = tuple(_render("procedure.html", lang, v=view, meta=meta, size=size, qr=qr, url=url) for size in CARD_SIZES)
-            jobs.append(Job(base / "procedures" / f"{pid}.pdf", variants, max_pages=1, sizes=CARD_SIZES))
+            jobs.append(_card_job(base / "procedures" / f"{pid}.pdf", lang, view, meta, qr, url))
         if role_views:
             jobs.append(Job(base / "booklet.pdf", (_render("booklet.html", lang, b=book_view, meta=meta, count=len(role_views)),)))
     return jobs
+
+
+def _card_job(path: Path, lang: str, view: views.ProcedureView, meta: object, qr: str | None, url: str | None) -> Job:
+    """A card in every style it may take, in order of preference (see :mod:`cards`)."""
+    groups = cards.styles(lang)
+    flat = [style for group in groups for style in group]
+    page = f"procedures/{view.procedure.id}/"
+    variants = tuple(_render("procedure.html", lang, v=view, meta=meta, style=style, qr=qr, url=url, page=page) for style in flat)
+    _card_styles[path] = flat
+    return Job(path, variants, max_pages=1, sizes=tuple(s.size for s in flat), groups=tuple(len(g) for g in groups))
+
+
+def card_style(result: Result) -> cards.CardStyle | None:
+    """The style a card was written in (its level and type size), None for other documents."""
+    styles = _card_styles.get(result.path)
+    return styles[result.variant] if styles else None
 
 
 def _remove_stale(out: Path, written: set[Path]) -> None:
@@ -122,6 +139,11 @@ def write_pdfs(book: Handbook, out: Path, *, workers: int | None = None) -> list
     out = Path(out)
     jobs = _jobs(book, out)
     last_results = run_jobs(jobs, workers)
+    for result in last_results:
+        style = card_style(result)
+        if style and style.below_floor:
+            log.warning("%s: the card fits one page only at %.1f pt, below the floor of %.1f pt; shorten the procedure's steps",
+                        result.path, style.size, cards.FLOOR[result.path.parent.parent.name])
     written = {r.path for r in last_results}
     _remove_stale(out, written)
     return sorted(written)

@@ -1,10 +1,12 @@
 """HTML → PDF with WeasyPrint, one layout pass per document, spread over the CPU cores.
 
 The main process renders every document's HTML (Jinja is cheap); the workers only lay
-out and write.  A job carries its HTML variants from largest type to smallest: a card
-that fits at full size costs one layout; an overlong one pays for a binary search
-(usually three layouts, guided by how far the full size overflowed) for the largest
-type that still fits its one page.
+out and write.  A job with a page limit (a procedure card) carries its HTML variants in
+order of preference, in groups: each group (a level of left-out content, see
+:mod:`generator.pdf.cards`) runs from the largest type to the smallest, and every group
+takes less room than the one before.  The writer bisects over the groups, testing only
+each group's smallest variant, then walks up from a guess made from how much room that
+layout left: about four layouts for a card instead of one per variant.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ class Job:
     variants: tuple[str, ...]
     max_pages: int | None = None  # None: as many pages as the content needs
     sizes: tuple[float, ...] = ()  # the type size of each variant, when they differ in size
+    groups: tuple[int, ...] = ()  # how many variants each group has (empty: one group)
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,7 @@ class Result:
     seconds: float
     variant: int  # index of the variant written (0 = full size)
     layouts: int = 1  # layout passes it took
+    cpu: float = 0.0  # CPU seconds of the worker (wall seconds suffer when the machine is busy)
 
 
 def render_job(job: Job) -> Result:
@@ -40,7 +44,7 @@ def render_job(job: Job) -> Result:
     # Documents embed what they need (the QR code) as data: URLs; nothing is fetched
     # from a network or the disk while printing.
     fetcher = URLFetcher(allowed_protocols={"data"})
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     documents: dict[int, object] = {}
 
     def layout(index: int):
@@ -51,24 +55,49 @@ def render_job(job: Job) -> Result:
     def fits(index: int) -> bool:
         return job.max_pages is None or len(layout(index).pages) <= job.max_pages
 
-    # Full size first.  If that overflows, guess the size from how much it overflowed
-    # (the area of text grows with the square of the type size), then step from the
-    # guess to the largest size that fits: two or three layouts instead of a search.
-    chosen = 0
-    if not fits(0):
-        chosen = _first_fitting(fits, _guess(layout(0), job), len(job.variants))
+    chosen = 0 if job.max_pages is None else _choose(job, layout, fits)
     document = layout(chosen)
     assert document is not None
     job.path.parent.mkdir(parents=True, exist_ok=True)
     tmp = job.path.with_suffix(".pdf.tmp")
     document.write_pdf(tmp)
     tmp.replace(job.path)
-    return Result(job.path, len(document.pages), time.perf_counter() - start, chosen, len(documents))
+    return Result(job.path, len(document.pages), time.perf_counter() - start, chosen, len(documents), time.process_time() - cpu)
+
+
+def _spans(job: Job) -> list[range]:
+    groups = job.groups or (len(job.variants),)
+    starts = [sum(groups[:i]) for i in range(len(groups))]
+    return [range(start, start + count) for start, count in zip(starts, groups) if count]
+
+
+def _choose(job: Job, layout, fits) -> int:
+    """The first variant, in order of preference, that fits the page limit.
+
+    Find the first group whose smallest variant fits (groups shrink in order): the
+    first group, where most documents end, then bisect the others.  Then find the
+    largest type of that group that fits.  If nothing fits, the last variant (the
+    smallest of all) is written.
+    """
+    spans = _spans(job)
+    lo, hi = (0, 0) if fits(spans[0][-1]) else (1, len(spans))  # the first group in [lo, hi) whose last fits; hi = none
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if fits(spans[mid][-1]):
+            hi = mid
+        else:
+            lo = mid + 1
+    if lo == len(spans):
+        return len(job.variants) - 1
+    span = spans[lo]
+    if len(span) == 1:
+        return span[0]
+    return _largest_fitting(job, layout, fits, span)
 
 
 def _used_height(document) -> float | None:
     """Height of the content over all pages, in page heights (WeasyPrint internals;
-    None if they moved, and the caller falls back to searching)."""
+    None if they moved, and the caller falls back to bisection)."""
     try:
         boxes = [page._page_box for page in document.pages]
         return sum(box.children[0].margin_height() / box.height for box in boxes)
@@ -76,27 +105,30 @@ def _used_height(document) -> float | None:
         return None
 
 
-def _guess(document, job: Job) -> int:
-    used = _used_height(document)
-    if not used or job.max_pages is None:
-        return (len(job.variants) - 1) // 2
-    scale = 0.95 * (job.max_pages / used) ** 0.5
-    # variants run from the largest size down in equal steps; index by the ratio
+def _largest_fitting(job: Job, layout, fits, span: range) -> int:
+    """The first index of `span` that fits; the last is known to fit.
+
+    An interpolation search: the area of text grows with the square of the type size,
+    so each layout's used height says which size would just fill the page.  Fixed-size
+    parts (margins, the QR code) make that a guess, so the search keeps the bracket
+    ``(bad, ok]`` and never leaves it: usually two or three layouts.
+    """
     sizes = job.sizes or tuple(range(len(job.variants), 0, -1))
-    target = sizes[0] * scale
-    return next((i for i, size in enumerate(sizes) if size <= target), len(sizes) - 1) or 1
-
-
-def _first_fitting(fits, guess: int, count: int) -> int:
-    """The smallest index (largest type) that fits, walking from a guess; index 0 is known not to fit."""
-    index = max(1, min(guess, count - 1))
-    if fits(index):
-        while index > 1 and fits(index - 1):
-            index -= 1
-        return index
-    while index < count - 1 and not fits(index):
-        index += 1
-    return index
+    bad, ok = span[0] - 1, span[-1]  # bad: largest index known not to fit
+    last = ok
+    while ok - bad > 1:
+        used = _used_height(layout(last))
+        if used:
+            target = sizes[last] * ((job.max_pages or 1) / used) ** 0.5
+            guess = next((i for i in span if sizes[i] <= target), span[-1])
+        else:
+            guess = (bad + ok) // 2
+        last = min(max(guess, bad + 1), ok - 1)
+        if fits(last):
+            ok = last
+        else:
+            bad = last
+    return ok
 
 
 def default_workers() -> int:
