@@ -237,12 +237,22 @@ def _write_pdfs(book: Handbook, out_dir: Path) -> list[str]:
     return sorted(Path(p).resolve().relative_to(out_dir.resolve()).as_posix() for p in written)
 
 
+def _quiet_jieba() -> None:
+    """jieba (Chinese search segmentation) logs four lines on every build; keep warnings only."""
+    try:
+        import jieba
+    except ImportError:
+        return
+    jieba.setLogLevel(logging.WARNING)
+
+
 def build_into(
     book: Handbook, root: Path, out: Path, work: Path, *, with_pdf: bool, offline: bool = False, site_url: str | None = None
 ) -> BuildReport:
     """Build the whole site into `out` (an empty or missing folder), using `work` for scratch."""
     started = time.perf_counter()
     report = BuildReport()
+    _quiet_jieba()
     base = read_config(root_config_file(root))
     pdfs: list[str] = []
     pdf_dir = work / "pdf"  # moved in after MkDocs, which empties its site_dir first
