@@ -225,7 +225,8 @@ class _Converter:
             self.findings.append(Finding.at(_loc(self.display, node), "E101", f"the value contains U+{ord(char):04X}, {kind}; delete it"))
         if not node.style and node.tag in _TYPED_TAGS:  # plain (libyaml says "", PyYAML None)
             try:
-                value = _constructor.construct_object(node, deep=True)
+                # The scalar constructor itself: construct_object would remember every node for good.
+                value = _constructor.yaml_constructors[node.tag](_constructor, node)
             except (yaml.YAMLError, ValueError, OverflowError, KeyError, AttributeError, TypeError):
                 if _implicit_tag(node.value) != node.tag:  # `!!bool x`, `!!timestamp x`: a tag the value does not fit
                     name = node.tag.rsplit(":", 1)[-1]
