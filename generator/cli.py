@@ -53,9 +53,13 @@ def cmd_build(args: argparse.Namespace) -> int:
     if book is None:
         return EXIT_DATA
     site_dir = (args.site_dir or args.root / "site").resolve()
-    build_site(book, args.root, site_dir, with_pdf=args.pdf)
+    build_site(book, args.root, site_dir, with_pdf=args.pdf, offline=args.offline)
     print(f"handbook: site written to {site_dir}")
-    print(f"  open {site_dir / 'index.html'} in a browser, or serve it: python -m http.server -d {site_dir} 8000")
+    if args.offline:
+        print(f"  a copy to open from disk: double-click {site_dir / 'index.html'} (search and language switch work without a server)")
+    else:
+        print(f"  serve it: python -m http.server -d {site_dir} 8000, then open http://127.0.0.1:8000/")
+        print("  (for a copy opened from disk without a server, build with --offline)")
     return EXIT_OK
 
 
@@ -126,6 +130,7 @@ def parser() -> argparse.ArgumentParser:
     p = add("build", cmd_build, "check, then build the site (both languages)")
     p.add_argument("--site-dir", type=Path, default=None, help="where to write the site (default: ROOT/site)")
     p.add_argument("--pdf", action="store_true", help="also write the PDFs into the site's pdf/ folder")
+    p.add_argument("--offline", action="store_true", help="a copy that opens from disk (file://) without a web server")
     p = add("serve", cmd_serve, "serve the site with live reload, YAML changes included")
     p.add_argument("--addr", default="127.0.0.1:8000")
     p = add("pdf", cmd_pdf, "write role sheets, procedure cards and checklists as PDF")
