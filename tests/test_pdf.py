@@ -18,9 +18,9 @@ import pytest
 from pypdf import PdfReader
 
 from generator import pdf
-from generator.model import Handbook, Item, Role, Text
-from generator.pdf import views
-from generator.pdf.render import render_job
+from generator.model import Handbook, Item, Procedure, Role, Text
+from generator.pdf import cards, views
+from generator.pdf.render import Result, render_job
 from generator.pipeline import load_and_check
 
 REPO = Path(__file__).resolve().parent.parent
@@ -34,6 +34,7 @@ class Printed:
     book: Handbook
     out: Path
     files: list[Path]
+    styles: dict[Path, cards.CardStyle]  # the style each procedure card was written in
 
 
 def _source_root() -> Path:
@@ -65,7 +66,8 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> Printed:
     assert not [f for f in findings if f.severity == "error"], [f.text() for f in findings]
     out = tmp_path_factory.mktemp("pdf-out")
     files = pdf.write_pdfs(book, out, workers=2)
-    return Printed(book, out, files)
+    styles = {r.path: style for r in pdf.last_results if (style := pdf.card_style(r))}
+    return Printed(book, out, files, styles)
 
 
 def norm(text: str) -> str:
@@ -155,14 +157,84 @@ def test_role_sheet_prints_everything_on_the_role(printed: Printed, lang: str) -
             assert not missing(text, lang, path), (lang, rid, duty.id)
 
 
+def card_essentials(book: Handbook, proc: Procedure) -> list[Text]:
+    """What a card never leaves out: steps, their owners and time limits, emergency numbers."""
+    out = [proc.title, *[c.name for c in proc.contacts]]
+    for step in proc.steps:
+        out += [step.text, views.role_title(book, step.owner)]
+        out += [limit] if (limit := views.time_limit(step.within_minutes)) else []
+    return out
+
+
 @pytest.mark.parametrize("lang", pdf.LANGS)
-def test_procedure_card_text_is_complete(printed: Printed, lang: str) -> None:
+def test_procedure_card_keeps_every_step_owner_time_limit_and_number(printed: Printed, lang: str) -> None:
     for pid, proc in printed.book.procedures.items():
         text = pdf_text(printed.out / lang / "procedures" / f"{pid}.pdf")
-        wanted = [proc.title, proc.trigger, *[s.text for s in [*proc.steps, *proc.aftercare]], *[r.condition for r in proc.escalation], *[c.name for c in proc.contacts]]
+        wanted = card_essentials(printed.book, proc)
         assert not missing(text, lang, wanted), (lang, pid, missing(text, lang, wanted))
         for contact in proc.contacts:
             assert norm(contact.number) in norm(text)
+
+
+@pytest.mark.parametrize("lang", pdf.LANGS)
+def test_procedure_card_says_what_it_left_out(printed: Printed, lang: str) -> None:
+    """Secondary content goes in the fixed order of generator.pdf.cards, and the card says so."""
+    L = views.LABEL
+    for pid, proc in printed.book.procedures.items():
+        path = printed.out / lang / "procedures" / f"{pid}.pdf"
+        level, text = printed.styles[path].level, pdf_text(path)
+        dropped_at = {  # level from which the texts are left out
+            1: [proc.template] if proc.template else [],
+            2: [s.note for s in proc.steps if s.note] + [c.note for c in proc.contacts if c.note],
+            3: [s.text for s in proc.aftercare],
+            4: [r.condition for r in proc.escalation],
+            5: [proc.trigger],
+        }
+        for at, texts in dropped_at.items():
+            wrong = [t for t in texts if not missing(text, lang, [t])] if level >= at else missing(text, lang, texts)
+            assert not wrong, (lang, pid, level, at, wrong)
+        said = missing(text, lang, [L["full_qr"]]) if level >= 1 else []
+        assert not said and (level == 0 or f"procedures/{pid}/" in text), (lang, pid, level)
+        if level >= 3 and proc.aftercare:
+            assert not missing(text, lang, [L["aftercare_qr"]]), (lang, pid)
+
+
+def step_text_sizes(path: Path, texts: list[str]) -> list[float]:
+    """The smallest type size (pt) at which each text is printed on the page, read from
+    the PDF's text operators (font size × text and transformation matrices)."""
+    chars: list[tuple[str, float]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        a, b = tm[0] * cm[0] + tm[1] * cm[2], tm[0] * cm[1] + tm[1] * cm[3]
+        c, d = tm[2] * cm[0] + tm[3] * cm[2], tm[2] * cm[1] + tm[3] * cm[3]
+        scale = abs(a * d - b * c) ** 0.5
+        chars.extend((n, size * scale) for ch in text for n in unicodedata.normalize("NFKC", ch) if not n.isspace())
+
+    (page,) = PdfReader(path).pages
+    page.extract_text(visitor_text=visit)
+    flat = "".join(ch for ch, _ in chars)
+    sizes = []
+    for text in texts:
+        start = flat.find(norm(text))
+        assert start >= 0, (path, text)  # printed in one piece, in reading order
+        sizes.append(min(size for _, size in chars[start : start + len(norm(text))]))
+    return sizes
+
+
+@pytest.mark.parametrize("lang", pdf.LANGS)
+def test_procedure_card_step_text_is_never_below_the_floor(printed: Printed, lang: str) -> None:
+    """Readable from a metre: 11 pt step text (bilingual: 11 pt Chinese, 10 pt English)."""
+    for pid, proc in printed.book.procedures.items():
+        path = printed.out / lang / "procedures" / f"{pid}.pdf"
+        if lang == "bilingual":
+            zh = step_text_sizes(path, [s.text.zh for s in proc.steps])
+            en = step_text_sizes(path, [s.text.en for s in proc.steps])
+            assert min(zh) >= cards.FLOOR[lang] - 0.01 and min(en) >= cards.EN_FLOOR - 0.01, (pid, zh, en)
+            assert all(z > e for z, e in zip(zh, en)), (pid, zh, en)  # Chinese the larger line
+        else:
+            sizes = step_text_sizes(path, [getattr(s.text, lang) for s in proc.steps])
+            assert min(sizes) >= cards.FLOOR[lang] - 0.01, (lang, pid, sizes)
+        assert not printed.styles[path].below_floor
 
 
 @pytest.mark.parametrize("lang", pdf.LANGS)
@@ -274,13 +346,71 @@ def test_card_urls_follow_the_site_layout() -> None:
     assert pdf.card_url(book, "lift", "zh") is None
 
 
-def test_an_overlong_card_shrinks_to_one_page(tmp_path: Path) -> None:
+def _card(book: Handbook, lang: str, tmp_path: Path) -> pdf.Job:
+    (job,) = [j for j in pdf._jobs(book, tmp_path) if j.path.parent.name == "procedures" and j.path.parent.parent.name == lang]
+    return job
+
+
+def test_an_overlong_card_drops_secondary_content_not_type_size(tmp_path: Path) -> None:
     book = _mini()
     proc = book.procedures["lift"]
     step = proc.steps[0]
-    proc.steps = [step.model_copy(update={"id": f"s{i}", "text": Text(zh=step.text.zh * 12, en=step.text.en * 8)}) for i in range(14)]
-    (job,) = [j for j in pdf._jobs(book, tmp_path) if j.path.parent.name == "procedures" and j.path.parent.parent.name == "bilingual"]
+    note = Text(zh="注意安全，" * 30, en="Mind your own safety. " * 20)
+    proc.steps = [step.model_copy(update={"id": f"s{i}", "text": Text(zh=step.text.zh * 6, en=step.text.en * 4), "note": note}) for i in range(9)]
+    proc.aftercare = [step.model_copy(update={"id": f"a{i}", "text": Text(zh="善后" * 40, en="Afterwards. " * 20)}) for i in range(6)]
+    job = _card(book, "bilingual", tmp_path)
     result = render_job(job)
-    assert result.pages == 1 and result.variant > 0
-    assert len(PdfReader(result.path).pages) == 1
-    assert not missing(pdf_text(result.path), "bilingual", [s.text for s in proc.steps])
+    style = pdf.card_style(result)
+    assert result.pages == 1 and len(PdfReader(result.path).pages) == 1
+    assert style.level >= 2 and not style.below_floor, style
+    text = pdf_text(result.path)
+    assert not missing(text, "bilingual", [s.text for s in proc.steps])
+    assert missing(text, "bilingual", [note]) and "procedures/lift/" in text
+
+
+def test_an_impossible_card_goes_below_the_floor_with_a_warning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """The last resort keeps one page; `handbook pdf` says which procedure to shorten."""
+    book = _mini()
+    job = _card(book, "zh", tmp_path)
+    last = len(job.variants) - 1
+    monkeypatch.setattr(pdf, "run_jobs", lambda jobs, workers=None: [Result(j.path, 1, 0.0, last if j.path == job.path else 0) for j in jobs])
+    pdf.write_pdfs(book, tmp_path)
+    style = pdf._card_styles[job.path][last]
+    assert style.below_floor and style.size < cards.FLOOR["zh"] and style.level == cards.LEVELS[-1]
+    assert "below the floor" in caplog.text and str(job.path) in caplog.text
+
+
+def test_card_levels_leave_out_in_the_fixed_order() -> None:
+    """HTML only: what each level keeps; steps, owners, time limits and numbers at every level."""
+    book = _mini()
+    book.meta.base_url = "https://x.example/hb/"
+    proc = book.procedures["lift"]
+    proc.steps[0].note = Text(zh="步骤注释", en="Step note")
+    proc.template = Text(zh="长的模板说明", en="Long template notice")
+    proc.aftercare = [proc.steps[0].model_copy(update={"id": "after", "text": Text(zh="善后事项", en="Aftercare item")})]
+    view = views.procedure_view(book, proc)
+    seen = {}
+    for level in cards.LEVELS:
+        style = cards.CardStyle(level, 11.0, 10.0)
+        html = pdf._render("procedure.html", "bilingual", v=view, meta=book.meta, style=style, qr="data:,", url="https://x.example/hb/procedures/lift/", page="procedures/lift/")
+        seen[level] = {k: k in html for k in ("长的模板说明", "步骤注释", "善后事项", "未救出", "触发情形", "升级上报", "完整流程见二维码")}
+        for kept in ("安抚被困人员", "Reassure the people trapped.", "96333", "1 分钟内", "within 1 min", "<img"):
+            assert kept in html, (level, kept)
+    assert [seen[level]["长的模板说明"] for level in cards.LEVELS] == [True] + [False] * 6
+    assert [seen[level]["完整流程见二维码"] for level in cards.LEVELS] == [False] + [True] * 6
+    assert [seen[level]["步骤注释"] for level in cards.LEVELS] == [True] * 2 + [False] * 5
+    assert [seen[level]["善后事项"] for level in cards.LEVELS] == [True] * 3 + [False] * 4
+    assert [seen[level]["未救出"] for level in cards.LEVELS] == [True] * 4 + [False] * 3
+    assert [seen[level]["触发情形"] for level in cards.LEVELS] == [True] * 5 + [False] * 2
+    assert all(seen[level]["升级上报"] for level in cards.LEVELS)  # the ladder, or its pointer line
+
+
+def test_card_styles_run_from_large_to_the_floor() -> None:
+    for lang in pdf.LANGS:
+        groups = cards.styles(lang)
+        assert [g[0].level for g in groups[:-1]] == list(cards.LEVELS)
+        for group in groups[:-1]:
+            assert [s.size for s in group] == sorted((s.size for s in group), reverse=True)
+            assert group[-1].size == cards.FLOOR[lang] and not any(s.below_floor for s in group)
+            assert all(s.en_size >= (cards.EN_FLOOR if lang == "bilingual" else cards.FLOOR[lang]) for s in group)
+        assert all(s.below_floor and s.size < cards.FLOOR[lang] for s in groups[-1])
