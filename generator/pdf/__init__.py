@@ -12,6 +12,10 @@ build server behind the mainland-China network), it supports paged media (runnin
 headers, page counters, ``target-counter`` for the booklet's contents), it embeds
 subsets of the Noto CJK fonts with the text kept extractable, and one layout pass costs
 about a third of a second per page.
+
+A procedure card is one A4 page read from a metre away: its step text never goes below
+11 pt (bilingual: 11 pt Chinese, 10 pt English); what does not fit is left out in a
+fixed order and the card points to the full procedure.  The policy is in :mod:`cards`.
 """
 
 from __future__ import annotations
