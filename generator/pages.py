@@ -411,7 +411,7 @@ def navigation(book: Handbook, lang: str, handwritten: Iterable[str]) -> list:
     by_dept = roles_by_department(book)
     for dept in book.departments.values():
         members = by_dept.get(dept.id, [])
-        name = getattr(dept.name, lang)
+        name = html_escape(getattr(dept.name, lang))  # Material prints section titles as raw HTML
         roles_nav.append({name: [{L["overview"]: f"departments/{dept.id}.md"}] + [f"roles/{r.id}.md" for r in members]})
     nav.append({L["roles"]: roles_nav})
     nav.append({L["matrix"]: "matrix/index.md"})
