@@ -42,7 +42,6 @@ make_venv() {
     if [ ! -x "$VENV/bin/python" ]; then
         "$py" -m venv "$VENV"
     fi
-    "$VENV/bin/python" -m pip install -q --upgrade pip >/dev/null
     # requirements.lock pins every package, transitive ones included.
     "$VENV/bin/python" -m pip install -q -c "$ROOT/requirements.lock" -e "$ROOT$1"
 }
