@@ -26,8 +26,11 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     _, findings = load_and_check(args.root)
     report = render(findings, args.format)
-    if report:
-        print(report)
+    try:
+        if report:
+            print(report, flush=True)
+    except BrokenPipeError:  # `handbook check | head`: the reader has seen enough; the verdict stands
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return EXIT_DATA if has_errors(findings) else EXIT_OK
 
 
@@ -153,6 +156,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("handbook: interrupted; the previous output is unchanged", file=sys.stderr)
         return 130
+    except OSError as exc:  # the machine, not the tool: a full disk, a folder without write access
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"handbook: cannot read or write{where}: {exc.strerror or exc}; the previous output is unchanged", file=sys.stderr)
+        return EXIT_DATA
     except Exception as exc:  # a bug, not bad data: say so without a wall of traceback
         print(f"handbook: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         print("  this is a bug in the handbook tool; set HANDBOOK_DEBUG=1 to see the traceback", file=sys.stderr)

@@ -180,3 +180,18 @@ def test_cli_exit_0_and_formats(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert main(["check", "--root", str(root), "--format", "json"]) == 1
     report = json.loads(capsys.readouterr().out)
     assert report[0]["code"] == "E401" and report[0]["file"] == CLERK and report[0]["severity"] == "error"
+
+
+def test_check_piped_into_head_keeps_its_verdict(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    root = mini_copy(tmp_path)
+    for i in range(300):
+        write(root, f"roles/cs/bad{i}.yml", f"id: X{i}\n")
+    run = subprocess.run(
+        f"'{sys.executable}' -m generator check --root '{root}' | head -1; exit ${{PIPESTATUS[0]}}",
+        shell=True, executable="/bin/bash", capture_output=True, text=True, timeout=60,
+    )
+    assert run.returncode == 1
+    assert "Traceback" not in run.stderr and "internal error" not in run.stderr
