@@ -536,22 +536,7 @@ def _roles_section(report: Report) -> list[str]:
             if orphans:
                 lines.append(f"- ⚠ still named as superior by: {', '.join(f'`{o}`' for o in orphans)}")
             lines.append("")
-    for rid, role in new.roles.items():
-        old_id = next((o for o, n in report.role_renames.items() if n == rid), rid if rid in old.roles else None)
-        if old_id is None:
-            continue
-        before = old.roles[old_id]
-        changes = _document_changes(report, _role_head(role), _with_id(before, rid), role, old, new, "role")
-        if old_id != rid:
-            report.count("role renamed")
-            lines += [f"#### Renamed: `{old_id}` → `{rid}` — {_role_head(role)}", ""]
-            lines.append(f"- file {before.source_map.file} → {role.source_map.file}")
-        elif changes:
-            report.count("role changed")
-            lines += [f"#### Changed: {_role_head(role)}", ""]
-        lines += changes
-        if changes or old_id != rid:
-            lines.append("")
+    lines += _kept_documents(report, old.roles, new.roles, report.role_renames, _role_head, "role")
     return lines
 
 
@@ -688,19 +673,29 @@ def _procedures_section(report: Report) -> list[str]:
         if pid not in new.procedures and pid not in report.proc_renames:
             report.count("procedure removed")
             lines += [f"#### Removed: {_proc_head(proc)}", ""]
-    for pid, proc in new.procedures.items():
-        old_id = next((o for o, n in report.proc_renames.items() if n == pid), pid if pid in old.procedures else None)
+    lines += _kept_documents(report, old.procedures, new.procedures, report.proc_renames, _proc_head, "procedure")
+    return lines
+
+
+def _kept_documents(report: Report, old_docs: dict[str, Any], new_docs: dict[str, Any], renames: dict[str, str], head: Any, kind: str) -> list[str]:
+    """Roles or procedures present on both sides (under the same or a new id), with what changed."""
+    lines: list[str] = []
+    for new_id, doc in new_docs.items():
+        old_id = next((o for o, n in renames.items() if n == new_id), new_id if new_id in old_docs else None)
         if old_id is None:
             continue
-        changes = _document_changes(report, _proc_head(proc), _with_id(old.procedures[old_id], pid), proc, old, new, "procedure")
-        if old_id != pid:
-            report.count("procedure renamed")
-            lines += [f"#### Renamed: `{old_id}` → `{pid}` — {_proc_head(proc)}", ""]
+        before = old_docs[old_id]
+        changes = _document_changes(report, head(doc), _with_id(before, new_id), doc, report.old, report.new, kind)
+        if old_id != new_id:
+            report.count(f"{kind} renamed")
+            lines += [f"#### Renamed: `{old_id}` → `{new_id}` — {head(doc)}", ""]
+            if kind == "role":
+                lines.append(f"- file {before.source_map.file} → {doc.source_map.file}")
         elif changes:
-            report.count("procedure changed")
-            lines += [f"#### Changed: {_proc_head(proc)}", ""]
+            report.count(f"{kind} changed")
+            lines += [f"#### Changed: {head(doc)}", ""]
         lines += changes
-        if changes or old_id != pid:
+        if changes or old_id != new_id:
             lines.append("")
     return lines
 
