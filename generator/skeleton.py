@@ -10,11 +10,12 @@ References in the skeleton (department, superior, owners) are checked here first
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import os
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
+from generator.findings import did_you_mean
 from generator.loading import load_handbook
 from generator.model import ID_PATTERN, Handbook
 from generator.schema import SCHEMA_DIR
@@ -96,10 +97,10 @@ def _refuse_taken_role(root: Path, book: Handbook, id: str) -> None:
             raise SkeletonError(f"a file for '{id}' already exists ({path.relative_to(root).as_posix()}); choose another id or edit that file")
 
 
-def _hint(word: str, choices: object) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)  # type: ignore[arg-type]
-    known = ", ".join(sorted(choices))  # type: ignore[arg-type]
-    return f" (did you mean '{close[0]}'?)" if close else (f"; known: {known}" if known else "")
+def _hint(word: str, choices: Iterable[str]) -> str:
+    options = sorted(choices)
+    known = ", ".join(options)
+    return did_you_mean(word, options) or (f"; known: {known}" if known else "")
 
 
 def _schema_line(root: Path, path: Path, kind: str) -> str:
