@@ -87,6 +87,8 @@ def read_yaml(path: FsPath, display: str) -> YamlFile:
         return result
     if _read_plain(text, result):
         return result
+    global _full_reads
+    _full_reads += 1
     root = _compose(text, display, result.findings)
     if root is None:
         return result
@@ -103,6 +105,14 @@ def read_yaml(path: FsPath, display: str) -> YamlFile:
     result.findings.extend(converter.findings)
     result.data = data
     return result
+
+
+_full_reads = 0
+
+
+def full_reads() -> int:
+    """How many files the full reader has read in this process (see `_read_plain`)."""
+    return _full_reads
 
 
 class _Unusual(Exception):
