@@ -17,6 +17,9 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import marshal
+import os
+import threading
 import types
 import typing
 from pathlib import Path as FsPath
@@ -120,15 +123,100 @@ def _load_handbook(root: FsPath) -> tuple[Handbook, list[Finding]]:
         book.terms = list(book.glossary_file.terms)
 
     role_files, procedure_files = data_files(root)
+    ahead = _load_ahead(root, [(path, Role) for path in role_files] + [(path, Procedure) for path in procedure_files])
     for path in role_files:
-        role = load_document(path, _display(root, path), Role, findings) if _inside(root, path, findings) else None
+        role = _load_listed(root, path, Role, findings, ahead)
         if role is not None:
             _register(book.roles, role, findings, "role")
     for path in procedure_files:
-        procedure = load_document(path, _display(root, path), Procedure, findings) if _inside(root, path, findings) else None
+        procedure = _load_listed(root, path, Procedure, findings, ahead)
         if procedure is not None:
             _register(book.procedures, procedure, findings, "procedure")
     return book, findings
+
+
+Loaded = dict[FsPath, tuple[Any, list[Finding]]]
+
+
+def _load_listed(root: FsPath, path: FsPath, model: type[D], findings: list[Finding], ahead: Loaded) -> D | None:
+    if path in ahead:  # loaded already, and inside the root
+        doc, found = ahead[path]
+        findings.extend(found)
+        return doc
+    if not _inside(root, path, findings):
+        return None
+    return load_document(path, _display(root, path), model, findings)
+
+
+#: Below this many role and procedure files, one process reads them all.
+PARALLEL_FROM = 200
+
+
+def _load_ahead(root: FsPath, files: list[tuple[FsPath, type[Document]]]) -> Loaded:
+    """Load the files that are inside the root, on two cores; each with its findings.
+
+    Reading is four fifths of checking 1,000 roles and each file is read on its own, so
+    a forked child reads every other file while this process reads the rest.  The child
+    sends back plain values with `marshal` (a third of what pickle costs); a file it
+    could not read the ordinary way, or any failure of the child, leaves the file to the
+    ordinary one-by-one loading, which then reports exactly what it always did.  Not
+    done with threads running (serve): a fork copies no thread but the caller.
+    """
+    if len(files) < PARALLEL_FROM or not _can_fork():
+        return {}
+    mine, theirs = files[0::2], files[1::2]
+    receive, send = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(receive)
+        os.close(send)
+        return {}
+    if pid == 0:  # the child: never returns, never runs the parent's exit handlers
+        status = 1
+        try:
+            os.close(receive)
+            packed = {i: _pack(root, path) for i, (path, _) in enumerate(theirs)}
+            blob = marshal.dumps({i: p for i, p in packed.items() if p is not None})
+            with os.fdopen(send, "wb") as pipe:
+                pipe.write(blob)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(send)
+    ahead: Loaded = {}
+    try:
+        for path, model in mine:  # validated too, while the child is still reading
+            if path.resolve().is_relative_to(root):
+                found: list[Finding] = []
+                ahead[path] = load_document(path, _display(root, path), model, found), found
+    finally:
+        with os.fdopen(receive, "rb") as pipe:
+            blob = pipe.read()
+        _, status = os.waitpid(pid, 0)
+    if status == 0:
+        try:
+            received = marshal.loads(blob)
+        except (ValueError, EOFError, TypeError):
+            received = {}
+        for i, packed in received.items():
+            path, model = theirs[i]
+            found = []
+            ahead[path] = load_document(path, _display(root, path), model, found, yaml_reader.unpack_plain(packed, _display(root, path))), found
+    return ahead
+
+
+def _can_fork() -> bool:
+    if not hasattr(os, "fork") or threading.active_count() > 1 or os.environ.get("HANDBOOK_JOBS") == "1":
+        return False
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return cores >= 2
+
+
+def _pack(root: FsPath, path: FsPath) -> tuple[Any, ...] | None:
+    if not path.resolve().is_relative_to(root):
+        return None
+    return yaml_reader.pack_plain(read_yaml(path, _display(root, path)))
 
 
 def _inside(root: FsPath, path: FsPath, findings: list[Finding]) -> bool:
@@ -162,9 +250,10 @@ def _register(table: dict[str, Any], doc: Role | Procedure, findings: list[Findi
     table[doc.id] = doc
 
 
-def load_document(path: FsPath, display: str, model: type[D], findings: list[Finding]) -> D | None:
-    """Read one file and validate it against `model`; None if it cannot be used."""
-    read = read_yaml(path, display)
+def load_document(path: FsPath, display: str, model: type[D], findings: list[Finding], read: YamlFile | None = None) -> D | None:
+    """Read one file (unless `read` already) and validate it against `model`; None if it cannot be used."""
+    if read is None:
+        read = read_yaml(path, display)
     findings.extend(read.findings)
     if read.data is None:
         return None

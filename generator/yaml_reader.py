@@ -248,6 +248,36 @@ class _PlainWalker:
             out.append(self.node(event, path + (len(out),)))
 
 
+def pack_plain(read: YamlFile) -> tuple[Any, ...] | None:
+    """A file read the ordinary way, as plain values that `marshal` can carry to another process.
+
+    None when it gave a finding: the receiver reads such a file again itself.  Typed
+    scalars (dates, booleans, numbers) travel as the text that was written.
+    """
+    if read.data is None or read.findings:
+        return None
+    data = read.data
+    for path, raw in read.typed_scalars.items():
+        _set(data, path, raw)
+    return data, read.source.values, read.source.keys, read.typed_scalars
+
+
+def unpack_plain(packed: tuple[Any, ...], display: str) -> YamlFile:
+    """The inverse of `pack_plain`."""
+    data, values, keys, typed = packed
+    for path, raw in typed.items():
+        tag = _implicit_tag(raw)
+        _set(data, path, _constructor.yaml_constructors[tag](_constructor, ScalarNode(tag, raw, style="")))
+    source = SourceMap(display, values, keys)
+    return YamlFile(data, source, [], typed)
+
+
+def _set(data: Any, path: Path, value: Any) -> None:
+    for part in path[:-1]:
+        data = data[part]
+    data[path[-1]] = value
+
+
 def _decode(raw: bytes, display: str, findings: list[Finding]) -> str | None:
     if raw.startswith(b"\xef\xbb\xbf"):
         findings.append(Finding.at(Location(display, 1, 1), "W109", "the file starts with a UTF-8 byte-order mark; it is ignored"))
