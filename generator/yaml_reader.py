@@ -221,8 +221,8 @@ class _PlainWalker:
 
     def mapping(self, path: Path) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        nxt = self.next
-        keys = self.keys
+        nxt, keys, values, hidden = self.next, self.keys, self.values, self.hidden
+        deep = len(path) >= 50
         while True:
             event = nxt()
             kind = type(event)
@@ -236,7 +236,17 @@ class _PlainWalker:
             mark = event.start_mark
             here = path + (key,)
             keys[here] = (mark.line + 1, mark.column + 1)
-            out[key] = self.node(nxt(), here)
+            event = nxt()
+            value = event.value if type(event) is _ScalarEvent else None
+            if (value and (event.style or value[0] not in _TYPED_FIRST) and not hidden and not deep
+                    and event.anchor is None and event.tag is None and self.count < MAX_NODES):
+                # Text, the most common value: `node` and `scalar` inlined.
+                self.count += 1
+                mark = event.start_mark
+                values[here] = (mark.line + 1, mark.column + 1)
+                out[key] = value
+            else:
+                out[key] = self.node(event, here)
 
     def sequence(self, path: Path) -> list[Any]:
         out: list[Any] = []
