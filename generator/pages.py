@@ -96,6 +96,9 @@ class Page:
 
     path: str
     text: str
+    #: What the page showed, as keys ("role", id), ("reports", id), ("members", dept id),
+    #: ("all",): serve renders a page again only when one of them changed (see deps_changed).
+    deps: frozenset = field(default=frozenset(), compare=False)
 
 
 @lru_cache(maxsize=1)
@@ -225,6 +228,8 @@ class Renderer:
             for owner in dict.fromkeys(s.owner for s in [*proc.steps, *proc.aftercare]):
                 self._procs_by_role.setdefault(owner, []).append(proc)
         self._paths: dict[tuple[str, tuple[str, ...]], list] = {}
+        self._chains: dict[str, tuple[str, ...]] = {}
+        self._deps: set | None = None
         self._anchors: dict[tuple[str, str], str] = {}
         env = Environment(
             loader=FileSystemLoader(str(TEMPLATES)),
@@ -257,15 +262,47 @@ class Renderer:
             minutes=self.minutes,
             freq=lambda f: self.L[f"freq_{f}"],
             level=lambda lv: self.L[f"level_{lv}"],
-            roles_of=lambda d: self._by_dept.get(d, []),
-            role_order=lambda: self._order,
+            roles_of=self._roles_of,
+            role_order=self._role_order,
             procedure_order=lambda: self._procedures,
             procedures_for_role=lambda r: self._procs_by_role.get(r, []),
             authority_cell=authority_cell,
             escalation=self._escalation,
-            direct_reports=lambda rid: self._reports.get(rid, []),
+            direct_reports=self._direct_reports,
         )
         self.env = env
+
+    # ---- what a page depends on (recorded while it renders)
+
+    def _dep(self, *keys: tuple) -> None:
+        if self._deps is not None:
+            self._deps.update(keys)
+
+    def _roles_of(self, dept_id: str) -> list[Role]:
+        members = self._by_dept.get(dept_id, [])
+        self._dep(("members", dept_id), *(("role", r.id) for r in members))
+        return members
+
+    def _role_order(self) -> list[Role]:
+        self._dep(("all",))
+        return self._order
+
+    def _direct_reports(self, role_id: str) -> list[Role]:
+        subs = self._reports.get(role_id, [])
+        self._dep(("reports", role_id), *(("role", r.id) for r in subs))
+        return subs
+
+    def _chain(self, role_id: str) -> tuple[str, ...]:
+        """The role and everyone above it: an escalation path depends on all of them."""
+        if role_id not in self._chains:
+            seen: list[str] = []
+            rid: str | None = role_id
+            while rid and rid not in seen:
+                seen.append(rid)
+                role = self.book.roles.get(rid)
+                rid = role.reports_to if role is not None else None
+            self._chains[role_id] = tuple(seen)
+        return self._chains[role_id]
 
     # ---- small helpers used by the templates
 
@@ -278,11 +315,15 @@ class Renderer:
 
     def _escalation(self, owner: str, explicit) -> list:
         key = (owner, tuple(explicit))
+        if self._deps is not None:
+            for rid in (owner, *explicit):
+                self._dep(*(("role", r) for r in self._chain(rid)))
         if key not in self._paths:
             self._paths[key] = escalation_path(self.book, owner, list(explicit)).hops
         return self._paths[key]
 
     def role_name(self, role_id: str) -> str:
+        self._dep(("role", role_id))
         role = self.book.roles.get(role_id)
         return self.t(role.title) if role else role_id
 
@@ -319,6 +360,7 @@ class Renderer:
         return self._md_link(ctx, self.role_name(role_id), f"roles/{role_id}.md")
 
     def _role_anchor(self, here: str, rid: str) -> str:
+        self._dep(("role", rid))
         key = (here, rid)
         if key not in self._anchors:
             if rid in self.book.roles:
@@ -351,42 +393,121 @@ class Renderer:
     # ---- pages
 
     def render(self, template: str, here: str, **context: Any) -> Page:
-        text = self.env.get_template(template).render(here=here, **context)
-        return Page(here, text)
+        self._deps = set()
+        try:
+            text = self.env.get_template(template).render(here=here, **context)
+            return Page(here, text, frozenset(self._deps) | _context_deps(context))
+        finally:
+            self._deps = None
 
-    def pages(self, with_home: bool = True) -> list[Page]:
+    def jobs(self, with_home: bool = True) -> list[tuple[str, str, dict[str, Any]]]:
+        """Every page of the language as (template, path, context), in a fixed order.
+
+        The paths alone (:func:`page_paths`) are known without rendering anything: the
+        language switch and the parallel build need them before the pages exist.
+        """
         book = self.book
-        out: list[Page] = []
+        out: list[tuple[str, str, dict[str, Any]]] = []
         if with_home:
-            out.append(self.render("home.md.j2", "index.md"))
-        out.append(self.render("roles_index.md.j2", "roles/index.md"))
-        out.append(self.render("departments_index.md.j2", "departments/index.md"))
+            out.append(("home.md.j2", "index.md", {}))
+        out.append(("roles_index.md.j2", "roles/index.md", {}))
+        out.append(("departments_index.md.j2", "departments/index.md", {}))
         for dept in book.departments.values():
-            out.append(self.render("department.md.j2", f"departments/{dept.id}.md", dept=dept))
+            out.append(("department.md.j2", f"departments/{dept.id}.md", {"dept": dept}))
         for role in self._order:
-            out.append(self.render("role.md.j2", f"roles/{role.id}.md", role=role))
-            out.append(self.render("checklist.md.j2", f"checklists/{role.id}.md", role=role))
-        out.append(self.render("checklists_index.md.j2", "checklists/index.md"))
-        out.append(self.render("procedures_index.md.j2", "procedures/index.md"))
-        for proc in procedure_order(book):
-            out.append(self.render("procedure.md.j2", f"procedures/{proc.id}.md", proc=proc))
-        out.append(self.render("matrix.md.j2", "matrix/index.md", roles=self._order, dept=None))
-        for dept in book.departments.values():
-            roles = self._by_dept.get(dept.id, [])
-            if roles:
-                out.append(self.render("matrix.md.j2", f"matrix/{dept.id}.md", roles=roles, dept=dept))
-        out.append(self.render("responsibilities.md.j2", "responsibilities.md"))
-        out.append(self.render("chart.md.j2", "organisation/chart.md"))
-        out.append(self.render("escalation.md.j2", "organisation/escalation.md"))
-        out.append(self.render("glossary.md.j2", "glossary.md"))
+            out.append(("role.md.j2", f"roles/{role.id}.md", {"role": role}))
+            out.append(("checklist.md.j2", f"checklists/{role.id}.md", {"role": role}))
+        out.append(("checklists_index.md.j2", "checklists/index.md", {}))
+        out.append(("procedures_index.md.j2", "procedures/index.md", {}))
+        for proc in self._procedures:
+            out.append(("procedure.md.j2", f"procedures/{proc.id}.md", {"proc": proc}))
+        # The permission matrix and the overviews of every duty and every escalation
+        # path: one page while the handbook is small, an index and a page per department
+        # once it is not, so that no page grows with the organisation.
+        split = split_overviews(book)
+        staffed = [d for d in book.departments.values() if self._by_dept.get(d.id)]
+        out.append(("matrix.md.j2", "matrix/index.md", {"roles": [] if split else self._order, "dept": None, "split": split}))
+        for dept in staffed:
+            out.append(("matrix.md.j2", f"matrix/{dept.id}.md", {"roles": self._by_dept[dept.id], "dept": dept, "split": split}))
+        for template, folder in (("responsibilities.md.j2", "responsibilities"), ("escalation.md.j2", "organisation/escalation")):
+            out.append((template, f"{folder}.md", {"depts": staffed, "split": split, "dept": None, "procs": not split}))
+            if split:
+                for dept in staffed:
+                    out.append((template, f"{folder}/{dept.id}.md", {"depts": [dept], "split": False, "dept": dept, "procs": False}))
+        if split and book.procedures:
+            out.append(("responsibilities.md.j2", RESP_PROCEDURES, {"depts": [], "split": False, "dept": None, "procs": True}))
+        out.append(("chart.md.j2", "organisation/chart.md", {}))
+        out.append(("glossary.md.j2", "glossary.md", {}))
         return out
+
+    def pages(self, with_home: bool = True, only: set[str] | None = None) -> list[Page]:
+        return [self.render(t, path, **ctx) for t, path, ctx in self.jobs(with_home) if only is None or path in only]
+
+
+def _context_deps(context: dict[str, Any]) -> frozenset:
+    """What a page shows of the objects it was given: its role; its department's roles;
+    anything else given (the whole matrix, an overview) depends on every role."""
+    if "role" in context:
+        return frozenset({("role", context["role"].id)})
+    if context.get("dept") is not None and ("roles" in context or "depts" in context):
+        return frozenset({("members", context["dept"].id)})
+    if {"dept", "proc"} & set(context):
+        return frozenset()
+    return frozenset({("all",)})
+
+
+def deps_changed(old: Handbook, new: Handbook) -> frozenset | None:
+    """The dependency keys a change of the data invalidates; None: every page.
+
+    Only changes of roles are followed page by page (the usual edit while serving);
+    a change of a department, procedure, authority kind, term or the handbook's meta
+    data renders every page again (their text is written only where it changed).
+    """
+    for name in ("meta", "departments", "kinds", "terms", "procedures"):
+        if getattr(old, name) != getattr(new, name):
+            return None
+    if old.roles.keys() != new.roles.keys():
+        return None
+    keys: set = {("all",)}
+    for rid, role in new.roles.items():
+        before = old.roles[rid]
+        if before == role:
+            continue
+        keys.add(("role", rid))
+        for r in (before, role):
+            keys.add(("members", r.department))
+            if r.reports_to:
+                keys.add(("reports", r.reports_to))
+    return frozenset(keys)
+
+
+#: The emergency steps' part of a split responsibilities overview (ids cannot start with "_").
+RESP_PROCEDURES = "responsibilities/_procedures.md"
+#: Above this many roles the responsibilities and escalation overviews are split into an
+#: index and one page per department (the real handbook, 29 roles, keeps one page each).
+SPLIT_OVERVIEWS_ABOVE = 60
+
+
+def split_overviews(book: Handbook) -> bool:
+    return len(book.roles) > SPLIT_OVERVIEWS_ABOVE
+
+
+def page_paths(book: Handbook, lang: str = "zh", *, with_home: bool = True) -> list[str]:
+    """The paths of every generated page, without rendering them."""
+    return [path for _, path, _ in Renderer(book, lang).jobs(with_home)]
 
 
 def render_pages(
-    book: Handbook, lang: str, *, directory_urls: bool = True, pdfs: Iterable[str] = (), with_home: bool = True
+    book: Handbook,
+    lang: str,
+    *,
+    directory_urls: bool = True,
+    pdfs: Iterable[str] = (),
+    with_home: bool = True,
+    only: set[str] | None = None,
 ) -> list[Page]:
-    """Every generated page of one language."""
-    return Renderer(book, lang, directory_urls, frozenset(pdfs)).pages(with_home=with_home)
+    """Every generated page of one language (or those of `only`, by path)."""
+    return Renderer(book, lang, directory_urls, frozenset(pdfs)).pages(with_home=with_home, only=only)
 
 
 # --------------------------------------------------------------------------- navigation
@@ -405,14 +526,18 @@ def navigation(book: Handbook, lang: str, handwritten: Iterable[str]) -> list:
     L = all_labels()[lang]
     hand = sorted(p for p in handwritten if p != "index.md")
     nav: list = [{L["home"]: "index.md"}]
-    procs = [{L["overview"]: "procedures/index.md"}] + [f"procedures/{p.id}.md" for p in procedure_order(book)]
+    # Titles are given, not left to MkDocs to read from each page: a rebuild that renders
+    # only the changed pages (serve) still shows every other page's title in the sidebar.
+    # Material prints nav titles as raw HTML: they are escaped.
+    procs = [{L["overview"]: "procedures/index.md"}]
+    procs += [{_nav_title(p.title, lang): f"procedures/{p.id}.md"} for p in procedure_order(book)]
     nav.append({L["emergency"]: procs})
     roles_nav: list = [{L["roles_all"]: "roles/index.md"}, {L["departments"]: "departments/index.md"}]
     by_dept = roles_by_department(book)
     for dept in book.departments.values():
         members = by_dept.get(dept.id, [])
         name = html_escape(getattr(dept.name, lang))  # Material prints section titles as raw HTML
-        roles_nav.append({name: [{L["overview"]: f"departments/{dept.id}.md"}] + [f"roles/{r.id}.md" for r in members]})
+        roles_nav.append({name: [{L["overview"]: f"departments/{dept.id}.md"}] + [{_nav_title(r.title, lang): f"roles/{r.id}.md"} for r in members]})
     nav.append({L["roles"]: roles_nav})
     nav.append({L["matrix"]: "matrix/index.md"})
     nav.append({L["responsibilities"]: "responsibilities.md"})
@@ -442,6 +567,10 @@ def navigation(book: Handbook, lang: str, handwritten: Iterable[str]) -> list:
     for folder, members in sorted(others.items()):
         nav.append({folder.replace("-", " ").capitalize(): _index_first(members)})
     return nav
+
+
+def _nav_title(text: Text, lang: str) -> str:
+    return str(html_escape(getattr(text, lang)))
 
 
 def _index_first(paths: list[str]) -> list[str]:

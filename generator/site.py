@@ -24,7 +24,9 @@ from __future__ import annotations
 import copy
 import html
 import io
+import json
 import logging
+import multiprocessing
 import os
 import shutil
 import sys
@@ -37,7 +39,7 @@ from typing import Any, Iterator
 
 from generator import macros
 from generator.model import Handbook
-from generator.pages import LANGS, all_labels, navigation, render_pages
+from generator.pages import LANGS, all_labels, deps_changed, navigation, page_paths, render_pages
 
 PACKAGE = Path(__file__).parent
 ASSETS = PACKAGE / "assets"
@@ -56,8 +58,12 @@ class SiteError(Exception):
 @dataclass
 class BuildReport:
     seconds: float = 0.0
-    pages: dict[str, int] = field(default_factory=dict)
+    pages: dict[str, int] = field(default_factory=dict)  # pages built (incremental: rendered again)
     pdfs: int = 0
+    incremental: bool = False
+    #: Per language, what each generated page depends on (pages.Page.deps): serve's
+    #: next rebuild renders only the pages whose dependencies changed.
+    deps: dict[str, dict[str, frozenset]] = field(default_factory=dict, repr=False)
 
 
 # --------------------------------------------------------------------------- configuration
@@ -157,20 +163,9 @@ def _plugin_for_lang(entry: Any, lang: str) -> Any:
 def prepare_docs(book: Handbook, root: Path, lang: str, docs_dir: Path, *, offline: bool, pdfs: list[str]) -> list[str]:
     """Copy the hand-written pages and assets in, write the generated pages; return the
     hand-written Markdown paths (for the navigation)."""
-    source = root / "docs" / lang
-    if source.is_dir():
-        shutil.copytree(source, docs_dir, ignore=shutil.ignore_patterns(".*"))
-    else:
-        docs_dir.mkdir(parents=True)
-    handwritten = sorted(p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*.md"))
-    shutil.copytree(ASSETS, docs_dir / ASSET_PREFIX, dirs_exist_ok=True)
+    handwritten = _copy_handwritten(root, lang, docs_dir)
     pages = render_pages(book, lang, directory_urls=not offline, pdfs=pdfs, with_home="index.md" not in handwritten)
-    for page in pages:
-        target = docs_dir / page.path
-        if target.exists():
-            raise SiteError(f"docs/{lang}/{page.path} is hand-written but the handbook generates that page; rename it")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(page.text, encoding="utf-8")
+    _write_generated(pages, docs_dir, lang, set(handwritten))
     return handwritten
 
 
@@ -193,22 +188,96 @@ def _collect_mkdocs_warnings() -> Iterator[list[str]]:
         logger.removeHandler(handler)
 
 
-def build_language(cfg: dict[str, Any], config_path: Path) -> None:
+def _is_department_section(item: Any) -> bool:
+    """A department's section of the navigation: its first page is the department's."""
+    if not getattr(item, "is_section", False) or not item.children:
+        return False
+    first = item.children[0]
+    return getattr(first, "file", None) is not None and first.file.src_uri.startswith("departments/")
+
+
+def sidebar_plugin() -> Any:
+    """A MkDocs plugin that gives each page a sidebar without the other departments.
+
+    The navigation lists every department with its roles (that is what MkDocs needs for
+    titles, previous/next links and the breadcrumbs), but a page's sidebar keeps only the
+    section of the page's own department: with 50 departments, every page would otherwise
+    carry 50 department links.  The department list is on the departments page, which the
+    roles section links first.  The other sections are pruned by `navigation.prune`.
+    """
+    from mkdocs.plugins import BasePlugin
+    from mkdocs.structure.nav import Navigation
+
+    class Sidebar(BasePlugin):
+        def __init__(self) -> None:
+            super().__init__()
+            self._cache: dict[tuple[int, int, bool], Any] = {}
+
+        def _items(self, nav: Any) -> list:
+            out = []
+            for item in nav.items:
+                if getattr(item, "is_section", False) and any(_is_department_section(c) for c in item.children):
+                    active = next((i for i, c in enumerate(item.children) if _is_department_section(c) and c.active), -1)
+                    key = (id(item), active, bool(item.active))  # a copy keeps the flag it was made with
+                    if key not in self._cache:
+                        clone = copy.copy(item)
+                        clone.children = [c for i, c in enumerate(item.children) if i == active or not _is_department_section(c)]
+                        self._cache[key] = clone
+                    out.append(self._cache[key])
+                else:
+                    out.append(item)
+            return out
+
+        def on_page_context(self, context: Any, page: Any, config: Any, nav: Any) -> Any:
+            pruned = Navigation(self._items(nav), nav.pages)
+            pruned.homepage = nav.homepage
+            context["nav"] = pruned
+            return context
+
+    return Sidebar()
+
+
+MACROS_MODULE = "from generator.macros import define_env  # noqa: F401  (mkdocs-macros entry point)\n"
+
+
+def _write_macros_module(folder: Path) -> None:
+    """The module mkdocs-macros imports, beside the configuration.  Written before the
+    language builds start, and not again, so that one build never reads it half-written
+    by the other."""
+    path = folder / "handbook_macros.py"
+    if not path.is_file() or path.read_text(encoding="utf-8") != MACROS_MODULE:
+        folder.mkdir(parents=True, exist_ok=True)
+        path.write_text(MACROS_MODULE, encoding="utf-8")
+
+
+class _DirtyNotice(logging.Filter):
+    """MkDocs warns on every dirty build that navigation may be stale; serve's rebuild
+    decides itself which pages to render again (LiveSite), and strict mode would count
+    the notice as a failure."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("A 'dirty' build is being performed")
+
+
+def build_language(cfg: dict[str, Any], config_path: Path, *, dirty: bool = False) -> None:
     """Run MkDocs' build on a derived configuration, strict: any warning is a failure."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, MkDocsException
 
-    config_path.parent.joinpath("handbook_macros.py").write_text(
-        "from generator.macros import define_env  # noqa: F401  (mkdocs-macros entry point)\n", encoding="utf-8"
-    )
+    _write_macros_module(config_path.parent)
+    quiet = _DirtyNotice()
+    logging.getLogger("mkdocs.commands.build").addFilter(quiet)
     with _collect_mkdocs_warnings() as warnings:
         try:
             config = load_config(io.BytesIO(b"{}"), config_file_path=str(config_path), **cfg)
-            build(config)
+            config.plugins["handbook/sidebar"] = sidebar_plugin()
+            build(config, dirty=dirty)
         except (Abort, MkDocsException) as exc:
             detail = "\n  ".join(warnings) or str(exc)
             raise SiteError(f"MkDocs build failed ({cfg['theme']['language']}): {exc}\n  {detail}") from None
+        finally:
+            logging.getLogger("mkdocs.commands.build").removeFilter(quiet)
         if warnings:
             raise SiteError("MkDocs warnings:\n  " + "\n  ".join(warnings))
 
@@ -246,10 +315,174 @@ def _quiet_jieba() -> None:
     jieba.setLogLevel(logging.WARNING)
 
 
+def _copy_handwritten(root: Path, lang: str, docs_dir: Path) -> list[str]:
+    """Copy the hand-written pages and the assets into a docs folder; return the pages."""
+    source = root / "docs" / lang
+    if source.is_dir():
+        shutil.copytree(source, docs_dir, ignore=shutil.ignore_patterns(".*"), dirs_exist_ok=True)
+    else:
+        docs_dir.mkdir(parents=True, exist_ok=True)
+    handwritten = sorted(p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*.md"))
+    shutil.copytree(ASSETS, docs_dir / ASSET_PREFIX, dirs_exist_ok=True)
+    return handwritten
+
+
+@dataclass
+class _Job:
+    """What each language's build needs; a module global so that forked workers inherit
+    it instead of receiving a pickled copy of the whole handbook."""
+
+    book: Handbook
+    root: Path
+    base: dict[str, Any]
+    work: Path
+    offline: bool
+    site_url: str | None
+    pdfs: list[str]
+    handwritten: dict[str, list[str]]
+    existing: dict[str, dict[str, bool]]
+    site_dirs: dict[str, Path]
+    dirty: bool = False
+    touch: dict[str, set[str]] = field(default_factory=dict)
+    only: dict[str, set[str] | None] = field(default_factory=dict)
+
+
+_JOB: _Job | None = None
+
+
+def _build_one(lang: str) -> tuple[int, dict[str, frozenset]]:
+    """Render, write and build one language; return its number of HTML pages and what
+    each generated page depends on."""
+    job = _JOB
+    assert job is not None
+    docs_dir = job.work / "docs" / lang
+    pages = render_pages(
+        job.book, lang, directory_urls=not job.offline, pdfs=job.pdfs, with_home="index.md" not in job.handwritten[lang]
+    )
+    _write_generated(pages, docs_dir, lang, set(job.handwritten[lang]))
+    cfg = language_config(
+        job.base, job.book, lang, docs_dir, job.site_dirs[lang], job.handwritten[lang], offline=job.offline, site_url=job.site_url
+    )
+    cfg["extra"]["handbook_pages"] = job.existing
+    macros.use(job.book, job.root)
+    try:
+        build_language(cfg, job.work / f"mkdocs.{lang}.yml")
+    finally:
+        macros.use(None, None)
+    if job.offline:
+        write_search_script(job.site_dirs[lang])
+    return sum(1 for _ in job.site_dirs[lang].rglob("*.html")), {p.path: p.deps for p in pages}
+
+
+def _write_generated(pages: list, docs_dir: Path, lang: str, handwritten: set[str]) -> None:
+    for page in pages:
+        if page.path in handwritten:
+            raise SiteError(f"docs/{lang}/{page.path} is hand-written but the handbook generates that page; rename it")
+        target = docs_dir / page.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(page.text, encoding="utf-8")
+
+
+def workers() -> int:
+    """How many languages to build at once: one process per language on a machine with
+    two cores or more (HANDBOOK_JOBS=1 forces one after the other)."""
+    try:
+        wanted = int(os.environ.get("HANDBOOK_JOBS", "0"))
+    except ValueError:
+        wanted = 0
+    if wanted <= 0:
+        wanted = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(wanted, len(LANGS)))
+
+
+def run_languages(job: _Job, task=None) -> dict[str, Any]:
+    """Run `task(lang)` for each language: in one forked process per language where there
+    are cores for it, else one after the other.  The first failure is raised here as it
+    would be in one process (a SiteError keeps its message), and the other language's
+    process is stopped; a worker dies with its parent (a killed build leaves nothing running)."""
+    global _JOB
+    task = task or _build_one
+    _write_macros_module(job.work)
+    _JOB = job
+    try:
+        if workers() < 2 or "fork" not in multiprocessing.get_all_start_methods():
+            return {lang: task(lang) for lang in LANGS}
+        return _run_forked(task)
+    finally:
+        _JOB = None
+
+
+def _run_forked(task) -> dict[str, Any]:
+    from multiprocessing.connection import wait
+
+    ctx = multiprocessing.get_context("fork")
+    running: dict[Any, tuple[str, Any]] = {}
+    try:
+        for lang in LANGS:
+            reader, writer = ctx.Pipe(duplex=False)
+            proc = ctx.Process(target=_worker, args=(task, lang, writer, os.getpid()), name=f"handbook-{lang}", daemon=True)
+            proc.start()
+            writer.close()
+            running[reader] = (lang, proc)
+        results: dict[str, Any] = {}
+        pending = dict(running)
+        while pending:
+            for reader in wait(list(pending)):
+                lang, proc = pending.pop(reader)
+                try:
+                    outcome = reader.recv()
+                except EOFError:
+                    proc.join()
+                    raise SiteError(f"the {lang} build process ended without a result (exit code {proc.exitcode})") from None
+                if outcome[0] == "error":
+                    raise outcome[1]
+                results[lang] = outcome[1]
+        return {lang: results[lang] for lang in LANGS}
+    finally:
+        for reader, (_, proc) in running.items():
+            if proc.is_alive():
+                proc.terminate()
+            proc.join()
+            reader.close()
+
+
+def _die_with_parent(parent: int) -> None:
+    """Linux: the kernel kills this worker when the build that forked it dies."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before prctl
+        os._exit(1)
+
+
+def _worker(task, lang: str, conn: Any, parent: int) -> None:
+    _die_with_parent(parent)
+    try:
+        outcome: tuple = ("ok", task(lang))
+    except BaseException as exc:  # handed to the parent, which raises it
+        outcome = ("error", exc)
+    try:
+        conn.send(outcome)
+    except Exception as exc:  # an exception that does not pickle: send its text
+        conn.send(("error", RuntimeError(f"{lang}: {outcome[1]!r} ({exc})")))
+    finally:
+        conn.close()
+
+
 def build_into(
     book: Handbook, root: Path, out: Path, work: Path, *, with_pdf: bool, offline: bool = False, site_url: str | None = None
 ) -> BuildReport:
-    """Build the whole site into `out` (an empty or missing folder), using `work` for scratch."""
+    """Build the whole site into `out` (an empty or missing folder), using `work` for scratch.
+
+    The two languages are built at once, in two processes, where the machine has two
+    cores: each renders its pages and runs MkDocs into a folder of its own (a MkDocs
+    build empties its site folder, so English cannot be built inside the Chinese one);
+    English is moved under `en/` when both have finished.
+    """
     started = time.perf_counter()
     report = BuildReport()
     _quiet_jieba()
@@ -259,23 +492,21 @@ def build_into(
     if with_pdf:
         pdfs = _write_pdfs(book, pdf_dir)
         report.pdfs = len(pdfs)
-    handwritten = {lang: prepare_docs(book, root, lang, work / "docs" / lang, offline=offline, pdfs=pdfs) for lang in LANGS}
+    handwritten = {lang: _copy_handwritten(root, lang, work / "docs" / lang) for lang in LANGS}
     # Which pages each language has: the language switch keeps the page where the other
     # language has it too, and goes to that language's home page where it does not.
-    existing = {lang: {p.relative_to(work / "docs" / lang).as_posix(): True for p in (work / "docs" / lang).rglob("*.md")} for lang in LANGS}
+    existing = {
+        lang: dict.fromkeys(sorted({*handwritten[lang], *page_paths(book, lang, with_home="index.md" not in handwritten[lang])}), True)
+        for lang in LANGS
+    }
+    site_dirs = {lang: out if not LANG_DIRS[lang] else work / "site" / lang for lang in LANGS}
+    job = _Job(book, root, base, work, offline, site_url, pdfs, handwritten, existing, site_dirs)
+    results = run_languages(job)
+    report.pages = {lang: n for lang, (n, _) in results.items()}
+    report.deps = {lang: deps for lang, (_, deps) in results.items()}
     for lang in LANGS:
-        docs_dir = work / "docs" / lang
-        lang_site = out / LANG_DIRS[lang]
-        cfg = language_config(base, book, lang, docs_dir, lang_site, handwritten[lang], offline=offline, site_url=site_url)
-        cfg["extra"]["handbook_pages"] = existing
-        macros.use(book, root)
-        try:
-            build_language(cfg, work / f"mkdocs.{lang}.yml")
-        finally:
-            macros.use(None, None)
-        if offline:
-            write_search_script(lang_site)
-        report.pages[lang] = sum(1 for _ in lang_site.rglob("*.html"))
+        if site_dirs[lang] != out:
+            os.replace(site_dirs[lang], out / LANG_DIRS[lang].rstrip("/"))
     if pdfs:
         os.replace(pdf_dir, out / "pdf")
     report.seconds = time.perf_counter() - started
@@ -318,6 +549,256 @@ def _swap(new: Path, site_dir: Path, work: Path) -> None:
 
 # --------------------------------------------------------------------------- serve
 
+#: What `handbook serve` rebuilds after a change (documented in LiveSite.rebuild).
+class _NeedFull(Exception):
+    """The change alters the set of pages or the navigation's shape: build everything."""
+
+
+def _nav_entries(nav: list, trail: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], str, str]]:
+    """The navigation flattened: (section titles above, title, page) in reading order."""
+    out: list[tuple[tuple[str, ...], str, str]] = []
+    for item in nav:
+        if isinstance(item, str):
+            out.append((trail, "", item))
+            continue
+        ((title, value),) = item.items()
+        if isinstance(value, list):
+            out += _nav_entries(value, (*trail, str(title)))
+        else:
+            out.append((trail, str(title), value))
+    return out
+
+
+def _pages_to_touch(old: list, new: list) -> set[str]:
+    """Pages whose sidebar or previous/next links show a title that changed.
+
+    A page's sidebar shows the titles of its own section only (the other departments are
+    pruned, see sidebar_plugin), and its footer the titles of the pages before and after
+    it; so a changed title means: every page of that section, and the two neighbours.
+    """
+    if [(len(t), p) for t, _, p in old] != [(len(t), p) for t, _, p in new]:
+        raise _NeedFull("pages were added, removed or moved in the navigation")
+    touch: set[str] = set()
+    for i, (before, after) in enumerate(zip(old, new)):
+        if before == after:
+            continue
+        for trail in {before[0], after[0]}:
+            touch.update(p for t, _, p in new if t == trail)
+        touch.update(new[j][2] for j in (i - 1, i + 1) if 0 <= j < len(new))
+    return touch
+
+
+def _sync_file(source: Path, target: Path) -> bool:
+    """Copy `source` over `target` only if the bytes differ (a new mtime means a rebuild)."""
+    data = source.read_bytes()
+    if target.is_file() and target.read_bytes() == data:
+        return False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return True
+
+
+def _write_if_changed(target: Path, text: str) -> bool:
+    data = text.encode("utf-8")
+    if target.is_file() and target.read_bytes() == data:
+        return False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return True
+
+
+def _touch(path: Path) -> None:
+    """Newer than its built page: MkDocs' dirty build then renders it again."""
+    if path.is_file():
+        os.utime(path)
+
+
+def _merge_search_index(before: str | None, index: Path) -> None:
+    """A dirty build writes a search index of the pages it rendered only: put back the
+    entries of every other page from the index as it was before."""
+    if before is None or not index.is_file():
+        return
+    old = json.loads(before)
+    new = json.loads(index.read_text(encoding="utf-8"))
+    fresh: dict[str, list] = {}
+    for doc in new.get("docs", []):
+        fresh.setdefault(doc["location"].split("#", 1)[0], []).append(doc)
+    docs: list = []
+    for doc in old.get("docs", []):
+        page = doc["location"].split("#", 1)[0]
+        if page not in fresh:
+            docs.append(doc)
+        elif fresh[page] is not None:
+            docs += fresh[page]
+            fresh[page] = None  # type: ignore[assignment]
+    docs += [d for entries in fresh.values() if entries for d in entries]
+    new["docs"] = docs
+    index.write_text(json.dumps(new, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def _rebuild_one(lang: str) -> tuple[int, dict[str, frozenset]]:
+    """Serve's incremental rebuild of one language; returns how many pages MkDocs
+    renders again, and the dependencies of the pages rendered again."""
+    job = _JOB
+    assert job is not None
+    docs_dir = job.work / "docs" / lang
+    source = job.root / "docs" / lang
+    changed: set[str] = set()
+    if source.is_dir():
+        for file in source.rglob("*"):
+            rel = file.relative_to(source).as_posix()
+            if file.is_file() and not any(part.startswith(".") for part in rel.split("/")):
+                if _sync_file(file, docs_dir / rel):
+                    changed.add(rel)
+    for file in ASSETS.rglob("*"):
+        if file.is_file():
+            rel = f"{ASSET_PREFIX}/{file.relative_to(ASSETS).as_posix()}"
+            if _sync_file(file, docs_dir / rel):
+                changed.add(rel)
+    pages = render_pages(
+        job.book,
+        lang,
+        directory_urls=not job.offline,
+        pdfs=job.pdfs,
+        with_home="index.md" not in job.handwritten[lang],
+        only=job.only.get(lang),
+    )
+    for page in pages:
+        if _write_if_changed(docs_dir / page.path, page.text):
+            changed.add(page.path)
+    # Hand-written pages that take figures from the data (mkdocs-macros) may show what changed.
+    for rel in job.handwritten[lang]:
+        path = docs_dir / rel
+        if "render_macros: true" in path.read_text(encoding="utf-8"):
+            _touch(path)
+            changed.add(rel)
+    for rel in job.touch.get(lang, ()):
+        _touch(docs_dir / rel)
+        changed.add(rel)
+    cfg = language_config(
+        job.base, job.book, lang, docs_dir, job.site_dirs[lang], job.handwritten[lang], offline=job.offline, site_url=job.site_url
+    )
+    cfg["extra"]["handbook_pages"] = job.existing
+    index = job.site_dirs[lang] / "search" / "search_index.json"
+    before = index.read_text(encoding="utf-8") if index.is_file() else None
+    macros.use(job.book, job.root)
+    try:
+        build_language(cfg, job.work / f"mkdocs.{lang}.yml", dirty=True)
+    finally:
+        macros.use(None, None)
+    _merge_search_index(before, index)
+    return sum(1 for rel in changed if rel.endswith(".md")), {p.path: p.deps for p in pages}
+
+
+class LiveSite:
+    """The site `handbook serve` keeps up to date, and how it rebuilds after a change.
+
+    The first build is a full one, built aside and swapped in (as `handbook build`); its
+    docs folders are kept.  After a change, :meth:`rebuild`:
+
+    * renders every generated page of both languages again (cheap next to MkDocs) and
+      writes only the Markdown files whose text changed, and copies hand-written pages
+      and assets only where their bytes changed;
+    * marks as changed, besides, the pages whose sidebar or previous/next links show a
+      title that changed (a renamed role: the pages of its department's section and its
+      two neighbours; a renamed procedure: every procedure page) and the hand-written
+      pages that take figures from the data (``render_macros: true``);
+    * runs MkDocs with ``dirty=True`` in both languages at once: MkDocs renders a page
+      only when its Markdown is newer than its HTML; the search index is merged (the
+      entries of pages not rendered again are kept);
+    * falls back to a full build when pages appear, disappear or move in the navigation
+      (a role or procedure added, removed or moved to another department; a hand-written
+      page added or removed), and after a failed incremental rebuild.
+
+    An incremental rebuild writes into the served site directly: if MkDocs fails
+    half-way (a broken link in a hand-written page), pages built before the failure are
+    already there; the next change then rebuilds everything.
+    """
+
+    def __init__(self, root: Path, site_dir: Path) -> None:
+        self.root = Path(root).resolve()
+        self.site_dir = Path(site_dir).resolve()
+        self.site_dir.parent.mkdir(parents=True, exist_ok=True)
+        self.work = Path(tempfile.mkdtemp(prefix=f".{self.site_dir.name}.serve-", dir=self.site_dir.parent))
+        self._state: dict[str, Any] | None = None
+
+    def close(self) -> None:
+        shutil.rmtree(self.work, ignore_errors=True)
+
+    def rebuild(self, book: Handbook) -> BuildReport:
+        """Bring the site up to date with `book`: incrementally where possible."""
+        try:
+            if self._state is not None:
+                try:
+                    return self._incremental(book)
+                except _NeedFull:
+                    pass
+            return self._full(book)
+        except BaseException:
+            self._state = None
+            raise
+
+    def _handwritten(self) -> dict[str, list[str]]:
+        out = {}
+        for lang in LANGS:
+            source = self.root / "docs" / lang
+            out[lang] = sorted(
+                p.relative_to(source).as_posix() for p in source.rglob("*.md") if not any(x.startswith(".") for x in p.relative_to(source).parts)
+            ) if source.is_dir() else []
+        return out
+
+    def _shape(self, book: Handbook, handwritten: dict[str, list[str]]) -> dict[str, Any]:
+        return {
+            "handwritten": handwritten,
+            "nav": {lang: _nav_entries(navigation(book, lang, handwritten[lang])) for lang in LANGS},
+            "pages": {lang: page_paths(book, lang, with_home="index.md" not in handwritten[lang]) for lang in LANGS},
+            "config": read_config(root_config_file(self.root)),
+        }
+
+    def _full(self, book: Handbook) -> BuildReport:
+        scratch = self.work / "scratch"
+        shutil.rmtree(scratch, ignore_errors=True)
+        out = self.work / "out"
+        shutil.rmtree(out, ignore_errors=True)
+        report = build_into(book, self.root, out, scratch, with_pdf=False)
+        _swap(out, self.site_dir, self.work)
+        shutil.rmtree(self.work / "old", ignore_errors=True)
+        self._state = self._shape(book, self._handwritten())
+        self._state.update(book=book, deps=report.deps)
+        return report
+
+    def _incremental(self, book: Handbook) -> BuildReport:
+        started = time.perf_counter()
+        handwritten = self._handwritten()
+        shape = self._shape(book, handwritten)
+        old = self._state
+        assert old is not None
+        if shape["handwritten"] != old["handwritten"] or shape["pages"] != old["pages"] or shape["config"] != old["config"]:
+            raise _NeedFull("hand-written pages, generated pages or mkdocs.yml changed")
+        touch = {lang: _pages_to_touch(old["nav"][lang], shape["nav"][lang]) for lang in LANGS}
+        existing = {lang: dict.fromkeys(sorted({*handwritten[lang], *shape["pages"][lang]}), True) for lang in LANGS}
+        site_dirs = {lang: self.site_dir / LANG_DIRS[lang] for lang in LANGS}
+        base = read_config(root_config_file(self.root))
+        job = _Job(book, self.root, base, self.work / "scratch", False, None, [], handwritten, existing, site_dirs, dirty=True)
+        job.touch = touch
+        # Only the pages that showed something that changed are rendered again.
+        invalid = deps_changed(old["book"], book)
+        deps = {lang: dict(old["deps"][lang]) for lang in LANGS}
+        if invalid is not None:
+            job.only = {
+                lang: {p for p in shape["pages"][lang] if p not in deps[lang] or deps[lang][p] & invalid} for lang in LANGS
+            }
+        self._state = None  # until this rebuild has succeeded
+        results = run_languages(job, _rebuild_one)
+        report = BuildReport(pages={lang: n for lang, (n, _) in results.items()}, incremental=True)
+        for lang, (_, fresh) in results.items():
+            deps[lang].update(fresh)
+        report.deps = deps
+        self._state = shape
+        self._state.update(book=book, deps=deps)
+        report.seconds = time.perf_counter() - started
+        return report
+
 
 def _snapshot(root: Path) -> dict[str, float]:
     """Modification times of everything a rebuild depends on."""
@@ -350,6 +831,8 @@ def serve(root: Path, addr: str) -> int:
     host, _, port = addr.rpartition(":")
     host = host or "127.0.0.1"
 
+    live = LiveSite(root, site_dir)
+
     def rebuild() -> None:
         book, findings = load_and_check(root)
         errors = [f for f in findings if f.severity == "error"]
@@ -359,8 +842,9 @@ def serve(root: Path, addr: str) -> int:
             print(f"handbook serve: {len(errors)} error(s); still serving the last good site", file=sys.stderr)
             return
         try:
-            report = build_site(book, root, site_dir, with_pdf=False)
-            print(f"handbook serve: built in {report.seconds:.1f} s", file=sys.stderr)
+            report = live.rebuild(book)
+            how = f"{sum(report.pages.values())} page(s) rebuilt" if report.incremental else "full build"
+            print(f"handbook serve: built in {report.seconds:.1f} s ({how})", file=sys.stderr)
         except SiteError as exc:
             print(f"handbook serve: {exc}", file=sys.stderr)
 
@@ -388,3 +872,4 @@ def serve(root: Path, addr: str) -> int:
         return 0
     finally:
         server.shutdown()
+        live.close()

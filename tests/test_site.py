@@ -336,21 +336,22 @@ def test_failed_builds_leave_the_previous_site_byte_for_byte(mini_site, monkeypa
     _assert_unchanged(site, before)
     monkeypatch.undo()
 
-    # Ctrl-C in the middle of the second language's MkDocs build.
+    # Ctrl-C in the middle of the English MkDocs build (the second language when they
+    # are built one after the other; the other worker process when in parallel).
     real = site_module.build_language
-    calls = []
 
-    def interrupted(cfg, path):
-        calls.append(cfg["theme"]["language"])
-        if len(calls) == 2:
+    def interrupted(cfg, path, **kwargs):
+        if cfg["theme"]["language"] == "en":
             raise KeyboardInterrupt
-        return real(cfg, path)
+        return real(cfg, path, **kwargs)
 
-    monkeypatch.setattr(site_module, "build_language", interrupted)
-    with pytest.raises(KeyboardInterrupt):
-        build_site(book, root, site, with_pdf=False)
-    _assert_unchanged(site, before)
-    monkeypatch.undo()
+    for jobs in ("1", "2"):
+        monkeypatch.setenv("HANDBOOK_JOBS", jobs)
+        monkeypatch.setattr(site_module, "build_language", interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            build_site(book, root, site, with_pdf=False)
+        _assert_unchanged(site, before)
+        monkeypatch.undo()
 
     # A hand-written page where a generated one goes.
     (root / "docs" / "zh" / "roles").mkdir(parents=True)
@@ -428,3 +429,67 @@ def test_serve_watches_data_pages_and_config_but_not_its_output(tmp_path: Path) 
     (root / "docs" / "en").mkdir(parents=True)
     (root / "docs" / "en" / "new.md").write_text("# New\n", encoding="utf-8")
     assert str(root / "docs" / "en" / "new.md") in _snapshot(root)
+
+
+# --------------------------------------------------------------------------- serve's rebuild
+
+
+def _site_files(site: Path) -> dict[str, bytes]:
+    """Every file of a built site; the search index as its sorted entries (a rebuild
+    merges it, so the order of its entries may differ)."""
+    out: dict[str, bytes] = {}
+    for p in sorted(site.rglob("*")):
+        if not p.is_file():
+            continue
+        rel = p.relative_to(site).as_posix()
+        if rel.endswith("search_index.json"):
+            index = json.loads(p.read_text(encoding="utf-8"))
+            index["docs"] = sorted(index["docs"], key=lambda d: json.dumps(d, sort_keys=True, ensure_ascii=False))
+            out[rel] = json.dumps(index, sort_keys=True, ensure_ascii=False).encode()
+        else:
+            out[rel] = p.read_bytes()
+    return out
+
+
+def test_serve_rebuilds_only_what_changed_and_ends_where_a_full_build_does(tmp_path: Path) -> None:
+    """LiveSite (handbook serve): a renamed role re-renders the pages that show its title
+    (its department's sidebar included) and nothing else; the result is the site a full
+    build of the edited data writes, byte for byte."""
+    from generator.site import LiveSite
+
+    root = tmp_path / "root"
+    shutil.copytree(MINI, root)
+    live = LiveSite(root, tmp_path / "served" / "site")
+    try:
+        book, _ = load_and_check(root)
+        first = live.rebuild(book)
+        assert not first.incremental
+        total = sum(1 for p in book.roles) * 2
+
+        clerk = root / "roles" / "cs" / "clerk.yml"
+        clerk.write_text(clerk.read_text(encoding="utf-8").replace("前台调度员", "前台接待调度员").replace(
+            "Front Desk Dispatcher", "Reception Dispatcher"), encoding="utf-8")
+        book, _ = load_and_check(root)
+        report = live.rebuild(book)
+        assert report.incremental
+        assert 0 < report.pages["zh"] < first.pages["zh"] and 0 < report.pages["en"] < first.pages["en"]
+        full = tmp_path / "full" / "site"
+        build_site(book, root, full, with_pdf=False)
+        assert total and _site_files(live.site_dir) == _site_files(full)
+        other = next(r for r in book.roles.values() if r.department == "cs" and r.id != "clerk")
+        assert "Reception Dispatcher" in (live.site_dir / "en" / "roles" / other.id / "index.html").read_text(encoding="utf-8")
+
+        # Nothing changed: nothing of the data's pages is rendered again.
+        again = live.rebuild(book)
+        assert again.incremental
+
+        # A role moved to another department changes the navigation's shape: a full build.
+        text = clerk.read_text(encoding="utf-8")
+        depts = [d for d in book.departments if d != "cs"]
+        clerk.write_text(text.replace("department: cs", f"department: {depts[0]}"), encoding="utf-8")
+        moved, findings = load_and_check(root)
+        if not [f for f in findings if f.severity == "error"]:
+            assert not live.rebuild(moved).incremental
+    finally:
+        live.close()
+    assert not any(p.name.startswith(".site.serve-") for p in (tmp_path / "served").iterdir())
