@@ -519,9 +519,12 @@ HANDWRITTEN_SECTIONS = {"guides": "guides", "about": "about", "reference": "refe
 def navigation(book: Handbook, lang: str, handwritten: Iterable[str]) -> list:
     """The MkDocs `nav`, grouped so that a page carries the links of its own section only.
 
-    Roles are grouped by department; with `navigation.prune` a role page then renders the
-    links of its department, not of the whole handbook (DESIGN pitfall 4).  Checklists and
-    per-department matrices are reached from their index pages, not listed in the nav.
+    Roles are grouped by department; with `navigation.prune` a page renders the links of
+    its own top-level section only, and the site's sidebar plugin (generator.site) drops
+    the other departments' sections from it, so a role page carries the links of its
+    department, not of the whole handbook (DESIGN pitfall 4); the department list is the
+    departments page.  Checklists, per-department matrices and overviews are reached from
+    their index pages, not listed in the nav.
     """
     L = all_labels()[lang]
     hand = sorted(p for p in handwritten if p != "index.md")
@@ -536,7 +539,7 @@ def navigation(book: Handbook, lang: str, handwritten: Iterable[str]) -> list:
     by_dept = roles_by_department(book)
     for dept in book.departments.values():
         members = by_dept.get(dept.id, [])
-        name = html_escape(getattr(dept.name, lang))  # Material prints section titles as raw HTML
+        name = _nav_title(dept.name, lang)  # Material prints section titles as raw HTML
         roles_nav.append({name: [{L["overview"]: f"departments/{dept.id}.md"}] + [{_nav_title(r.title, lang): f"roles/{r.id}.md"} for r in members]})
     nav.append({L["roles"]: roles_nav})
     nav.append({L["matrix"]: "matrix/index.md"})
