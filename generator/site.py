@@ -460,6 +460,9 @@ def _die_with_parent(parent: int) -> None:
 
 
 def _worker(task, lang: str, conn: Any, parent: int) -> None:
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent stops a worker with SIGTERM (serve handles it itself)
     _die_with_parent(parent)
     try:
         outcome: tuple = ("ok", task(lang))
@@ -832,6 +835,13 @@ def serve(root: Path, addr: str) -> int:
     host = host or "127.0.0.1"
 
     live = LiveSite(root, site_dir)
+
+    def stop(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt  # SIGTERM too removes serve's scratch folder on the way out
+
+    import signal
+
+    signal.signal(signal.SIGTERM, stop)
 
     def rebuild() -> None:
         book, findings = load_and_check(root)
