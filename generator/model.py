@@ -67,7 +67,7 @@ class Item(Strict):
 
     label: str | None = None
     text: Text
-    items: list[Item] = []
+    items: list[Item] = Field(default_factory=list)
     note: Text | None = Field(default=None, description="How a slip of the source is read, or another remark.")
 
 
@@ -76,7 +76,7 @@ class Section(Strict):
 
     id: Id
     title: Text
-    intro: list[Text] = Field(default=[], description="Statements the source puts under the heading (主要职责, 首要任务 …).")
+    intro: list[Text] = Field(default_factory=list, description="Statements the source puts under the heading (主要职责, 首要任务 …).")
 
 
 class Duty(Strict):
@@ -87,8 +87,8 @@ class Duty(Strict):
     section: str | None = Field(default=None, description="Id of one of the role's sections.")
     text: Text
     frequency: Frequency = "on-demand"
-    escalate_to: RoleRefs = Field(default=[], description="Explicit escalation path; without it the owner's reporting line applies.")
-    items: list[Item] = []
+    escalate_to: RoleRefs = Field(default_factory=list, description="Explicit escalation path; without it the owner's reporting line applies.")
+    items: list[Item] = Field(default_factory=list)
     note: Text | None = None
 
 
@@ -101,7 +101,7 @@ class Authority(Strict):
     label: str | None = None
     text: Text | None = Field(default=None, description="The wording of the source, where the source grants it.")
     inferred: bool = Field(default=False, description="True when the level is implied by duties, not written in the source.")
-    escalate_to: RoleRefs = []
+    escalate_to: RoleRefs = Field(default_factory=list)
     note: Text | None = None
 
 
@@ -119,7 +119,7 @@ class SourceRef(Strict):
 
     document: str = Field(description="The part of the source: 篇1 … 篇5.")
     title: Text
-    particulars: list[Text] = Field(default=[], description="Header lines as written: 岗位编号, 直属上级, 直接下级, 联系部门 …")
+    particulars: list[Text] = Field(default_factory=list, description="Header lines as written: 岗位编号, 直属上级, 直接下级, 联系部门 …")
     issued: Text | None = Field(default=None, description="Issue date as written, e.g. 二0**年一月一日.")
 
 
@@ -159,13 +159,13 @@ class Role(Document):
     purpose: Text
     from_source: bool = Field(default=False, description="True when the job description comes from the source text.")
     source: SourceRef | None = None
-    liaises_with: list[str] = Field(default=[], description="Department ids the role works with.")
-    sections: list[Section] = []
-    duties: list[Duty] = []
-    authorities: list[Authority] = []
-    requirements: list[Statement] = []
-    standards: list[Statement] = []
-    notes: list[Text] = []
+    liaises_with: list[str] = Field(default_factory=list, description="Department ids the role works with.")
+    sections: list[Section] = Field(default_factory=list)
+    duties: list[Duty] = Field(default_factory=list)
+    authorities: list[Authority] = Field(default_factory=list)
+    requirements: list[Statement] = Field(default_factory=list)
+    standards: list[Statement] = Field(default_factory=list)
+    notes: list[Text] = Field(default_factory=list)
     document: DocumentControl
 
 
@@ -176,7 +176,7 @@ class Step(Strict):
     owner: RoleRef
     text: Text
     within_minutes: int | None = Field(default=None, ge=0, le=60 * 24 * 30, description="Time limit from the trigger, in minutes; 0 means at once.")
-    escalate_to: RoleRefs = []
+    escalate_to: RoleRefs = Field(default_factory=list)
     note: Text | None = None
 
 
@@ -207,10 +207,10 @@ class Procedure(Document):
     severity: Severity
     from_source: Text | None = Field(default=None, description="What the source says about this situation, verbatim.")
     template: Text | None = Field(default=None, description="Marks what goes beyond the source and must be adapted locally.")
-    steps: list[Step] = []
-    escalation: list[Rung] = []
-    contacts: list[Contact] = []
-    aftercare: list[Step] = []
+    steps: list[Step] = Field(default_factory=list)
+    escalation: list[Rung] = Field(default_factory=list)
+    contacts: list[Contact] = Field(default_factory=list)
+    aftercare: list[Step] = Field(default_factory=list)
     document: DocumentControl
 
 
@@ -244,7 +244,7 @@ class Term(Strict):
     id: Id
     zh: str
     en: str
-    also: list[str] = []
+    also: list[str] = Field(default_factory=list)
     note: Text | None = None
 
 
