@@ -52,14 +52,19 @@ def test_checking_again_and_again_does_not_keep_memory(tmp_path: Path) -> None:
     clerk.write_text(clerk.read_text(encoding="utf-8").replace("department: cs", "department: [1]\ntop: no"), encoding="utf-8")
     for _ in range(20):
         assert run_check(root).code == 1
+    # Two windows of 100 checks: a leak grows in both, while a one-off resize of an
+    # interpreter table (interned strings, seen at 1.9 MB once) shows in one window only.
+    windows = []
     tracemalloc.start()
     try:
-        gc.collect()
-        before = tracemalloc.get_traced_memory()[0]
-        for _ in range(100):
-            run_check(root)
-        gc.collect()
-        grown = tracemalloc.get_traced_memory()[0] - before
+        for _ in range(2):
+            gc.collect()
+            before = tracemalloc.get_traced_memory()[0]
+            for _ in range(100):
+                run_check(root)
+            gc.collect()
+            windows.append(tracemalloc.get_traced_memory()[0] - before)
     finally:
         tracemalloc.stop()
-    assert grown < 100 * 1024, f"{grown / 100:,.0f} bytes kept per check"
+    grown = min(windows)
+    assert grown < 100 * 1024, f"{grown / 100:,.0f} bytes kept per check (windows: {windows})"
