@@ -295,9 +295,7 @@ def _decode(raw: bytes, display: str, findings: list[Finding]) -> str | None:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        before = raw[: exc.start]
-        line = before.count(b"\n") + 1
-        col = len(before) - (before.rfind(b"\n") + 1) + 1
+        line, col = _line_col(raw[: exc.start])
         findings.append(Finding.at(Location(display, line, col), "E104", f"byte 0x{raw[exc.start]:02x} is not UTF-8; save the file as UTF-8 (it may be GBK)"))
         return None
 
@@ -315,8 +313,7 @@ def _tabs_in_indentation(text: str, display: str, findings: list[Finding]) -> bo
     match = _TAB_INDENT.search(text)
     if not match:
         return False
-    line = text.count("\n", 0, match.start()) + 1
-    col = match.end() - match.start()
+    line, col = _line_col(text[: match.end() - 1])
     findings.append(Finding.at(Location(display, line, col), "E103", "a tab is used for indentation; YAML allows spaces only"))
     return True
 
@@ -362,9 +359,13 @@ def _offset_location(text: str, position: int, display: str) -> Location:
         before = text[:position]
     else:
         before = text.encode("utf-8")[:position].decode("utf-8", errors="ignore")
-    line = before.count("\n") + 1
-    col = len(before) - (before.rfind("\n") + 1) + 1
-    return Location(display, line, col)
+    return Location(display, *_line_col(before))
+
+
+def _line_col(before: str | bytes) -> tuple[int, int]:
+    """Line and column (from 1) of the character that follows `before`, the file up to it."""
+    newline = "\n" if isinstance(before, str) else b"\n"
+    return before.count(newline) + 1, len(before) - before.rfind(newline)
 
 
 def _implicit_tag(value: str) -> str:
