@@ -129,7 +129,13 @@ def _role_id(doc: JobDescription, prefix: str | None, number: int, taken: set[st
 
 
 class _Dumper(yaml.SafeDumper):
-    """Block style; strings that YAML 1.1 would read as something else stay quoted."""
+    """Block style, lists indented as in the bundled files, no anchors; YAML 1.1 look-alikes quoted."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        return super().increase_indent(flow, False)
+
+    def ignore_aliases(self, data: object) -> bool:
+        return True
 
 
 def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:

@@ -318,6 +318,8 @@ class _Parser:
             depth = line.level
             if style not in self.styles:
                 self.styles.append(style)
+        elif style not in self.styles and self._continues_top(style, label):
+            depth = 0  # 1. 2. 3. then (4): another way of writing the next number, not a sub-list
         elif style in self.styles:
             depth = self.styles.index(style)
         else:
@@ -338,6 +340,14 @@ class _Parser:
             parent.items.append(entry)
         self.stack.append(entry)
         self.last = entry
+
+    def _continues_top(self, style: str, label: str | None) -> bool:
+        numeric = {"arabic", "paren", "bracket", "circled"}
+        if not self.styles or style not in numeric or self.styles[0] not in numeric or not self.stack:
+            return False
+        top = self.stack[0].label or ""
+        number, previous = re.sub(r"\D", "", label or ""), re.sub(r"\D", "", top)
+        return bool(number and previous) and int(number) == int(previous) + 1 and int(number) > 1
 
     def _add_top(self, entry: Entry, line: Line) -> None:
         d = self.doc
