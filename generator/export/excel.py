@@ -72,21 +72,49 @@ def _header(ws, headers: list[str], widths: list[int]) -> None:
         cell = put(ws, 1, col, text, bold=True, fill="D9E1F2")
         cell.border = Border(bottom=thin)
         ws.column_dimensions[get_column_letter(col)].width = width
-    ws.row_dimensions[1].height = 48
+
+
+#: Characters of 10-point text that fit across landscape A4 at 100 %, about.
+_A4_LANDSCAPE_CHARS = 150
 
 
 def _finish(ws, rows: int, cols: int, freeze: str) -> None:
-    """Frozen headers, a filter over the table, landscape A4 that prints the header on each page."""
+    """Frozen headers, a filter, rows tall enough for their text, landscape A4 with titles on each page."""
+    import math
+
     from openpyxl.utils import get_column_letter
 
     ws.freeze_panes = freeze
     ws.auto_filter.ref = f"A1:{get_column_letter(cols)}{max(rows, 1)}"
+    widths = [ws.column_dimensions[get_column_letter(c)].width or 10 for c in range(1, cols + 1)]
+    for row in range(2, rows + 1):
+        lines = max((_lines(ws.cell(row=row, column=c).value, widths[c - 1]) for c in range(1, cols + 1)), default=1)
+        ws.row_dimensions[row].height = 4 + 13.5 * lines
+    # bold headers run about a sixth wider than body text
+    ws.row_dimensions[1].height = 4 + 13.5 * max(_lines(ws.cell(row=1, column=c).value, widths[c - 1] / 1.15) for c in range(1, cols + 1))
+    frozen_cols = ws[freeze].column - 1
     ws.print_title_rows = "1:1"
+    if frozen_cols:
+        ws.print_title_cols = f"A:{get_column_letter(frozen_cols)}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToWidth = max(1, math.ceil(sum(widths) / _A4_LANDSCAPE_CHARS))
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _lines(value, width: float) -> int:
+    """How many lines a wrapped cell needs: a Chinese character takes two widths of a Latin one."""
+    import math
+
+    if not isinstance(value, str) or not value:
+        return 1
+    room = max(width - 1, 1)
+    total = 0
+    for part in value.split("\n"):
+        units = sum(2 if ord(ch) > 0x2E80 else 1 for ch in part)
+        total += max(1, math.ceil(units / room))
+    return total
 
 
 def _sheet_title(name: str, taken: set[str]) -> str:
@@ -119,7 +147,7 @@ def _matrix(book: Handbook, roles: list[Role], path: Path) -> Path:
 
 def _matrix_sheet(book: Handbook, ws, roles: list[Role]) -> None:
     kinds = list(book.kinds.values())
-    _header(ws, ["岗位\nRole", "部门\nDepartment", *(_bi(k.title) for k in kinds)], [30, 16, *([16] * len(kinds))])
+    _header(ws, ["岗位\nRole", "部门\nDepartment", *(_bi(k.title) for k in kinds)], [28, 14, *([13] * len(kinds))])
     for row, role in enumerate(roles, start=2):
         put(ws, row, 1, _bi(role.title), bold=True)
         dept = book.departments.get(role.department)
@@ -129,8 +157,8 @@ def _matrix_sheet(book: Handbook, ws, roles: list[Role]) -> None:
             if authority is None:
                 continue
             level = LEVEL[authority.level]
-            mark = "（推定）\n(implied)" if authority.inferred else ""
-            put(ws, row, col, f"{level.zh}\n{level.en}" + (f"\n{mark}" if mark else ""), fill=_LEVEL_FILL[authority.level])
+            mark = "\n（推定）implied" if authority.inferred else ""
+            put(ws, row, col, f"{level.zh}\n{level.en}{mark}", fill=_LEVEL_FILL[authority.level])
     _finish(ws, len(roles) + 1, len(kinds) + 2, "C2")
 
 
@@ -142,7 +170,7 @@ def _legend(book: Handbook, ws) -> None:
         put(ws, row, 2, zh)
         put(ws, row, 3, en)
         row += 1
-    put(ws, row, 1, "（推定）(implied)", bold=True)
+    put(ws, row, 1, "（推定）implied", bold=True)
     put(ws, row, 2, "由职责推定，原文未明确授予")
     put(ws, row, 3, "implied by the role's duties; the source does not grant it in words")
     row += 1

@@ -111,6 +111,8 @@ class _Writer:
         table.style = "Table Grid"
         table.autofit = False
         self._widths = [Mm(w) for w in widths_mm]
+        for column, width in zip(table.columns, self._widths):
+            column.width = width  # the grid: LibreOffice and WPS lay out by it, Word by the cells
         if header:
             cells = self.row(table, header, shade=True)
             _repeat_header(cells[0]._tc.getparent())
@@ -131,6 +133,8 @@ class _Writer:
 
 
 def _sheet(view: RoleView, lang: str):
+    from docx.shared import Pt
+
     w = _Writer(lang)
     r = view.role
     _running_header(w, view)
@@ -144,8 +148,8 @@ def _sheet(view: RoleView, lang: str):
     subs = "、".join(w.t(x) for x in view.direct_reports) if lang == "zh" else ", ".join(w.t(x) for x in view.direct_reports)
     liaison = ("、" if lang == "zh" else ", ").join(w.t(x) for x in view.liaison)
     w.row(particulars, [w.L("direct_reports"), subs or "—", w.L("liaison"), liaison or "—"], bold_first=True)
-    cells = w.row(particulars, [w.L("default_path"), _path(w, view.default_path) or w.L("top_role"), "", ""], bold_first=True)
-    cells[1].merge(cells[3])
+    cells = w.row(particulars, [w.L("default_path"), "", "", ""], bold_first=True)
+    cells[1].merge(cells[3]).text = xml_safe(_path(w, view.default_path) or w.L("top_role"))
 
     w.heading(w.L("purpose"))
     w.para(w.t(r.purpose))
@@ -199,9 +203,13 @@ def _sheet(view: RoleView, lang: str):
         w.heading(w.L("procedures"))
         table = w.table([45, 100, 25], [w.L("procedure"), w.L("step"), w.L("time_limit")])
         for ref in view.procedures:
+            first = None
             for step in ref.steps:
                 limit = time_limit(step.within_minutes)
-                w.row(table, [w.t(ref.procedure), w.t(step.text), w.t(limit) if limit else "—"])
+                cells = w.row(table, [w.t(ref.procedure) if first is None else "", w.t(step.text), w.t(limit) if limit else "—"])
+                first = first or cells[0]
+                if cells[0] is not first:
+                    first = first.merge(cells[0])  # one procedure name beside all its steps
 
     if r.notes:
         w.heading(w.L("notes"))
@@ -220,18 +228,19 @@ def _sheet(view: RoleView, lang: str):
         source = "\n".join([source, *lines])
     else:
         source = w.L("not_from_source")
-    cells = w.row(control, [w.L("source"), source, "", ""], bold_first=True)
-    cells[1].merge(cells[3])
+    cells = w.row(control, [w.L("source"), "", "", ""], bold_first=True)
+    cells[1].merge(cells[3]).text = xml_safe(source)
 
     w.heading(w.L("signoff"))
-    w.para(w.L("signoff_text"))
+    w.para(w.L("signoff_text")).paragraph_format.keep_with_next = True
     sign = w.table([26, 40, 26, 44, 34], ["", w.L("printed_name"), w.L("staff_no"), w.L("signature"), w.L("date")])
     for who in ("employee", "supervisor"):
         cells = w.row(sign, [w.L(who), "", "", "", ""], bold_first=False)
         for run in cells[0].paragraphs[0].runs:
             run.bold = True
         _row_height(cells[0]._tc.getparent(), 14)
-    w.para(f"{w.L('document_version')}: {r.document.version} · {w.L('effective')}: {r.document.effective.isoformat()}", style="Small")
+    closing = w.para(f"{w.L('document_version')}: {r.document.version} · {w.L('effective')}: {r.document.effective.isoformat()}", style="Small")
+    closing.paragraph_format.space_before = Pt(6)
     return w.doc
 
 
