@@ -356,3 +356,24 @@ def test_bad_input_gets_a_clear_error_and_no_traceback(tmp_path: Path, capsys, n
     assert words in first, err
     assert "Traceback" not in err + out and "internal error" not in err
     assert "客户服务部收费主管" in err  # the good file beside it is still read and summarised
+
+
+def test_a_text_over_the_model_limit_is_reported_not_crashed_on(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "long.txt"
+    path.write_text("前台岗位职责\n岗位职责:\n1、" + "很长" * 2100 + "\n", encoding="utf-8")
+    code, out, err = run(capsys, "import", str(path), "--out", str(tmp_path / "o"))
+    assert code == 1 and "not written" in err and "4000" in err and "Traceback" not in err
+    assert not (tmp_path / "o").exists() or not list((tmp_path / "o").iterdir())
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from generator.importing import to_yaml  # noqa: E402
+
+_texts = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from(["zh", "en", "label", "id"]), st.one_of(_texts, st.booleans(), st.lists(st.dictionaries(st.just("zh"), _texts, min_size=1), max_size=3)), min_size=1))
+def test_the_yaml_writer_reads_back_as_written(data) -> None:
+    assert yaml.safe_load("\n".join(to_yaml({"x": data})) + "\n") == {"x": data}

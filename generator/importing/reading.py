@@ -24,7 +24,7 @@ MAX_DOCX_BYTES = 20 * 1024 * 1024
 #: What the parts of a .docx may expand to, all together (a zip bomb expands far more).
 MAX_DOCX_EXPANDED = 64 * 1024 * 1024
 MAX_DOCX_ENTRIES = 2000
-MAX_LINES = 20000
+MAX_LINES = 100_000
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown"}
 DOCX_SUFFIXES = {".docx"}
