@@ -335,7 +335,23 @@ def _bomb(path: Path) -> None:
                 part.write(block)
 
 
+def _liar(path: Path) -> None:
+    """A zip bomb whose header declares 1,000 bytes for a part that expands to 200 MiB."""
+    import struct
+
+    _bomb(path)
+    data = bytearray(path.read_bytes())
+    at = data.find(b"PK\x01\x02")
+    while at != -1:
+        size = struct.unpack("<H", data[at + 28:at + 30])[0]
+        if bytes(data[at + 46:at + 46 + size]) == b"word/document.xml":
+            data[at + 24:at + 28] = struct.pack("<I", 1000)
+        at = data.find(b"PK\x01\x02", at + 4)
+    path.write_bytes(bytes(data))
+
+
 @pytest.mark.parametrize("name, make, words", [
+    ("liar.docx", _liar, "damaged"),
     ("not-a-zip.docx", lambda p: p.write_bytes(b"this is not a zip archive at all"), "not a zip"),
     ("bomb.docx", _bomb, "zip bomb"),
     ("zip.docx", lambda p: zipfile.ZipFile(p, "w").writestr("a.txt", "x"), "not a Word document"),

@@ -60,6 +60,10 @@ class _Writer:
     def L(self, key: str) -> str:
         return self.t(_EXTRA.get(key) or LABEL[key])
 
+    def colon(self, key: str) -> str:
+        """A label and its colon, full-width in Chinese."""
+        return self.L(key) + ("：" if self.lang == "zh" else ": ")
+
     # page and styles ------------------------------------------------------------
     def _page(self) -> None:
         from docx.shared import Mm
@@ -163,7 +167,7 @@ def _sheet(view: RoleView, lang: str):
                 w.para(w.t(intro))
             if not section.duties:
                 continue
-            table = w.table([12, 98, 20, 40], [w.L("no"), w.L("duty"), w.L("frequency"), w.L("escalation")])
+            table = w.table([12, 92, 26, 40], [w.L("no"), w.L("duty"), w.L("frequency"), w.L("escalation")])
             for n, dv in enumerate(section.duties, start=1):
                 d = dv.duty
                 if dv.explicit:
@@ -186,7 +190,7 @@ def _sheet(view: RoleView, lang: str):
             if a.inferred:
                 cells[1].add_paragraph(w.L("implied"), style="Small")
             if a.path:
-                cells[1].add_paragraph(f"{w.L('escalation')}: {_path(w, a.path)}", style="Small")
+                cells[1].add_paragraph(f"{w.colon('escalation')}{_path(w, a.path)}", style="Small")
             if a.note:
                 _note(w, cells[1], a.note)
 
@@ -224,7 +228,7 @@ def _sheet(view: RoleView, lang: str):
         source = f"{r.source.document} · {w.t(r.source.title)}"
         lines = [w.t(p) for p in r.source.particulars]
         if r.source.issued:
-            lines.append(f"{w.L('issued')}: {w.t(r.source.issued)}")
+            lines.append(f"{w.colon('issued')}{w.t(r.source.issued)}")
         source = "\n".join([source, *lines])
     else:
         source = w.L("not_from_source")
@@ -239,7 +243,7 @@ def _sheet(view: RoleView, lang: str):
         for run in cells[0].paragraphs[0].runs:
             run.bold = True
         _row_height(cells[0]._tc.getparent(), 14)
-    closing = w.para(f"{w.L('document_version')}: {r.document.version} · {w.L('effective')}: {r.document.effective.isoformat()}", style="Small")
+    closing = w.para(f"{w.colon('document_version')}{r.document.version} · {w.colon('effective')}{r.document.effective.isoformat()}", style="Small")
     closing.paragraph_format.space_before = Pt(6)
     return w.doc
 
@@ -267,7 +271,7 @@ def _items(w: _Writer, cell, items: list[Item], depth: int) -> None:
 
 
 def _note(w: _Writer, cell, note: Text) -> None:
-    cell.add_paragraph(f"{w.L('note')}: {w.t(note)}" if w.lang == "en" else f"{w.L('note')}：{w.t(note)}", style="Small")
+    cell.add_paragraph(f"{w.colon('note')}{w.t(note)}", style="Small")
 
 
 def _running_header(w: _Writer, view: RoleView) -> None:
