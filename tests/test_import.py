@@ -393,3 +393,32 @@ _texts = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
 @given(st.dictionaries(st.sampled_from(["zh", "en", "label", "id"]), st.one_of(_texts, st.booleans(), st.lists(st.dictionaries(st.just("zh"), _texts, min_size=1), max_size=3)), min_size=1))
 def test_the_yaml_writer_reads_back_as_written(data) -> None:
     assert yaml.safe_load("\n".join(to_yaml({"x": data})) + "\n") == {"x": data}
+
+
+def test_an_id_the_handbook_has_elsewhere_is_refused(tmp_path: Path, capsys) -> None:
+    root = tmp_path / "hb"
+    shutil.copytree(REPO / "tests" / "fixtures" / "mini", root)
+    text = tmp_path / "jd.txt"
+    text.write_text("前台调度员岗位职责\n岗位职责:\n1、负责接待;\n", encoding="utf-8")
+    assert run(capsys, "import", str(text), "--out", str(root / "roles" / "cs"), "--root", str(root), "--department", "cs")[0] == 0
+    code, _, err = run(capsys, "import", str(text), "--out", str(root / "roles" / "other"), "--root", str(root), "--force")
+    assert code == 1 and "qiantai-diaoduyuan: the handbook has this role id already, in roles/cs/qiantai-diaoduyuan.yml" in err
+    assert not (root / "roles" / "other").exists()
+    # the same file again, into the same place, is a re-import: allowed with --force
+    assert run(capsys, "import", str(text), "--out", str(root / "roles" / "cs"), "--root", str(root), "--force", "--department", "cs")[0] == 0
+
+
+def test_markdown_headings_bullets_and_numbers(tmp_path: Path, capsys) -> None:
+    md = tmp_path / "jd.md"
+    md.write_text(
+        "# 保洁领班岗位说明书\n\n**直属上级:** 环卫主管\n\n## 岗位职责\n\n1. 每天检查保洁质量;\n2. 安排**当班**人员:\n   - 早班;\n   - 晚班。\n\n"
+        "## 任职要求\n\n1. 初中以上学历。\n", encoding="utf-8")
+    code, out, err = run(capsys, "import", str(md), "--out", str(tmp_path / "o"))
+    assert code == 0, err
+    (role,) = imported(tmp_path / "o").values()
+    assert role["title"]["zh"] == "保洁领班"
+    assert [p["zh"] for p in role["source"]["particulars"]] == ["直属上级: 环卫主管"]
+    assert [(d["label"], d["text"]["zh"]) for d in role["duties"]] == [("1", "每天检查保洁质量;"), ("2", "安排当班人员:")]
+    assert [i["text"]["zh"] for i in role["duties"][1]["items"]] == ["早班;", "晚班。"]
+    assert role["requirements"][0]["text"]["zh"] == "初中以上学历。"
+    assert "not placed" not in out

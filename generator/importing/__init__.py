@@ -97,6 +97,8 @@ def import_files(request: ImportRequest, today: dt.date | None = None) -> Import
     out = request.out
     drafts = [d for r in reports for d in r.drafts]
     refused = [str(out / f"{d.id}.yml") for d in drafts if (out / f"{d.id}.yml").exists() and not request.force]
+    refused += [f"{d.id}: the handbook has this role id already, in {book.roles[d.id].source_map.file}; import with --prefix, or rename one"
+                for d in drafts if book is not None and d.id in book.roles and not _same_file(book.roles[d.id], out / f"{d.id}.yml", request.root)]
     written: list[Path] = []
     if not refused:
         out.mkdir(parents=True, exist_ok=True)
@@ -104,6 +106,13 @@ def import_files(request: ImportRequest, today: dt.date | None = None) -> Import
             written.append(_write(out / f"{draft.id}.yml", draft, request.root))
     ok = not refused and all(r.error is None for r in reports)
     return ImportReport(reports, written, refused, department, ok)
+
+
+def _same_file(role: Role, target: Path, root: Path | None) -> bool:
+    """Whether the role the handbook has under this id lives in the file the import would write."""
+    if root is None:
+        return False
+    return (root / role.source_map.file).resolve() == target.resolve()
 
 
 def _model_problem(draft: RoleDraft) -> str | None:
@@ -241,7 +250,7 @@ def _summary(report: ImportReport) -> str:
             out.append("  not placed (add by hand, or fix the file and import again):")
             out.extend(f"    {line.where}: {line.text[:60]} — {why}" for line, why in file.unplaced)
     if report.refused:
-        out.append("nothing written: these files exist already (give --force to overwrite them):")
+        out.append("nothing written: these files exist already (give --force to overwrite them), or the ids are taken:")
         out.extend(f"  {p}" for p in report.refused)
     elif report.written:
         out.append(f"written: {len(report.written)} role file(s) in {report.written[0].parent}")

@@ -127,7 +127,8 @@ def _control_share(text: str) -> float:
     return bad / len(sample)
 
 
-_MD_PREFIX = re.compile(r"^(#{1,6}\s+|>\s*|[-*+]\s+(?=\S))")
+_MD_PREFIX = re.compile(r"^(#{1,6}\s+|>\s*)")
+_MD_BULLET = re.compile(r"^[-*+]\s+(?=\S)")
 _MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
 
 
@@ -137,7 +138,7 @@ def _clean(raw: str, markdown: bool) -> str:
     if markdown and text:
         if re.fullmatch(r"[-*_]{3,}", text):
             return "---"
-        text = _MD_PREFIX.sub("", text)
+        text = _MD_BULLET.sub("• ", _MD_PREFIX.sub("", text))  # a bullet stays a (sub-)item
         text = _MD_EMPHASIS.sub(r"\2", text).strip()
     return text
 
