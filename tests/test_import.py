@@ -135,21 +135,34 @@ def test_every_english_text_is_a_marked_gap_and_ids_are_pinyin(source_import) ->
     out, _ = source_import
     roles = imported(out)
     assert "kehufuwu-bu-shoufei-zhuguan" in roles
-    texts = []
+    texts, notes = [], []
 
-    def walk(value):
+    def walk(value, into):
         if isinstance(value, dict):
             if set(value) == {"zh", "en"}:
-                texts.append(value)
-            for v in value.values():
-                walk(v)
+                into.append(value)
+            for key, v in value.items():
+                walk(v, notes if key in ("note", "notes") else into)
         elif isinstance(value, list):
             for v in value:
-                walk(v)
+                walk(v, into)
 
-    walk(roles)
-    gaps = [t for t in texts if t["en"] == "TO TRANSLATE"]
-    assert gaps and all(t["en"] == "TO TRANSLATE" or t in [n for r in roles.values() for n in r["notes"]] or "frequenc" in t["en"] for t in texts)
+    walk(roles, texts)
+    assert texts and all(t["en"] == "TO TRANSLATE" for t in texts)
+    # the import's own notes are written in both languages, the English without Chinese
+    assert notes and all(t["en"] != "TO TRANSLATE" and not re.search(r"[\u4e00-\u9fff]", t["en"]) for t in notes)
+
+
+def test_the_slips_the_bundled_files_note_are_noted_too(source_import) -> None:
+    """篇5: 工作标准1 broken across lines, 文秘档案[3] A ends with a colon; 篇3: 权限工作权限."""
+    out, _ = source_import
+    parts = by_part(imported(out))
+    assert "连成一句" in parts["篇5"]["standards"][0]["note"]["zh"]
+    owner_details = next(d for d in parts["篇5"]["duties"] if d["text"]["zh"].startswith("业主资料的统计"))
+    assert owner_details["items"][0]["note"]["zh"] == "原文此项以冒号结尾，其余各项以分号结尾；照录。"
+    assert "note" not in owner_details["items"][1]
+    assert any("权限工作权限" in n["zh"] for n in parts["篇3"]["notes"])
+    assert not any("权限工作权限" in n["zh"] for n in parts["篇1"]["notes"])
 
 
 def test_page_furniture_is_reported_not_imported(tmp_path: Path, capsys) -> None:

@@ -24,6 +24,7 @@ class Entry:
     text: str
     where: str
     items: list["Entry"] = field(default_factory=list)
+    joined_at: list[str] = field(default_factory=list)  # file:line of lines joined to it
 
 
 @dataclass
@@ -54,6 +55,7 @@ class JobDescription:
     requirements: list[Entry] = field(default_factory=list)
     standards: list[Entry] = field(default_factory=list)
     intro: list[str] = field(default_factory=list)  # statements before any section (主要职责:…)
+    odd_headings: list[tuple[str, str]] = field(default_factory=list)  # (as written, block) of unusual headings
 
     def item_count(self) -> int:
         return len(self.duties) + len(self.authorities) + len(self.requirements) + len(self.standards)
@@ -94,6 +96,7 @@ _LABELS: list[tuple[str, re.Pattern[str]]] = [
 
 _DUTY_HEADS = {"主要职责描述", "主要职责", "岗位职责", "职责", "工作职责", "职责描述", "岗位职责描述", "职责范围", "工作职责描述", "主要工作职责"}
 _SECTION_HEADS = {"工作内容", "主要工作内容", "工作任务", "日常工作"}
+_AUTHORITY_HEADS = {"工作权限", "权限", "岗位权限", "主要权限", "职权", "工作职权"}
 _REQUIREMENT_HEADS = {"任职要求", "任职资格", "任职条件", "岗位要求", "资格要求", "任职资格要求", "任职资格与要求"}
 _STANDARD_HEADS = {"工作标准", "考核标准", "岗位标准", "工作质量标准"}
 _TITLE_WORDS = re.compile(r"(职责|岗位|说明书|职位)")
@@ -289,6 +292,9 @@ class _Parser:
     def _heading(self, kind: tuple[str, bool], label: str | None, text: str, line: Line) -> None:
         self._settle_title()
         block, named = kind
+        word = re.sub(r"[\s【】\[\]〔〕]", "", text).rstrip(":：")
+        if block == "authorities" and word not in _AUTHORITY_HEADS:
+            self.doc.odd_headings.append((text, block))  # 权限工作权限: a slip for 工作权限
         self._reset_block(block)
         self.section = None
         if block == "duties" and (named or label is not None):
@@ -378,6 +384,7 @@ class _Parser:
         last = self.last
         if last is not None and not last.text.endswith(tuple(_END)):
             last.text += line.text  # a sentence broken across lines (or a page) is joined
+            last.joined_at.append(line.where)
             return
         self._paragraph(index, line)
 

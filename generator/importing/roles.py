@@ -120,14 +120,31 @@ def _gap(zh: str) -> dict:
     return {"zh": zh, "en": TRANSLATION_GAP}
 
 
-def _item(entry: Entry) -> dict:
+def _item(entry: Entry, siblings: list[Entry]) -> dict:
     out: dict = {}
     if entry.label is not None:
         out["label"] = entry.label
     out["text"] = _gap(entry.text)
+    note = reading_note(entry, siblings)
+    if note:
+        out["note"] = note
     if entry.items:
-        out["items"] = [_item(child) for child in entry.items]
+        out["items"] = [_item(child, entry.items) for child in entry.items]
     return out
+
+
+def reading_note(entry: Entry, siblings: list[Entry]) -> dict | None:
+    """How the import read a visible slip of the source: a broken line, an odd last sign."""
+    if entry.joined_at:
+        lines = "、".join(w.rsplit(":", 1)[-1] for w in entry.joined_at)
+        return {"zh": f"原文此句断行（续于第{lines}行），导入时连成一句。",
+                "en": f"In the source this sentence is broken across lines (continued on line {lines.replace('、', ', ')}); it is joined here."}
+    others = [e.text[-1:] for e in siblings if e is not entry]
+    if (len(siblings) >= 3 and entry.text[-1:] in ":：" and not entry.items
+            and not any(end in ":：" for end in others) and sum(end in ";；" for end in others) >= 2):
+        return {"zh": "原文此项以冒号结尾，其余各项以分号结尾；照录。",
+                "en": "In the source this item ends with a colon where the others end with a semicolon; kept as written."}
+    return None
 
 
 def _unique(base: str, taken: set[str]) -> str:
@@ -185,13 +202,16 @@ def build_role(doc: JobDescription, role_id: str, *, document: str, department: 
         freq, stated = frequency(entry.text)
         if freq != "on-demand":
             duty["frequency"] = freq
-        if len(stated) > 1:
+        note = reading_note(entry, [])
+        if note:
+            duty["note"] = note
+        elif len(stated) > 1:
             duty["note"] = {
                 "zh": f"导入时按所述频次中最频繁的一项定为{_ZH_FREQ[freq]}；原文另有{'、'.join(_ZH_FREQ[s] for s in stated if s != freq)}。",
                 "en": f"On import the most frequent of the stated frequencies ({', '.join(stated)}) was taken: {freq}.",
             }
         if entry.items:
-            duty["items"] = [_item(child) for child in entry.items]
+            duty["items"] = [_item(child, entry.items) for child in entry.items]
         duties.append(duty)
     data["duties"] = duties
 
@@ -207,6 +227,9 @@ def build_role(doc: JobDescription, role_id: str, *, document: str, department: 
             authority["kind"] = kind or "to-assign"
             authority["level"] = authority_level(entry.text)
             authority["text"] = _gap(entry.text)
+            note = reading_note(entry, [])
+            if note:
+                authority["note"] = note
             data["authorities"].append(authority)
     for key, entries in (("requirements", doc.requirements), ("standards", doc.standards)):
         if entries:
@@ -216,8 +239,15 @@ def build_role(doc: JobDescription, role_id: str, *, document: str, department: 
                 if entry.label is not None:
                     statement["label"] = entry.label
                 statement["text"] = _gap(entry.text)
+                note = reading_note(entry, [])
+                if note:
+                    statement["note"] = note
                 data[key].append(statement)
-    data["notes"] = [{
+    notes = [{
+        "zh": f"原文此节标题写作“{written}”，导入时按“工作权限”一节读。",
+        "en": "In the source the heading of the authorities is written in an unusual form; it is read as the authorities heading.",
+    } for written, _ in doc.odd_headings]
+    data["notes"] = [*notes, {
         "zh": f"本岗位由 handbook import 于{today.isoformat()}从原文导入：职责、权限、任职要求和工作标准为原文照录；用途为导入时生成，权限类别与级别按措辞推断，请核对。",
         "en": "Imported with handbook import: the duties, authorities, requirements and standards are the source as written; the purpose line was generated on import, and the kinds and levels of the authorities were guessed from the wording; check them.",
     }]
