@@ -435,3 +435,30 @@ def test_markdown_headings_bullets_and_numbers(tmp_path: Path, capsys) -> None:
     assert [i["text"]["zh"] for i in role["duties"][1]["items"]] == ["早班;", "晚班。"]
     assert role["requirements"][0]["text"]["zh"] == "初中以上学历。"
     assert "not placed" not in out
+
+
+def test_a_word_document_with_an_external_entity_does_not_read_it(tmp_path: Path, capsys) -> None:
+    """XXE: python-docx's parser does not resolve entities; the import reads the text around it."""
+    import docx
+
+    base = tmp_path / "base.docx"
+    document = docx.Document()
+    document.add_paragraph("岗位职责:")
+    document.add_paragraph("1、负责XXE;")
+    document.save(base)
+    evil = tmp_path / "evil.docx"
+    with zipfile.ZipFile(base) as zin, zipfile.ZipFile(evil, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "word/document.xml":
+                text = data.decode()
+                head, rest = text.split("?>", 1)
+                text = head + '?><!DOCTYPE w:document [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>' + rest.replace("XXE", "&xxe;")
+                data = text.encode()
+            zout.writestr(info, data)
+    code, out, err = run(capsys, "import", str(evil), "--out", str(tmp_path / "o"))
+    assert "Traceback" not in err
+    written = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "o").glob("*.yml")) if code == 0 else ""
+    assert "root:" not in written and "root:" not in out + err
+    if code == 0:
+        assert "write the title" in out

@@ -86,6 +86,8 @@ class _Writer:
             style.font.name = _FONT_LATIN
             style.font.color.rgb = RGBColor(0, 0, 0)
             _east_asian(style.element, _FONT_CJK if name == "Normal" else "SimHei")
+            if name == "Normal":
+                _language(style.element, "zh-CN" if self.lang == "zh" else "en-GB")
             pf = style.paragraph_format
             pf.space_after = Pt(3 if name == "Normal" else 4)
             if name.startswith("Heading"):
@@ -334,6 +336,20 @@ def _east_asian(style_el, font: str) -> None:
     for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
         if fonts.get(qn(attr)) is not None:
             del fonts.attrib[qn(attr)]
+
+
+def _language(style_el, tag: str) -> None:
+    """The proofing language, so that Word and WPS check the spelling of the right one."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    rpr = style_el.get_or_add_rPr()
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), tag)
+    lang.set(qn("w:eastAsia"), "zh-CN")
 
 
 def _no_border(style_el) -> None:

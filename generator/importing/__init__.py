@@ -271,6 +271,9 @@ def _next_steps(report: ImportReport) -> list[str]:
     if missing:
         named = "; ".join(f"{d.id}: the source says {d.doc.superior}" if d.doc.superior else d.id for d in missing)
         steps.append(f"set reports_to (the superior's role id) in {len(missing)} file(s) — {named}")
+    untitled = [d.id for d in drafts if not (d.doc.title or d.doc.heading or d.doc.post)]
+    if untitled:
+        steps.append(f"write the title (no title line was found) in: {', '.join(untitled)}")
     if report.department == "unassigned":
         steps.append("set department (or import again with --department ID from org/departments.yml)")
     unmatched = [(d.id, text) for d in drafts for text, kind in d.kinds_guessed if not kind]
