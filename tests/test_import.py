@@ -462,3 +462,11 @@ def test_a_word_document_with_an_external_entity_does_not_read_it(tmp_path: Path
     assert "root:" not in written and "root:" not in out + err
     if code == 0:
         assert "write the title" in out
+
+
+def test_the_department_comes_from_the_document_when_not_given(tmp_path: Path, capsys) -> None:
+    code, out, _ = run(capsys, "import", str(SOURCE), "--out", str(tmp_path / "o"), "--root", str(REPO))
+    assert code == 0 and "set department" in out
+    parts = by_part(imported(tmp_path / "o"))
+    assert parts["篇4"]["department"] == "management-office"  # 所属部门:管理处
+    assert parts["篇1"]["department"] == "unassigned"

@@ -86,7 +86,7 @@ def import_files(request: ImportRequest, today: dt.date | None = None) -> Import
         for index, doc in enumerate(parsed.documents, start=1):
             role_id = _role_id(doc, request.prefix, len(taken) + 1, taken)
             document = f"{path.name} {doc.part}" if doc.part else (f"{path.name} ({index})" if len(parsed.documents) > 1 else path.name)
-            draft = build_role(doc, role_id, document=document, department=department, book=book, today=today)
+            draft = build_role(doc, role_id, document=document, department=_department_of(doc, request.department, book) or department, book=book, today=today)
             problem = _model_problem(draft)
             if problem:
                 report.unplaced.append((Line(role_title(doc), report.shown, int(doc.where.rsplit(":", 1)[-1] or 0)), f"this job description was not written: {problem}"))
@@ -141,6 +141,13 @@ def _load_book(root: Path | None) -> Handbook | None:
 
     book, _ = load_handbook(root)
     return book
+
+
+def _department_of(doc: JobDescription, given: str | None, book: Handbook | None) -> str | None:
+    """--department when given; else the department whose Chinese name the 所属部门 line gives."""
+    if given or book is None or not doc.department:
+        return given
+    return next((d.id for d in book.departments.values() if d.name.zh == doc.department), None)
 
 
 def _guess_department(book: Handbook | None) -> str | None:
@@ -274,7 +281,7 @@ def _next_steps(report: ImportReport) -> list[str]:
     untitled = [d.id for d in drafts if not (d.doc.title or d.doc.heading or d.doc.post)]
     if untitled:
         steps.append(f"write the title (no title line was found) in: {', '.join(untitled)}")
-    if report.department == "unassigned":
+    if any(d.data["department"] == "unassigned" for d in drafts):
         steps.append("set department (or import again with --department ID from org/departments.yml)")
     unmatched = [(d.id, text) for d in drafts for text, kind in d.kinds_guessed if not kind]
     if unmatched:
