@@ -16,8 +16,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.cli import main
+from generator.importing import to_yaml
 from generator.pipeline import load_and_check
 
 REPO = Path(__file__).resolve().parents[1]
@@ -399,10 +402,6 @@ def test_a_text_over_the_model_limit_is_reported_not_crashed_on(tmp_path: Path, 
     assert code == 1 and "not written" in err and "4000" in err and "Traceback" not in err
     assert not (tmp_path / "o").exists() or not list((tmp_path / "o").iterdir())
 
-
-from hypothesis import given, settings, strategies as st  # noqa: E402
-
-from generator.importing import to_yaml  # noqa: E402
 
 _texts = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
 
