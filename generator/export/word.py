@@ -38,7 +38,13 @@ def write_role_sheets(book: Handbook, out: Path, only: str | None = None) -> lis
         view = role_view(book, role)
         for lang in LANGS:
             path = out / f"{role.id}.{lang}.docx"
-            _sheet(view, lang).save(path)
+            document = _sheet(view, lang)
+            props = document.core_properties
+            props.title = xml_safe(f"{getattr(role.title, lang)} · {getattr(_EXTRA['title_suffix'], lang)}")
+            props.subject = xml_safe(getattr(book.meta.title, lang)) if book.meta else ""
+            props.author = xml_safe(getattr(book.meta.organisation, lang)) if book.meta else ""
+            props.version = role.document.version
+            document.save(path)
             written.append(path)
     return written
 
