@@ -26,6 +26,9 @@ Rule = Callable[[Handbook], Iterable[Finding]]
 #: Markers that `handbook new` writes where a person must write the text.
 PLACEHOLDERS = ("FILL IN", "待填写")
 
+#: What `handbook import` writes where the English is still to be translated (E804).
+TRANSLATION_GAP = "TO TRANSLATE"
+
 
 def run_checks(book: Handbook, today: dt.date | None = None) -> list[Finding]:
     """All findings of all rules, sorted by file and position."""
@@ -239,6 +242,8 @@ def languages(book: Handbook, found: list[tuple[Document, Path, Text]] | None = 
     for doc, path, text in all_texts(book) if found is None else found:
         zh, en = text.zh, text.en
         if CJK.search(zh) and not CJK.search(en) and en.strip() and not _PLACEHOLDER.search(zh) and not _PLACEHOLDER.search(en):
+            if en.startswith(TRANSLATION_GAP):
+                yield Finding.at(doc.where(*path, "en"), "E804", f"{dotted(path)}.en is a translation to write: translate '{zh[:30]}'")
             continue  # the common case, settled with four searches
         for lang in ("zh", "en"):
             value = getattr(text, lang)
@@ -258,8 +263,8 @@ def glossary(book: Handbook, found: list[tuple[Document, Path, Text]] | None = N
     terms = [(t, [t.en.lower(), *(a.lower() for a in t.also)]) for t in book.terms]
     present = _terms_in(terms)
     for doc, path, text in all_texts(book) if found is None else found:
-        if doc is book.glossary_file:
-            continue
+        if doc is book.glossary_file or text.en.startswith(TRANSLATION_GAP):
+            continue  # a translation still to write is E804, not a wrong word in it
         used = present(text.zh)
         if not used:
             continue

@@ -70,6 +70,9 @@ _CATALOGUE = [
     Code("E801", "error", "language missing or empty", "Give the text both `zh` and `en`, neither empty."),
     Code("E802", "error", "Chinese text has no Chinese", "Write the Chinese text in Chinese."),
     Code("E803", "error", "English text contains Chinese", "Translate the English text fully."),
+    # E804: an import leaves `en: TO TRANSLATE`; an error like E801, because the English handbook
+    # would print the marker: CI refuses a handbook with a translation missing (DESIGN.md).
+    Code("E804", "error", "translation to write", "Write the English for the Chinese text beside it, in the glossary's vocabulary, in place of TO TRANSLATE."),
     Code("W810", "warning", "glossary term not used in English", "Use the glossary's English for the Chinese term, or say why not in a note."),
     # Document control
     Code("W901", "warning", "review overdue", "Review the document and update document.reviewed."),

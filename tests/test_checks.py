@@ -83,6 +83,7 @@ CASES = [
     Case("E801", CLERK, "title", lambda r: replace(r, CLERK, "en: Front Desk Dispatcher", "en: ''")),
     Case("E802", CLERK, "title", lambda r: replace(r, CLERK, "zh: 前台调度员", "zh: Dispatcher")),
     Case("E803", CLERK, "title", lambda r: replace(r, CLERK, "en: Front Desk Dispatcher", "en: Front Desk 调度员")),
+    Case("E804", CLERK, "TO TRANSLATE", lambda r: replace(r, CLERK, "en: Answers the phone.", "en: TO TRANSLATE")),
     Case("W810", SUPERVISOR, "Visits residents", lambda r: replace(r, SUPERVISOR, "Visits owners", "Visits residents")),
     Case("W901", CLERK, "reviewed", lambda r: replace(r, CLERK, "reviewed: 2026-06-01", "reviewed: 2020-06-01")),
 ]
