@@ -342,7 +342,7 @@ class Renderer:
             return self.L["no_limit"]
         if n == 0:  # "after 0 min" on a ladder means the first rung: at once
             return self.L["at_once"]
-        if n >= 1440 and n % 1440 == 0:
+        if n >= 2 * 1440 and n % 1440 == 0:  # one day reads better as 24 hours
             return self.L[kind.replace("minutes", "days")].format(n=n // 1440)
         if n >= 60 and n % 60 == 0:
             return self.L[kind.replace("minutes", "hours")].format(n=n // 60)
