@@ -474,3 +474,22 @@ def test_frequencies_match_the_work_and_inferences_are_noted(built_site):
         for d in role.duties:
             if d.frequency != "on-demand" and not SOURCE_FREQUENCY.search(d.text.zh):
                 assert d.note is not None and "编者推断" in d.note.zh and "inferred by the editors" in d.note.en, (role.id, d.id)
+
+
+# --- time limits in natural units ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang, minutes, kind, expected", [
+    ("en", 0, "within_minutes", "immediately"),
+    ("en", 0, "after_minutes", "immediately"),  # never "after 0 min"
+    ("en", 1440, "within_minutes", "within 24 h"),  # never "within 1440 minutes" or "1 days"
+    ("en", 10080, "within_minutes", "within 7 days"),
+    ("en", 15, "after_minutes", "after 15 min"),
+    ("zh", 0, "after_minutes", "立即"),
+    ("zh", 10080, "within_minutes", "7 天内"),
+    ("zh", 1440, "within_minutes", "24 小时内"),
+])
+def test_time_limits_read_in_natural_units(built_site, lang, minutes, kind, expected):
+    from generator.pages import Renderer
+
+    assert Renderer(built_site.book, lang).minutes(minutes, kind) == expected
