@@ -139,10 +139,25 @@ def language_config(
     # would be a 404 on every page.
     for key in ("extra_css", "extra_javascript"):
         cfg[key] = [e for e in cfg.get(key) or [] if not isinstance(e, str) or (docs_dir / e).is_file()]
+    cfg["markdown_extensions"] = _extensions_for_lang(cfg.get("markdown_extensions") or [], lang)
     cfg["nav"] = navigation(book, lang, handwritten)
     cfg["plugins"] = [_plugin_for_lang(p, lang) for p in (cfg.get("plugins") or ["search"])]
     cfg["strict"] = True
     return cfg
+
+
+def _extensions_for_lang(entries: list[Any], lang: str) -> list[Any]:
+    """The heading permalinks' title in the page's language: Python-Markdown's toc writes
+    "Permanent link" on every heading otherwise, on Chinese pages too."""
+    out = []
+    for entry in entries:
+        name, options = (entry, {}) if isinstance(entry, str) else next(iter(entry.items()))
+        if name in ("toc", "markdown.extensions.toc"):
+            options = dict(options or {})
+            options["permalink_title"] = all_labels()[lang]["permalink_title"]
+            entry = {name: options}
+        out.append(entry)
+    return out
 
 
 def _plugin_for_lang(entry: Any, lang: str) -> Any:
