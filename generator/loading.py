@@ -16,6 +16,7 @@ others are still loaded, so that one broken file does not hide the findings of t
 from __future__ import annotations
 
 import contextlib
+import errno
 import gc
 import marshal
 import os
@@ -55,11 +56,71 @@ AUTHORITIES_FILE = "org/authorities.yml"
 GLOSSARY_FILE = "org/glossary.yml"
 
 
-def data_files(root: FsPath) -> tuple[list[FsPath], list[FsPath]]:
-    """Role and procedure files under `root`, in a stable order."""
-    roles = sorted(p for ext in ("yml", "yaml") for p in (root / "roles").rglob(f"*.{ext}"))
-    procedures = sorted(p for ext in ("yml", "yaml") for p in (root / "procedures").rglob(f"*.{ext}"))
-    return roles, procedures
+def data_files(root: FsPath, findings: list[Finding] | None = None) -> tuple[list[FsPath], list[FsPath]]:
+    """Role and procedure files under `root`, in a stable order; folder problems go to `findings`.
+
+    A folder that cannot be read, or a link to a folder, is a finding on that folder:
+    skipped without a word (as `rglob` did), the roles in it vanished and the errors that
+    followed pointed at the files that name them.
+    """
+    found = findings if findings is not None else []
+    return _walk(root, "roles", found), _walk(root, "procedures", found)
+
+
+_DATA_SUFFIXES = (".yml", ".yaml")
+
+
+def _walk(root: FsPath, name: str, findings: list[Finding]) -> list[FsPath]:
+    """The data files under root/name, following no link to a folder."""
+    top = root / name
+    if not os.path.lexists(top) or not _plain_folder(root, top, findings):
+        return []
+    out: list[FsPath] = []
+    stack = [top]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            findings.append(Finding.at(Location(_display(root, folder), 1, 1), "E113", f"the folder cannot be read ({reason}); its files are not checked: give it read permission or remove it"))
+            continue
+        for entry in entries:
+            path = folder / entry.name
+            if entry.is_symlink():
+                if not _plain_folder(root, path, findings):
+                    continue
+                if os.path.isdir(path):
+                    continue  # reported by _plain_folder
+            elif entry.is_dir(follow_symlinks=False):
+                stack.append(path)
+                continue
+            if entry.name.endswith(_DATA_SUFFIXES):
+                out.append(path)
+    return sorted(out)
+
+
+def _plain_folder(root: FsPath, path: FsPath, findings: list[Finding]) -> bool:
+    """False (with a finding) for a link that loops or leads to a folder; True otherwise."""
+    if not path.is_symlink():
+        return True
+    display = _display(root, path)
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            findings.append(Finding.at(Location(display, 1, 1), "E115", "this symbolic link loops (it leads back to itself); remove it"))
+            return False
+        return True  # a dangling link: reading it says so (E100)
+    if not os.path.isdir(path):
+        return True  # a link to a file: `_inside` decides
+    target = FsPath(os.path.realpath(path))
+    if not target.is_relative_to(root):
+        findings.append(Finding.at(Location(display, 1, 1), "E114", "this folder is a symbolic link to a folder outside the handbook root; nothing outside the root is read: put the folder itself here"))
+    else:
+        findings.append(Finding.at(Location(display, 1, 1), "E115", f"this folder is a symbolic link to {_display(root, target) or 'the root'}/ inside the handbook; its files would be read twice (or forever, if it points above itself): remove the link and move the folder instead"))
+    return False
 
 
 def load_handbook(root: FsPath) -> tuple[Handbook, list[Finding]]:
@@ -130,7 +191,7 @@ def _load_handbook(root: FsPath) -> tuple[Handbook, list[Finding]]:
     if book.glossary_file:
         book.terms = list(book.glossary_file.terms)
 
-    role_files, procedure_files = data_files(root)
+    role_files, procedure_files = data_files(root, findings)
     ahead = _load_ahead(root, [(path, Role) for path in role_files] + [(path, Procedure) for path in procedure_files])
     for path in role_files:
         role = _load_listed(root, path, Role, findings, ahead)
@@ -391,7 +452,7 @@ def _not_an_int(value: object) -> str:
         if value != value or value in (float("inf"), float("-inf")):
             return f"{value} is not a whole number; write the number in decimal digits, e.g. 10"
         return f"{value} is not a whole number; write whole minutes or days in decimal digits, e.g. {round(value)}"
-    if isinstance(value, str) and _DECIMAL.fullmatch(value.strip()):
+    if isinstance(value, str) and len(value) <= 40 and _DECIMAL.fullmatch(value.strip()):
         return f"'{value}' is quoted text; write the number without quotes: {value.strip()}"
     return f"expected a whole number in decimal digits, got {_describe(value)}"
 

@@ -381,6 +381,7 @@ _SPACES = "".join(WIDE_SPACES)
 _SLIP_SPACE = re.compile(f"[ ]*([{_SPACES}])[ {_SPACES}]*(?=[-－A-Za-z_])")
 _SLIP_COLON = re.compile(f"[ ]*(?:[-－][ {_SPACES}]+)*[A-Za-z_][A-Za-z0-9_-]*[ {_SPACES}]*(：)")
 _SLIP_DASH = re.compile(f"[ ]*([－—–−‐﹣])[ {_SPACES}]")
+_SLIP_COMMA = re.compile(f"[^，]*?(，)[ {_SPACES}]*[A-Za-z_][A-Za-z0-9_-]*[ ]*:[ ]")
 _SLIP_BRACKET = re.compile(f"[ ]*(?:[-－][ {_SPACES}]+)*[A-Za-z_][A-Za-z0-9_-]*[ ]*:[ ]+([［｛【])")
 
 
@@ -409,7 +410,7 @@ def input_method_slip(text: str, last_line: int) -> tuple[int, int, str, str] | 
         match = _SLIP_SPACE.match(line)
         if match:
             return number + 1, match.start(1) + 1, "E111", wide_space_message(match.group(1), "the line is indented with")
-        for pattern in (_SLIP_COLON, _SLIP_DASH, _SLIP_BRACKET):
+        for pattern in (_SLIP_COLON, _SLIP_DASH, _SLIP_BRACKET, _SLIP_COMMA):
             match = pattern.match(line)
             if match:
                 return number + 1, match.start(1) + 1, "E112", wide_punctuation_message(match.group(1), "this line has")
