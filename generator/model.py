@@ -287,7 +287,7 @@ class Meta(Document):
     version: str
     effective: Date
     base_url: str | None = Field(default=None, description="Where the live site is published; printed as QR codes on cards.")
-    review_period_days: int = Field(default=365, ge=1, le=5 * 366, description="`check` warns when a document's last review is older (at most five years).")
+    review_period_days: int = Field(default=365, ge=1, le=10 * 366, description="`check` warns when a document's last review is older (at most ten years).")
 
 
 @dataclass
