@@ -92,12 +92,13 @@ _CATALOGUE = [
 CODES: dict[str, Code] = {c.code: c for c in _CATALOGUE}
 
 
-#: What a terminal or a CI log must never receive raw: C0/C1 controls (ESC starts the
+#: What a terminal or a CI log must never receive raw: C0/C1 controls but the line feed,
+#: which each format escapes in its own way (ESC starts the
 #: sequences that retitle a window or clear the screen, CR overwrites a line), DEL,
 #: bidirectional overrides and isolates (text shown in another order than stored), other
 #: invisible format characters, line and paragraph separators, and the surrogates that
 #: stand for the undecodable bytes of a file name.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff]")
+_UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff]")
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -145,7 +146,9 @@ class Finding:
         return CODES[self.code].severity
 
     def text(self) -> str:
-        return f"{self.file}:{self.line}:{self.col}: {self.severity} {self.code}: {self.message}"
+        # One finding, one line: a line break from a key or a file name could print a line
+        # that reads like a finding of its own.  (json and github escape it themselves.)
+        return f"{self.file}:{self.line}:{self.col}: {self.severity} {self.code}: {self.message}".replace("\n", "\\x0a")
 
     def github(self) -> str:
         """A GitHub Actions workflow command, shown as an annotation on the PR's diff."""
