@@ -5,7 +5,11 @@ PyYAML alone keeps the last of two duplicate keys, reads `no` as False and `12:3
 installed), and the nodes are turned into data by hand so that each of those cases is
 seen and reported with its line and column.  YAML 1.1 typing is kept for plain scalars
 (so that `top: true` is a boolean), and the raw text is remembered: when the model
-wanted text and got a boolean or a number, the finding can say what was typed.
+wanted text and got a boolean or a number, the finding can say what was typed, and a
+number written `010`, `1:30` or `0x1e` is refused by the loader (YAML 1.2 reads it
+otherwise, or as text).  Keys are held to what values are: no tag, no hidden character.
+A syntax error caused by an input method in full-width mode (U+3000 as indentation, `：`
+after a key, `－` as a list dash) is reported as that, naming the character.
 """
 
 from __future__ import annotations
