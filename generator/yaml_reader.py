@@ -385,7 +385,7 @@ _SPACES = "".join(WIDE_SPACES)
 _SLIP_SPACE = re.compile(f"[ ]*([{_SPACES}])[ {_SPACES}]*(?=[-－A-Za-z_])")
 _SLIP_COLON = re.compile(f"[ ]*(?:[-－][ {_SPACES}]+)*[A-Za-z_][A-Za-z0-9_-]*[ {_SPACES}]*(：)")
 _SLIP_DASH = re.compile(f"[ ]*([－—–−‐﹣])[ {_SPACES}]")
-_SLIP_COMMA = re.compile(f"[^，]*?(，)[ {_SPACES}]*[A-Za-z_][A-Za-z0-9_-]*[ ]*:[ ]")
+_SLIP_COMMA = re.compile(f"(，)[ {_SPACES}]*[A-Za-z_][A-Za-z0-9_-]*[ ]*:[ ]")  # searched: anywhere in the line
 _SLIP_BRACKET = re.compile(f"[ ]*(?:[-－][ {_SPACES}]+)*[A-Za-z_][A-Za-z0-9_-]*[ ]*:[ ]+([［｛【])")
 
 
@@ -415,7 +415,7 @@ def input_method_slip(text: str, last_line: int) -> tuple[int, int, str, str] | 
         if match:
             return number + 1, match.start(1) + 1, "E111", wide_space_message(match.group(1), "the line is indented with")
         for pattern in (_SLIP_COLON, _SLIP_DASH, _SLIP_BRACKET, _SLIP_COMMA):
-            match = pattern.match(line)
+            match = pattern.search(line) if pattern is _SLIP_COMMA else pattern.match(line)
             if match:
                 return number + 1, match.start(1) + 1, "E112", wide_punctuation_message(match.group(1), "this line has")
     return None
