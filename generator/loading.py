@@ -371,7 +371,9 @@ def _one_error(error: dict[str, Any], loc: Path, model: type[BaseModel], read: Y
         raw = read.typed_scalars[loc]
         value = error.get("input")
         return Finding.at(read.source.where(loc), "E108", f"{where_text}: YAML 1.1 reads {raw} as {_yaml_kind(value)} {value!r}; if you mean the text, quote it: '{raw}'")
-    leaf = _leaf_type(model, loc)
+    leaf = _leaf_type(model, loc) if not isinstance(error.get("input"), (dict, list)) else None  # a wrong shape stays E203
+    if kind == "date_form" and leaf is None:
+        return Finding.at(read.source.where(loc), "E203", f"{where_text}: expected a date YYYY-MM-DD, got {_describe(error.get('input'))}")
     if leaf is int and kind in ("int_type", "int_parsing", "int_from_float"):
         return Finding.at(read.source.where(loc), "E206", f"{where_text}: {_not_an_int(error.get('input'))}")
     if leaf is bool and kind in ("bool_type", "bool_parsing"):
