@@ -443,8 +443,29 @@ def order_records(records: list[Record]) -> list[Record]:
 
 
 def _js(call: str, *args: Any) -> str:
+    """A call of the loader in search.js; "<" written as \\u003c, so that no text of the
+    data reads as markup even where a file is shown as HTML."""
     body = ",".join(json.dumps(a, ensure_ascii=False, separators=(",", ":")) for a in args)
-    return f"__hbSearch.{call}({body});\n"
+    return f"__hbSearch.{call}({body.replace('<', chr(92) + 'u003c')});\n"
+
+
+def read_index(folder: Path) -> dict[str, Any]:
+    """The index written by write_index, as Python values (for tests and the benchmark):
+    {"meta": {...}, "terms": {term: [doc, weight, …]}, "records": [[page, anchor, …], …]}."""
+
+    def args(path: Path) -> list[Any]:
+        text = path.read_text(encoding="utf-8")
+        inner = text[text.index("(") + 1 : text.rindex(")")]
+        return json.loads("[" + inner + "]")
+
+    meta = args(folder / "meta.js")[0]
+    found: dict[str, list[int]] = {}
+    for i in range(meta["buckets"]):
+        found.update(args(folder / f"t{i}.js")[1])
+    records: list[Any] = []
+    for i in range(math.ceil(meta["records"] / meta["docsPerShard"])):
+        records += args(folder / f"d{i}.js")[1]
+    return {"meta": meta, "terms": found, "records": records}
 
 
 def write_index(records: list[Record], book: Handbook, lang: str, out_dir: Path, *, directory_urls: bool) -> dict[str, int]:
