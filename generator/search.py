@@ -189,6 +189,9 @@ class Record:
     #: For a "who may" answer: (page, title, level label) of the roles holding the kind.
     holders: list[list[str]] = field(default_factory=list)
     kind: str = ""
+    #: The text is shown but not searched (a "who may" answer's list of holders and levels:
+    #: "approve" in a question must not find every kind that someone approves).
+    text_shown_only: bool = False
 
     @property
     def group(self) -> str:
@@ -282,7 +285,8 @@ def kind_records(book: Handbook, lang: str) -> list[Record]:
         title = f"{who}{'：' if lang == 'zh' else ': '}{_t(kind.title, lang)}"
         extra = [(_t(kind.description, lang), 0.6)]
         out.append(
-            Record(f"matrix/{first.department}", f"kind-{kind.id}", title, text, extra, boost=2.0, holders=shown, kind="kind")
+            Record(f"matrix/{first.department}", f"kind-{kind.id}", title, text, extra, boost=2.0, holders=shown, kind="kind",
+                   text_shown_only=True)
         )
     return out
 
@@ -404,7 +408,7 @@ def _weights(records: list[Record], lang: str) -> dict[str, list[tuple[int, int]
         c: Counter = Counter()
         for t in terms(rec.title, lang):
             c[t] += 3.0
-        for t in terms(rec.text, lang):
+        for t in [] if rec.text_shown_only else terms(rec.text, lang):
             c[t] += 1.0
         for text, boost in rec.extra:
             for t in terms(text, lang):
