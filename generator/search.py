@@ -47,12 +47,14 @@ it: about 100 KB at 1,000 roles).
 
 from __future__ import annotations
 
+import heapq
 import html
 import json
 import math
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Iterable
@@ -115,7 +117,8 @@ def stem(word: str) -> str:
 _jieba: Any = None
 
 
-def _cut(run: str) -> list[str]:
+@lru_cache(maxsize=None)
+def _cut(run: str) -> tuple[str, ...]:
     """jieba's search mode (words and the shorter words inside them), as the pages were cut."""
     global _jieba
     if _jieba is None:
@@ -125,12 +128,14 @@ def _cut(run: str) -> list[str]:
 
         jieba.setLogLevel(logging.WARNING)
         _jieba = jieba
-    return [w for w in _jieba.cut_for_search(run) if w.strip()]
+    return tuple(w for w in _jieba.cut_for_search(run) if w.strip())
 
 
+@lru_cache(maxsize=65536)
 def terms(text: str, lang: str) -> list[str]:
     """The index terms of a text (stop words dropped; every language's words are kept:
-    Chinese pages name English things and English pages quote Chinese)."""
+    Chinese pages name English things and English pages quote Chinese).  Cached: a role's
+    title is searched with each of its duties, and a property group repeats its wording."""
     out: list[str] = []
     for m in _WORD.finditer(text):
         word = m.group(0)
@@ -139,8 +144,13 @@ def terms(text: str, lang: str) -> list[str]:
         else:
             low = word.lower()
             if low not in STOP_EN:
-                out.append(stem(low) if low[0].isalpha() else low)
+                out.append(_stem(low) if low[0].isalpha() else low)
     return out
+
+
+@lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    return stem(word)
 
 
 def query_terms(text: str) -> list[str]:
@@ -402,34 +412,32 @@ def _snippet(text: str) -> str:
 
 
 def _weights(records: list[Record], lang: str) -> dict[str, list[tuple[int, int]]]:
-    """term → [(record, weight)]: BM25-like saturation of boosted term counts, times idf."""
-    counts: list[Counter] = []
-    for rec in records:
-        c: Counter = Counter()
+    """term → [(record, weight)]: BM25-like saturation of boosted term counts, times idf;
+    the best POSTINGS_PER_TERM records of a term are kept, in record order."""
+    raw: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    for doc, rec in enumerate(records):
+        c: dict[str, float] = {}
         for t in terms(rec.title, lang):
-            c[t] += 3.0
-        for t in [] if rec.text_shown_only else terms(rec.text, lang):
-            c[t] += 1.0
+            c[t] = c.get(t, 0.0) + 3.0
+        if not rec.text_shown_only:
+            for t in terms(rec.text, lang):
+                c[t] = c.get(t, 0.0) + 1.0
         for text, boost in rec.extra:
             for t in terms(text, lang):
-                c[t] += boost
-        counts.append(c)
-    df: Counter = Counter()
-    for c in counts:
-        df.update(k for k, v in c.items() if v > 0)
-    n = len(records)
-    postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for doc, (rec, c) in enumerate(zip(records, counts)):
+                c[t] = c.get(t, 0.0) + boost
+        b = rec.boost * 22.0  # × 10 for integer weights
         for term, tf in c.items():
-            if tf <= 0:
-                continue
-            idf = math.log(1 + (n - df[term] + 0.5) / (df[term] + 0.5))
-            w = rec.boost * idf * tf * 2.2 / (tf + 1.2)
-            postings[term].append((doc, max(1, round(w * 10))))
-    for term, plist in postings.items():
-        plist.sort(key=lambda p: (-p[1], p[0]))
-        del plist[POSTINGS_PER_TERM:]
-        plist.sort()
+            if tf > 0:
+                raw[term].append((doc, b * tf / (tf + 1.2)))
+    n = len(records)
+    postings: dict[str, list[tuple[int, int]]] = {}
+    for term, plist in raw.items():
+        df = len(plist)
+        idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+        if df > POSTINGS_PER_TERM:
+            plist = heapq.nlargest(POSTINGS_PER_TERM, plist, key=lambda p: (p[1], -p[0]))
+            plist.sort()
+        postings[term] = [(d, max(1, round(w * idf))) for d, w in plist]
     return postings
 
 

@@ -343,13 +343,16 @@
     }).then(function (q) {
       if (mine !== latest) return null;
       if (!q.terms.length) return { ranked: [], terms: [] };
-      return score(groups(q.terms), q.question).then(function (result) {
+      var gs = groups(q.terms), shown = [];
+      gs.forEach(function (g) { g.forEach(function (a) { shown = shown.concat(a.terms); }); });
+      return score(gs, q.question).then(function (result) {
         return loadRecords(rank(result, 10), result.question);
-      }).then(function (ranked) { return { ranked: ranked, terms: q.terms }; });
+      }).then(function (ranked) { return { ranked: ranked, terms: shown }; });
     }).then(function (out) {
       if (!out || mine !== latest) return;
       show(out.ranked, out.terms);
       document.documentElement.setAttribute("data-hb-search", "done");
+      document.dispatchEvent(new CustomEvent("hb-search:results", { detail: { query: query, count: out.ranked.length } }));
     }).catch(function (err) {
       if (mine !== latest) return;
       metaLine.textContent = String(err && err.message || err);
