@@ -153,17 +153,27 @@ def _stem(word: str) -> str:
     return stem(word)
 
 
-def query_terms(text: str) -> list[str]:
-    """A synonym as a query would be cut: whole jieba words, not their parts."""
-    global _jieba
+def query_terms(text: str, vocabulary: dict[str, Any] | set[str]) -> list[str]:
+    """A text cut as search.js cuts a query: English stemmed, Chinese by longest match
+    against the index's vocabulary (a character no word starts with is skipped)."""
     out: list[str] = []
     for m in _WORD.finditer(text):
         word = m.group(0)
-        if _CJK.match(word):
-            _cut("")  # loads jieba
-            out += [w for w in _jieba.cut(word) if w.strip() and w not in STOP_ZH]
-        elif word.lower() not in STOP_EN:
-            out.append(stem(word) if word[0].isalpha() else word.lower())
+        if not _CJK.match(word):
+            if word.lower() not in STOP_EN:
+                out.append(stem(word) if word[0].isalpha() else word.lower())
+            continue
+        i = 0
+        while i < len(word):
+            for n in range(min(8, len(word) - i), 0, -1):
+                piece = word[i : i + n]
+                if piece in vocabulary or (n > 1 and piece in STOP_ZH):
+                    if piece not in STOP_ZH:
+                        out.append(piece)
+                    i += n
+                    break
+            else:
+                i += 1
     return out
 
 
@@ -500,13 +510,16 @@ def write_index(records: list[Record], book: Handbook, lang: str, out_dir: Path,
             page_starts.append(i)
     synonyms: dict[str, list[list[str]]] = {}
     for group in synonym_groups(book):
-        cut = [query_terms(w) for w in group]
+        cut = [query_terms(w, postings) for w in group]
         for i, key in enumerate(cut):
             if key:
                 alts = [c for j, c in enumerate(cut) if j != i and c and c != key]
-                if alts:
-                    synonyms.setdefault(" ".join(key), [])
-                    synonyms[" ".join(key)] += [a for a in alts if a not in synonyms[" ".join(key)]]
+                if not alts:
+                    continue
+                known = synonyms.setdefault(" ".join(key), [])
+                for alt in alts:
+                    if alt not in known:
+                        known.append(alt)
     meta = {
         "v": 1,
         "lang": lang,
