@@ -18,8 +18,9 @@ scraped HTML, so that a result lands on the right anchor and carries no editor's
   level, found by the kind's words and showing the roles;
 * glossary terms and departments;
 * hand-written staff pages, section by section (from the rendered HTML);
-* never the maintainer guide (``maintainers/``) or the reference pages (``reference/``:
-  the benchmark), and never notes (``hb-note``: "注: 依据 篇3 …", source notes).
+* never the maintainer guide (``maintainers/``: check codes, schema) or the reference
+  pages (``reference/``: the benchmark): those have their own index (``search/maintainers/``),
+  which the box uses on a maintainer page; and never notes (``hb-note``: "注: 依据 篇3 …").
 
 How text becomes terms (``terms``) — the browser does the same to a query (search.js):
 
@@ -355,7 +356,8 @@ def synonym_groups(book: Handbook) -> list[list[str]]:
 
 
 class _Sections(HTMLParser):
-    """Split a page's HTML at its h2/h3 headings; drop notes, code, the permalink marks."""
+    """Split a page's HTML at its h2/h3 headings; drop notes, code, the permalink marks and
+    the h1 (the page's title is the record's title)."""
 
     SKIP_CLASSES = {"hb-note", "headerlink", "hb-meta", "hb-source"}
     VOID = {"br", "hr", "img", "input", "meta", "link", "wbr", "source", "col", "area", "base", "embed", "param", "track"}
@@ -371,7 +373,7 @@ class _Sections(HTMLParser):
         if tag in self.VOID:
             return
         a = dict(attrs)
-        skip = bool(self.SKIP_CLASSES & set((a.get("class") or "").split())) or tag in ("script", "style", "pre")
+        skip = bool(self.SKIP_CLASSES & set((a.get("class") or "").split())) or tag in ("script", "style", "pre", "h1")
         self._stack.append(skip)
         self._skip += skip
         if tag in ("h2", "h3") and not self._skip:
@@ -566,7 +568,8 @@ def plugin(book: Handbook, lang: str, *, directory_urls: bool, cache: Path | Non
 
     Registered under Material's search plugin name, so that Material shows its search box
     (the override partials/search.html gives it the handbook's form, which Material's own
-    script leaves alone).  A dirty build (``handbook serve``) renders some pages only: the
+    script leaves alone).  Maintainer pages get an index of their own (search/maintainers/),
+    which the search box uses on those pages only.  A dirty build (``handbook serve``) renders some pages only: the
     records of the others come from ``cache``, written by the build before.
     """
     from mkdocs.plugins import BasePlugin
@@ -575,20 +578,25 @@ def plugin(book: Handbook, lang: str, *, directory_urls: bool, cache: Path | Non
         def __init__(self) -> None:
             super().__init__()
             self.config = {"enabled": True}  # read by Material's header
-            self.pages: dict[str, list[dict[str, Any]]] = {}
+            #: src → {"scope": "staff" | "maintainers", "records": [...]}
+            self.pages: dict[str, dict[str, Any]] = {}
 
         def on_page_content(self, body: str, page: Any, config: Any, files: Any) -> str:
             src = page.file.src_uri
             meta = page.meta or {}
             path = src[: -len(".md")] if src.endswith(".md") else src
             path = path[: -len("/index")] if path.endswith("/index") else ("" if path == "index" else path)
+            title = html.unescape(page.title or "")
             search = meta.get("search") if isinstance(meta.get("search"), dict) else {}
-            if not is_staff_page(src) or search.get("exclude") or meta.get("hb_kind") in MODEL_KINDS:
-                self.pages[src] = []
+            records: list[Record] = []
+            if search.get("exclude") or meta.get("hb_kind") in MODEL_KINDS:
+                pass
             elif meta.get("hb_kind"):  # an overview page: found by its title
-                self.pages[src] = [_as_dict(Record(path, "", html.unescape(page.title or ""), "", boost=1.0, kind="page"))]
+                records = [Record(path, "", title, "", boost=1.0, kind="page")]
             else:
-                self.pages[src] = [_as_dict(r) for r in page_records(path, html.unescape(page.title or ""), body)]
+                records = page_records(path, title, body)
+            scope = "staff" if is_staff_page(src) else "maintainers"
+            self.pages[src] = {"scope": scope, "records": [_as_dict(r) for r in records]}
             return body
 
         def on_post_build(self, config: Any) -> None:
@@ -599,15 +607,19 @@ def plugin(book: Handbook, lang: str, *, directory_urls: bool, cache: Path | Non
                         kept = json.loads(cache.read_text(encoding="utf-8"))
                     except ValueError:
                         kept = {}
-                    for src, recs in kept.items():
+                    for src, entry in kept.items():
                         if src not in pages and (Path(config.docs_dir) / src).is_file():
-                            pages[src] = recs
+                            pages[src] = entry
                 cache.parent.mkdir(parents=True, exist_ok=True)
                 cache.write_text(json.dumps(pages, ensure_ascii=False, sort_keys=True), encoding="utf-8")
-            records = model_records(book, lang)
+            staff = model_records(book, lang)
+            maintainers: list[Record] = []
             for src in sorted(pages):
-                records += [Record(**r) for r in pages[src]]
-            write_index(records, book, lang, Path(config.site_dir) / "search", directory_urls=directory_urls)
+                target = staff if pages[src]["scope"] == "staff" else maintainers
+                target += [Record(**r) for r in pages[src]["records"]]
+            out = Path(config.site_dir) / "search"
+            write_index(staff, book, lang, out, directory_urls=directory_urls)
+            write_index(maintainers, book, lang, out / "maintainers", directory_urls=directory_urls)
 
     return HandbookSearch()
 

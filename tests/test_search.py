@@ -205,6 +205,21 @@ def test_staff_search_shows_no_maintainer_page_and_no_editors_note(desk: Page, s
     assert note[:12] not in shown, f"the editor's note is in the results: {note[:12]}"
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_maintainer_pages_search_the_maintainer_pages(desk: Page, server: str, lang: str) -> None:
+    """On a maintainer page the box searches the maintainer guide (its own index): a check
+    code is found there, and no staff page is mixed in."""
+    base = server + _lang_root(lang)
+    desk.goto(base + "maintainers/checks/")
+    groups = search(desk, "E102")
+    top = [_relative(link, base, False) for link in groups[0]]
+    assert top[0].startswith("maintainers/checks"), top
+    assert any(link.startswith("maintainers/checks#e102") for link in top), top
+    for group in groups:
+        for link in group:
+            assert _relative(link, base, False).startswith(("maintainers", "reference")), link
+
+
 def test_nothing_of_the_index_loads_before_the_search_box_is_used(desk: Page, server: str) -> None:
     desk.goto(server + "roles/front-desk-dispatcher/")
     desk.wait_for_load_state("networkidle")

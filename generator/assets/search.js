@@ -24,7 +24,11 @@
   var config = {};
   try { config = JSON.parse(document.getElementById("__config").textContent); } catch (e) { config = {}; }
   var translations = config.translations || {};
-  var base = new URL((config.base || ".").replace(/\/?$/, "/") + "search/", location.href);
+  var root = new URL((config.base || ".").replace(/\/?$/, "/"), location.href);
+  /* Maintainer pages search the maintainer pages (their own index); every other page the staff's. */
+  var here = location.href.slice(root.href.length);
+  var scope = location.href.indexOf(root.href) === 0 && /^(maintainers|reference)(\/|\.html|$)/.test(here) ? "search/maintainers/" : "search/";
+  var base = new URL(scope, root);
 
   var store = window.__hbSearch = window.__hbSearch || {};
   var loaded = {};   // file name → Promise
@@ -252,7 +256,7 @@
   function href(page, anchor) {
     var path = page === "" ? "" : (meta.dirUrls ? page + "/" : page + ".html");
     if (!meta.dirUrls && page === "") path = "index.html";
-    var url = new URL("../" + path, base).href;
+    var url = new URL(path, root).href;
     return anchor ? url + "#" + anchor : url;
   }
 
