@@ -38,8 +38,9 @@ The files (``write_index``), under ``search/`` of each language's site:
 * ``meta.js`` — bucket count, the first record of each page, synonyms, stop words (a few KB);
 * ``t<n>.js`` — one term bucket: term → [record, weight, …] (best 160 records per term).
   Chinese terms are bucketed by their first character, so that the longest-match
-  segmentation needs only the buckets of the query's characters;
-* ``d<n>.js`` — 32 records: page, anchor, title, snippet.
+  segmentation needs only the buckets of the query's characters; other terms by their
+  first two letters, so that a word being typed loads one bucket, which also completes it;
+* ``d<n>.js`` — 12 records: page, anchor, title, snippet.
 
 Nothing is loaded before the search box is used; the first query loads meta.js, the
 buckets of its terms and the records it shows (``benchmarks/run.py --search`` measures
@@ -67,9 +68,9 @@ MAINTAINER_PREFIXES = ("maintainers/", "reference/")
 #: Generated pages whose content the model records already carry (or that only repeat them).
 MODEL_KINDS = {"role", "procedure", "glossary", "department", "matrix", "responsibilities", "escalation", "checklist"}
 POSTINGS_PER_TERM = 160
-DOCS_PER_SHARD = 32
-TARGET_BUCKET_BYTES = 12_000
-SNIPPET_CHARS = 160
+DOCS_PER_SHARD = 12
+TARGET_BUCKET_BYTES = 8_000
+SNIPPET_CHARS = 130
 LEVEL_RANK = {"decide": 0, "approve": 1, "propose": 2, "execute": 3, "informed": 4}
 
 STOP_EN = frozenset(
@@ -180,8 +181,9 @@ def query_terms(text: str, vocabulary: dict[str, Any] | set[str]) -> list[str]:
 
 def bucket_key(term: str) -> str:
     """Chinese terms by their first character (longest-match segmentation needs every
-    term that starts with a character); other terms by themselves."""
-    return term[0] if _CJK.match(term) else term
+    term that starts with a character); other terms by their first two letters, so that
+    a word being typed needs one bucket, which also completes it."""
+    return term[0] if _CJK.match(term) else term[:2]
 
 
 def bucket(term: str, count: int) -> int:

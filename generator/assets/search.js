@@ -83,7 +83,7 @@
   store.stem = stem;  // for the tests: the same rules as generator/search.py
 
   function bucketOf(term) {
-    var key = CJK.test(term.charAt(0)) ? Array.from(term)[0] : term;
+    var key = CJK.test(term.charAt(0)) ? Array.from(term)[0] : term.slice(0, 2);
     var h = 0x811c9dc5;
     Array.from(key).forEach(function (ch) {
       h ^= ch.codePointAt(0);
@@ -131,21 +131,29 @@
     var ws = words(query), latin = [], chars = [];
     ws.forEach(function (w) {
       if (w.cjk) Array.from(w.text).forEach(function (c) { chars.push(c); });
-      else if (!stop[w.text.toLowerCase()]) latin.push(/^[a-z]/i.test(w.text) ? stem(w.text) : w.text.toLowerCase());
+      else if (!stop[w.text.toLowerCase()] && w.text.length > 1) latin.push(/^[a-z]/i.test(w.text) ? stem(w.text) : w.text.toLowerCase());
     });
     var question = ws.some(function (w) { return meta.question.indexOf(w.text.toLowerCase()) >= 0 || /谁|哪个/.test(w.text); });
     return loadBuckets(latin.concat(chars)).then(function () {
       var out = [];
       ws.forEach(function (w) {
         if (w.cjk) out = out.concat(cutChinese(w.text));
-        else if (!stop[w.text.toLowerCase()]) out.push(/^[a-z]/i.test(w.text) ? stem(w.text) : w.text.toLowerCase());
+        else if (!stop[w.text.toLowerCase()] && w.text.length > 1) out.push(/^[a-z]/i.test(w.text) ? stem(w.text) : w.text.toLowerCase());
       });
-      return { terms: out, question: question };
+      /* The word being typed (no space after it yet): the index's words that start with it. */
+      var last = ws[ws.length - 1], completions = [];
+      if (last && !last.cjk && /[A-Za-z]$/.test(query) && last.text.length >= 2 && !stop[last.text.toLowerCase()]) {
+        var typed = last.text.toLowerCase(), b = buckets[bucketOf(typed)] || {};
+        Object.keys(b).forEach(function (t) { if (t.length > typed.length && t.indexOf(typed) === 0) completions.push(t); });
+        completions.sort(function (x, y) { return b[y].length - b[x].length; });
+        completions = completions.slice(0, 6);
+      }
+      return { terms: out, question: question, completions: completions };
     });
   }
 
   /* Groups of alternatives: the query's own words, and the glossary's other words for them. */
-  function groups(terms) {
+  function groups(terms, completions) {
     var out = [], i = 0;
     while (i < terms.length) {
       var taken = false;
@@ -159,6 +167,10 @@
         }
       }
       if (!taken) { out.push([{ terms: [terms[i]], factor: 1 }]); i += 1; }
+    }
+    if (completions && completions.length && out.length) {
+      var lastGroup = out[out.length - 1];
+      completions.forEach(function (t) { lastGroup.push({ terms: [t], factor: 0.9 }); });
     }
     return out;
   }
@@ -330,24 +342,40 @@
 
   /* ------------------------------------------------------------------ the box */
 
-  var latest = 0;
+  var latest = 0, busy = false, again = false, lastRun = null;
 
+  /* One search at a time: keys typed while one runs are answered by one more search for
+     the box as it is then (a fast typist does not load the buckets of every prefix). */
   function run() {
     var query = input.value.trim();
+    if (busy) { again = true; return; }
+    if (query === lastRun) return;
+    busy = true;
+    again = false;
+    lastRun = query;
+    search(query).then(finish, finish);
+  }
+
+  function finish() {
+    busy = false;
+    if (again) run();
+  }
+
+  function search(query) {
     var mine = ++latest;
     if (!query) {
       list.innerHTML = "";
       metaLine.textContent = translations["search.result.placeholder"] || "";
-      return;
+      return Promise.resolve();
     }
-    ready().then(function () {
+    return ready().then(function () {
       stop = {};
       meta.stop.forEach(function (w) { stop[w] = true; });
       return queryTerms(query);
     }).then(function (q) {
       if (mine !== latest) return null;
       if (!q.terms.length) return { ranked: [], terms: [] };
-      var gs = groups(q.terms), shown = [];
+      var gs = groups(q.terms, q.completions), shown = [];
       gs.forEach(function (g) { g.forEach(function (a) { shown = shown.concat(a.terms); }); });
       return score(gs, q.question).then(function (result) {
         return loadRecords(rank(result, 10), result.question);
@@ -358,6 +386,7 @@
       document.documentElement.setAttribute("data-hb-search", "done");
       document.dispatchEvent(new CustomEvent("hb-search:results", { detail: { query: query, count: out.ranked.length } }));
     }).catch(function (err) {
+      lastRun = null;  // a file that did not load is asked for again next time
       if (mine !== latest) return;
       metaLine.textContent = String(err && err.message || err);
     });
@@ -370,14 +399,13 @@
 
   input.addEventListener("focus", open);
   input.addEventListener("input", run);
-  input.addEventListener("keyup", function (ev) { if (ev.key !== "Escape") run(); });
   input.form.addEventListener("submit", function (ev) {
     ev.preventDefault();
     var first = list.querySelector("a.md-search-result__link");
     if (first) location.href = first.href;
   });
   input.form.addEventListener("reset", function () {
-    setTimeout(function () { run(); input.focus(); }, 0);
+    setTimeout(function () { lastRun = null; run(); input.focus(); }, 0);
   });
   input.addEventListener("keydown", function (ev) {
     if (ev.key === "Escape") { if (toggle) toggle.checked = false; input.blur(); }
