@@ -134,7 +134,15 @@
       else if (!stop[w.text.toLowerCase()] && w.text.length > 1) latin.push(/^[a-z]/i.test(w.text) ? stem(w.text) : w.text.toLowerCase());
     });
     var question = ws.some(function (w) { return meta.question.indexOf(w.text.toLowerCase()) >= 0 || /谁|哪个/.test(w.text); });
-    return loadBuckets(latin.concat(chars)).then(function () {
+    /* The glossary's other words for what the query may contain: loaded in the same round. */
+    var runs = ws.filter(function (w) { return w.cjk; }).map(function (w) { return w.text; }).join(" ");
+    var alternatives = [];
+    Object.keys(meta.synonyms).forEach(function (key) {
+      var hit = CJK.test(key.charAt(0)) ? runs.indexOf(key.replace(/ /g, "")) >= 0
+        : key.split(" ").every(function (t) { return latin.indexOf(t) >= 0; });
+      if (hit) meta.synonyms[key].forEach(function (alt) { alternatives = alternatives.concat(alt); });
+    });
+    return loadBuckets(latin.concat(chars, alternatives)).then(function () {
       var out = [];
       ws.forEach(function (w) {
         if (w.cjk) out = out.concat(cutChinese(w.text));
