@@ -12,6 +12,11 @@ It writes a synthetic organisation (benchmarks/synth.py) at two sizes, then meas
 * the rebuild that `handbook serve` runs after one YAML file changed;
 * peak memory (maximum resident set size) of each command.
 
+`--search` measures the staff search instead (search_figures): the bytes the first search
+on a page loads and the time from the last keystroke to the results, for a fixed query
+set in both languages at both sizes, in Chromium; with `--json`, its figures are written
+under "search" in that file and the other figures in it are kept.
+
 The baseline ("what a team would have without this tool") is the very Markdown the
 tool generates, both languages, with the tool's navigation (roles grouped by department),
 theme features, Markdown extensions and search settings, built by two plain `mkdocs build`
