@@ -213,7 +213,7 @@
       });
       var docs = Object.keys(total).map(function (d) {
         var s = total[d] * Math.pow(hits[d] / gs.length, 2);
-        return { doc: +d, score: s };
+        return { doc: +d, score: s, full: hits[d] === gs.length };
       });
       return { docs: docs, question: question };
     });
@@ -261,9 +261,9 @@
     });
     return Promise.all(Object.keys(wanted).map(function (n) { return load("d" + n + ".js"); })).then(function () {
       if (question) {  // "who may …": an answer of the permission kinds first
-        ranked.forEach(function (e) {
+        ranked.forEach(function (e) {  // … that has every word of the question
           var r = record(e.docs[0].doc);
-          if (r && r[4] === "kind") e.score *= 3;
+          if (r && r[4] === "kind" && e.docs[0].full) e.score *= 3;
         });
         ranked.sort(function (a, b) { return b.score - a.score || a.page - b.page; });
       }
