@@ -266,12 +266,18 @@ class AuthoritiesFile(Document):
 
 
 class Term(Strict):
-    """A glossary entry; `also` lists other acceptable English forms (plurals …)."""
+    """A glossary entry; `also` lists other acceptable English forms (plurals …);
+    `synonyms` other words staff use for it (elevator, 升降梯), which the search treats
+    as the term."""
 
     id: Id
     zh: str
     en: str
     also: list[str] = Field(default_factory=list)
+    synonyms: list[str] = Field(
+        default_factory=list,
+        description="Other words for the term in either language (elevator, 升降梯): a search for one finds the others.",
+    )
     note: Text | None = None
 
 
