@@ -118,12 +118,14 @@ def missing(haystack: str, lang: str, texts: list[Text]) -> list[str]:
 def test_every_document_is_written(printed: Printed) -> None:
     book, out = printed.book, printed.out
     expected = set()
+    assert len(book.roles) <= pdf.SMALL  # a property-sized handbook: one booklet, a pack per role
     for lang in pdf.LANGS:
         expected.add(out / lang / "booklet.pdf")
         for rid, role in book.roles.items():
             expected.add(out / lang / "roles" / f"{rid}.pdf")
-            for period in {d.frequency for d in role.duties} & set(views.PERIODS):
-                expected.add(out / lang / "checklists" / f"{rid}-{period}.pdf")
+            expected.add(out / lang / "packs" / f"{rid}.pdf")
+            if {d.frequency for d in role.duties} & set(views.PERIODS):  # all periods in one file
+                expected.add(out / lang / "checklists" / f"{rid}.pdf")
         for pid in book.procedures:
             expected.add(out / lang / "procedures" / f"{pid}.pdf")
     assert set(printed.files) == expected
@@ -193,10 +195,10 @@ def test_procedure_card_says_what_it_left_out(printed: Printed, lang: str) -> No
         for at, texts in dropped_at.items():
             wrong = [t for t in texts if not missing(text, lang, [t])] if level >= at else missing(text, lang, texts)
             assert not wrong, (lang, pid, level, at, wrong)
-        said = missing(text, lang, [L["full_qr"]]) if level >= 1 else []
+        said = missing(text, lang, [L["pdf_full_qr"]]) if level >= 1 else []
         assert not said and (level == 0 or f"procedures/{pid}/" in text), (lang, pid, level)
         if level >= 3 and proc.aftercare:
-            assert not missing(text, lang, [L["aftercare_qr"]]), (lang, pid)
+            assert not missing(text, lang, [L["pdf_aftercare_qr"]]), (lang, pid)
 
 
 def step_text_sizes(path: Path, texts: list[str]) -> list[float]:
@@ -239,15 +241,21 @@ def test_procedure_card_step_text_is_never_below_the_floor(printed: Printed, lan
 
 @pytest.mark.parametrize("lang", pdf.LANGS)
 def test_checklists_list_the_duties_of_their_period(printed: Printed, lang: str) -> None:
+    """One file per role; each period starts a page of its own that lists its duties."""
     for rid, role in printed.book.roles.items():
-        for period in views.PERIODS:
-            duties = [d for d in role.duties if d.frequency == period]
-            path = printed.out / lang / "checklists" / f"{rid}-{period}.pdf"
-            assert path.exists() == bool(duties)
-            if duties:
-                text = pdf_text(path)
-                assert not missing(text, lang, [d.text for d in duties]), (lang, rid, period)
-                assert not missing(text, lang, [views.LABEL["date"], views.LABEL["initials"]])
+        path = printed.out / lang / "checklists" / f"{rid}.pdf"
+        periods = [p for p in views.PERIODS if any(d.frequency == p for d in role.duties)]
+        assert path.exists() == bool(periods)
+        if not periods:
+            continue
+        pages = [pdf_text(path, n, n) for n in range(1, len(PdfReader(path).pages) + 1)]
+        starts = [i for i, page in enumerate(pages) if not missing(page, lang, [views.LABEL["pdf_employee_name"]])]
+        assert len(starts) == len(periods), (lang, rid, starts, periods)
+        for period, start, end in zip(periods, starts, [*starts[1:], len(pages)]):
+            text = "".join(pages[start:end])
+            assert not missing(text, lang, [views.FREQUENCY[period]]), (lang, rid, period)
+            assert not missing(text, lang, [d.text for d in role.duties if d.frequency == period]), (lang, rid, period)
+            assert not missing(text, lang, [views.LABEL["pdf_date"], views.LABEL["pdf_initials"]])
 
 
 def _decode_qr(path: Path, tmp_path: Path) -> list[str]:
@@ -346,9 +354,8 @@ def test_card_urls_follow_the_site_layout() -> None:
     assert pdf.card_url(book, "lift", "zh") is None
 
 
-def _card(book: Handbook, lang: str, tmp_path: Path) -> pdf.Job:
-    (job,) = [j for j in pdf._jobs(book, tmp_path) if j.path.parent.name == "procedures" and j.path.parent.parent.name == lang]
-    return job
+def _card(book: Handbook, lang: str, tmp_path: Path, pid: str = "lift") -> pdf.Job:
+    return pdf.Job((pdf._card_part(book, pdf._views(book), lang, pid, tmp_path / lang / "procedures" / f"{pid}.pdf"),))
 
 
 def test_an_overlong_card_drops_secondary_content_not_type_size(tmp_path: Path) -> None:
@@ -359,7 +366,7 @@ def test_an_overlong_card_drops_secondary_content_not_type_size(tmp_path: Path) 
     proc.steps = [step.model_copy(update={"id": f"s{i}", "text": Text(zh=step.text.zh * 6, en=step.text.en * 4), "note": note}) for i in range(9)]
     proc.aftercare = [step.model_copy(update={"id": f"a{i}", "text": Text(zh="善后" * 40, en="Afterwards. " * 20)}) for i in range(6)]
     job = _card(book, "bilingual", tmp_path)
-    result = render_job(job)
+    (result,) = render_job(job)
     style = pdf.card_style(result)
     assert result.pages == 1 and len(PdfReader(result.path).pages) == 1
     assert style.level >= 2 and not style.below_floor, style
@@ -371,13 +378,13 @@ def test_an_overlong_card_drops_secondary_content_not_type_size(tmp_path: Path) 
 def test_an_impossible_card_goes_below_the_floor_with_a_warning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
     """The last resort keeps one page; `handbook pdf` says which procedure to shorten."""
     book = _mini()
-    job = _card(book, "zh", tmp_path)
-    last = len(job.variants) - 1
-    monkeypatch.setattr(pdf, "run_jobs", lambda jobs, workers=None: [Result(j.path, 1, 0.0, last if j.path == job.path else 0) for j in jobs])
+    card = tmp_path / "zh" / "procedures" / "lift.pdf"
+    last = len(_card(book, "zh", tmp_path).parts[0].variants) - 1
+    monkeypatch.setattr(pdf, "run_jobs", lambda jobs, workers=None: [Result(p.path, 1, 0.0, last if p.path == card else 0) for j in jobs for p in j.parts])
     pdf.write_pdfs(book, tmp_path)
-    style = pdf._card_styles[job.path][last]
+    style = pdf._card_styles[card][last]
     assert style.below_floor and style.size < cards.FLOOR["zh"] and style.level == cards.LEVELS[-1]
-    assert "below the floor" in caplog.text and str(job.path) in caplog.text
+    assert "below the floor" in caplog.text and str(card) in caplog.text
 
 
 def test_card_levels_leave_out_in_the_fixed_order() -> None:
@@ -393,7 +400,7 @@ def test_card_levels_leave_out_in_the_fixed_order() -> None:
     for level in cards.LEVELS:
         style = cards.CardStyle(level, 11.0, 10.0)
         html = pdf._render("procedure.html", "bilingual", v=view, meta=book.meta, style=style, qr="data:,", url="https://x.example/hb/procedures/lift/", page="procedures/lift/")
-        seen[level] = {k: k in html for k in ("长的模板说明", "步骤注释", "善后事项", "未救出", "触发情形", "升级上报", "完整流程见二维码")}
+        seen[level] = {k: k in html for k in ("长的模板说明", "步骤注释", "善后事项", "未救出", views.LABEL["trigger"].zh, views.LABEL["ladder"].zh, "完整流程见二维码")}
         for kept in ("安抚被困人员", "Reassure the people trapped.", "96333", "1 分钟内", "within 1 min", "<img"):
             assert kept in html, (level, kept)
     assert [seen[level]["长的模板说明"] for level in cards.LEVELS] == [True] + [False] * 6
@@ -401,8 +408,8 @@ def test_card_levels_leave_out_in_the_fixed_order() -> None:
     assert [seen[level]["步骤注释"] for level in cards.LEVELS] == [True] * 2 + [False] * 5
     assert [seen[level]["善后事项"] for level in cards.LEVELS] == [True] * 3 + [False] * 4
     assert [seen[level]["未救出"] for level in cards.LEVELS] == [True] * 4 + [False] * 3
-    assert [seen[level]["触发情形"] for level in cards.LEVELS] == [True] * 5 + [False] * 2
-    assert all(seen[level]["升级上报"] for level in cards.LEVELS)  # the ladder, or its pointer line
+    assert [seen[level][views.LABEL["trigger"].zh] for level in cards.LEVELS] == [True] * 5 + [False] * 2
+    assert all(seen[level][views.LABEL["ladder"].zh] for level in cards.LEVELS)  # the ladder, or its pointer line
 
 
 def test_card_styles_run_from_large_to_the_floor() -> None:
