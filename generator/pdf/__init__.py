@@ -68,7 +68,7 @@ __all__ = ["write_pdfs", "write_pack", "LANGS", "SMALL", "card_url", "print_head
 
 #: Up to this many roles, one booklet per edition and a pack per role; above, a booklet
 #: per department and packs on demand (see the module docstring).
-SMALL = 60
+SMALL = 40
 
 last_results: list[Result] = []  # of the latest write_pdfs call, for timing reports and tests
 last_reused: list[Path] = []  # files of the latest call taken unchanged from the previous output
