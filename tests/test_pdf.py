@@ -250,7 +250,7 @@ def test_checklists_list_the_duties_of_their_period(printed: Printed, lang: str)
             continue
         pages = [pdf_text(path, n, n) for n in range(1, len(PdfReader(path).pages) + 1)]
         starts = [i for i, page in enumerate(pages) if not missing(page, lang, [views.LABEL["pdf_employee_name"]])]
-        assert len(starts) == len(periods), (lang, rid, starts, periods)
+        assert len(starts) == len(periods) and starts[0] == 0, (lang, rid, starts, periods)
         for period, start, end in zip(periods, starts, [*starts[1:], len(pages)]):
             text = "".join(pages[start:end])
             assert not missing(text, lang, [views.FREQUENCY[period]]), (lang, rid, period)
@@ -672,3 +672,16 @@ def test_the_writer_stops_without_harfbuzz_subsetting(monkeypatch: pytest.Monkey
     err = capsys.readouterr().err
     assert "apt-get install -y libharfbuzz-subset0" in err and "internal error" not in err
     assert not list(tmp_path.rglob("*.pdf"))
+
+
+def test_a_checklist_file_that_starts_landscape_has_no_blank_first_page() -> None:
+    """A role with only monthly duties: its one (landscape) sheet is the first page."""
+    from generator.pdf import render
+
+    book = _mini()
+    role = book.roles["clerk"]
+    role.duties = [d.model_copy(update={"frequency": "monthly"}) for d in role.duties]
+    sheets = views.checklists(book, views.role_view(book, role))
+    assert [s.landscape for s in sheets] == [True]
+    document = render._layout(pdf._render("checklists.html", "zh", sheets=sheets, meta=book.meta))
+    assert [page.width > page.height for page in document.pages] == [True]
