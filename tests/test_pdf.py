@@ -7,6 +7,7 @@ none, so that the cards carry QR codes to decode.
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 import subprocess
@@ -340,8 +341,8 @@ def test_no_qr_code_without_a_base_url() -> None:
     book = _mini()
     assert book.meta.base_url is None
     assert pdf.card_url(book, "lift", "zh") is None
-    jobs = [j for j in pdf._jobs(book, Path("/nonexistent")) if j.path.parent.name == "procedures"]
-    assert jobs and all("<img" not in v for j in jobs for v in j.variants)
+    cards_ = [p for j in pdf.plan(book, Path("/nonexistent")) for p in j.parts if p.path and p.path.parent.name == "procedures"]
+    assert cards_ and all("<img" not in p.variants[i] for p in cards_ for i in (0, len(p.variants) - 1))
 
 
 def test_card_urls_follow_the_site_layout() -> None:
@@ -518,20 +519,33 @@ def test_card_says_template_and_gives_the_numbers_before_the_steps(printed: Prin
             assert 0 <= at < first_step, (lang, pid, contact.number)
 
 
+def _words(path: Path) -> list[tuple[float, float, float, str]]:
+    """(xMin, xMax, yMin, word) of every word on the first page, from poppler's boxes."""
+    out = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(path), "-"], check=True, capture_output=True, text=True).stdout
+    pattern = r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>'
+    return [(float(x0), float(x1), float(y0), html.unescape(w)) for x0, y0, x1, w in re.findall(pattern, out)]
+
+
 def test_bilingual_card_keeps_the_step_text_left_of_who_and_when(printed: Printed) -> None:
-    """Both languages of a step stay in their own column: no character of any step text
-    starts right of where the owner / time-limit column begins."""
+    """Both languages of a step stay in their own column: between the steps heading and
+    the ladder, nothing right of where the owner / time-limit column begins is anything
+    but an owner or a time limit, and no word crosses into that column."""
+    L = views.LABEL
     for pid, proc in printed.book.procedures.items():
-        chars = _chars(printed.out / "bilingual" / "procedures" / f"{pid}.pdf")
-        flat = "".join(c for c, _, _ in chars)
-        limits = [views.time_limit(s.within_minutes) for s in proc.steps if s.within_minutes is not None]
-        column = min(chars[flat.find(norm(t.zh))][1] for t in limits if flat.find(norm(t.zh)) >= 0)
-        for step in proc.steps:
-            for text in (step.text.zh, step.text.en):
-                start = flat.find(norm(text))
-                assert start >= 0, (pid, text)
-                right = max(x + size * 0.5 for _, x, size in chars[start : start + len(norm(text))])
-                assert right < column, (pid, text[:30], right, column)
+        words = _words(printed.out / "bilingual" / "procedures" / f"{pid}.pdf")
+        who = {w for s in proc.steps for t in (views.role_title(printed.book, s.owner), views.time_limit(s.within_minutes)) if t
+               for w in f"{t.zh} {t.en}".split()}
+        top = next(y for x0, x1, y, w in words if w.startswith(L["steps"].zh))
+        ends = [y for x0, x1, y, w in words if y > top and w.startswith((L["ladder"].zh, L["aftercare"].zh, L["pdf_ladder_and_aftercare"].zh))]
+        bottom = min(ends) if ends else 1e9
+        region = [(x0, x1, w) for x0, x1, y, w in words if top < y < bottom]
+        # The column starts where the time limits start ("5 分钟内 within 5 min" begins each cell).
+        units = {"分钟内", "小时内", "天内"}
+        column = min(region[i][0] for i in range(len(region) - 1) if region[i][2].isdigit() and region[i + 1][2] in units)
+        strays = [w for x0, x1, w in region if x1 > column + 1 and w not in who and not w.isdigit()]
+        assert not strays, (pid, column, strays[:10])
+        crossing = [w for x0, x1, w in region if x0 < column - 1 and x1 > column + 1]
+        assert not crossing, (pid, column, crossing)
 
 
 def test_pdf_labels_are_the_sites_labels(printed: Printed) -> None:
