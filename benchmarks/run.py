@@ -451,6 +451,172 @@ def verdicts(result: dict[str, Any], big: int, small: int | None) -> dict[str, A
     return out
 
 
+
+# --------------------------------------------------------------------------- the PDF set (issue 12)
+# Self-contained: `benchmarks/run.py --pdf [--pdf-roles 100,1000]` runs only this part and
+# merges its figures into the --json file under "pdf", leaving the other figures alone.
+
+PDF_TARGETS = {"roles": 1000, "full_s": 600.0, "disk_mb": 1000.0, "peak_mb": 4096.0, "incremental_fraction": 0.1}
+
+
+def _tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and all its descendants (from /proc), in MB."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
+            rss[int(entry.name)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, IndexError, ValueError):
+            continue
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        total += rss.get(p, 0)
+        todo.extend(children.get(p, []))
+    return total / 1e6
+
+
+def measured_tree(cmd: list[str]) -> tuple[Run, float]:
+    """Like `measured`, and the peak of the whole process tree's memory (the workers run at
+    once, so the peak of one process understates it), sampled every 0.2 s."""
+    import threading
+
+    peak = [0.0]
+    done = threading.Event()
+    with tempfile.TemporaryFile() as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=child_env(), cwd=CODE["dir"])
+
+        def sample() -> None:
+            while not done.is_set():
+                peak[0] = max(peak[0], _tree_rss_mb(proc.pid))
+                done.wait(0.2)
+
+        thread = threading.Thread(target=sample, daemon=True)
+        thread.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        done.set()
+        thread.join()
+        wall = time.perf_counter() - start
+        out.seek(0)
+        text = out.read().decode("utf-8", "replace")
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status), text), round(peak[0], 1)
+
+
+def _pdf_files(out: Path) -> dict[str, Path]:
+    return {p.relative_to(out).as_posix(): p for p in out.rglob("*.pdf")}
+
+
+def _pages(paths: list[Path]) -> int:
+    from pypdf import PdfReader
+
+    return sum(len(PdfReader(p).pages) for p in paths)
+
+
+def pdf_figures(n: int, work: Path) -> dict[str, Any]:
+    """The full PDF set of an n-role organisation, then the run after one YAML edit."""
+    root = work / f"pdf-org-{n}"
+    summary = synth.write_organisation(root, roles=n, procedures=max(2, n // 10))
+    out = work / f"pdf-out-{n}"
+    load = os.getloadavg()
+    log(f"— PDF {n:,} roles: the full set (load {load[0]:.1f})")
+    full, peak = measured_tree([str(BIN / "handbook"), "pdf", "--root", str(root), "--out", str(out)])
+    _must(full, "handbook pdf")
+    files = _pdf_files(out)
+    pages = _pages(list(files.values()))
+    disk = sum(p.stat().st_blocks * 512 for p in files.values())
+    kinds: dict[str, int] = {}
+    for rel in files:
+        kind = rel.split("/")[1] if rel.count("/") > 1 else rel.split("/")[-1]
+        kinds[kind] = kinds.get(kind, 0) + 1
+    before = {rel: p.stat().st_mtime_ns for rel, p in files.items()}
+    # One edit as a maintainer makes it: a duty of one role reworded.
+    edit = sorted((root / "roles").rglob("*.yml"))[len(before) % 7]
+    text = edit.read_text(encoding="utf-8")
+    edit.write_text(text.replace("zh: ", "zh: （已修订）", 1).replace("en: ", "en: (revised) ", 1), encoding="utf-8")
+    log(f"— PDF {n:,} roles: after editing {edit.relative_to(root)}")
+    again, again_peak = measured_tree([str(BIN / "handbook"), "pdf", "--root", str(root), "--out", str(out)])
+    _must(again, "handbook pdf after an edit")
+    after = {rel: p.stat().st_mtime_ns for rel, p in _pdf_files(out).items()}
+    rewritten = sorted(rel for rel in after if before.get(rel) != after[rel])
+    log(f"— PDF {n:,} roles: once more, nothing changed")
+    noop, _ = measured_tree([str(BIN / "handbook"), "pdf", "--root", str(root), "--out", str(out)])
+    _must(noop, "handbook pdf without a change")
+    return {
+        "organisation": summary,
+        "documents": len(files), "by_kind": kinds, "pages": pages,
+        "wall_s": round(full.wall, 1), "cpu_s": round(full.cpu, 1), "peak_mb": peak,
+        "disk_mb": round(disk / 1e6, 1), "cpu_s_per_page": round(full.cpu / pages, 3), "wall_s_per_page": round(full.wall / pages, 3),
+        "load_average_before": [round(x, 2) for x in load], "load_average_after": [round(x, 2) for x in os.getloadavg()],
+        "incremental": {"edited": edit.relative_to(root).as_posix(), "wall_s": round(again.wall, 1), "cpu_s": round(again.cpu, 1),
+                        "peak_mb": again_peak, "rewritten": len(rewritten), "rewritten_sample": rewritten[:12],
+                        "fraction_of_full": round(again.wall / full.wall, 3), "no_change_wall_s": round(noop.wall, 1)},
+    }
+
+
+def pdf_verdicts(sizes: dict[str, Any]) -> dict[str, Any]:
+    n = str(PDF_TARGETS["roles"])
+    if n not in sizes:
+        return {}
+    e = sizes[n]
+    return {
+        "full_set_10_min": {"value": e["wall_s"], "target": PDF_TARGETS["full_s"], "met": e["wall_s"] <= PDF_TARGETS["full_s"]},
+        "disk_1_gb": {"value": e["disk_mb"], "target": PDF_TARGETS["disk_mb"], "met": e["disk_mb"] <= PDF_TARGETS["disk_mb"]},
+        "peak_4_gb": {"value": e["peak_mb"], "target": PDF_TARGETS["peak_mb"], "met": e["peak_mb"] <= PDF_TARGETS["peak_mb"]},
+        "incremental_tenth": {"value": e["incremental"]["fraction_of_full"], "target": PDF_TARGETS["incremental_fraction"],
+                              "met": e["incremental"]["fraction_of_full"] <= PDF_TARGETS["incremental_fraction"]},
+    }
+
+
+def pdf_table(result: dict[str, Any]) -> str:
+    sizes = result["sizes"]
+    rows = [("", *[f"{int(n):,} roles" for n in sizes])]
+
+    def row(label: str, get) -> None:
+        rows.append((label, *[str(get(sizes[n])) for n in sizes]))
+
+    row("documents (files)", lambda e: f"{e['documents']:,}")
+    row("pages", lambda e: f"{e['pages']:,}")
+    row("full set: wall s (CPU s)", lambda e: f"{e['wall_s']} ({e['cpu_s']})")
+    row("CPU s per page", lambda e: e["cpu_s_per_page"])
+    row("peak memory, all processes (MB)", lambda e: e["peak_mb"])
+    row("on disk (MB)", lambda e: e["disk_mb"])
+    row("after one YAML edit: wall s (CPU s)", lambda e: f"{e['incremental']['wall_s']} ({e['incremental']['cpu_s']})")
+    row("after one edit: files written again", lambda e: e["incremental"]["rewritten"])
+    row("after one edit ÷ full set", lambda e: e["incremental"]["fraction_of_full"])
+    row("no change: wall s", lambda e: e["incremental"]["no_change_wall_s"])
+    row("load average before → after", lambda e: f"{e['load_average_before'][0]} → {e['load_average_after'][0]}")
+    width = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(r, width)) + " |" for r in rows]
+    lines.insert(1, "|" + "|".join("-" * (w + 2) for w in width) + "|")
+    out = "\n".join(lines)
+    if result["targets"]:
+        t = result["targets"]
+        out += "\n\n| PDF target at 1,000 roles | measured | met |\n|---|---|---|\n"
+        out += f"| full set ≤ 10 min | {t['full_set_10_min']['value']} s | {'yes' if t['full_set_10_min']['met'] else 'no'} |\n"
+        out += f"| ≤ 1 GB on disk | {t['disk_1_gb']['value']} MB | {'yes' if t['disk_1_gb']['met'] else 'no'} |\n"
+        out += f"| peak memory ≤ 4 GB | {t['peak_4_gb']['value']} MB | {'yes' if t['peak_4_gb']['met'] else 'no'} |\n"
+        out += f"| after one edit ≤ 1/10 of the full set | {t['incremental_tenth']['value']} | {'yes' if t['incremental_tenth']['met'] else 'no'} |"
+    return out
+
+
+def run_pdf(args: argparse.Namespace) -> dict[str, Any]:
+    work = Path(args.work or tempfile.mkdtemp(prefix="handbook-bench-pdf-"))
+    work.mkdir(parents=True, exist_ok=True)
+    snapshot_code(work)
+    result: dict[str, Any] = {"machine": machine(), "uptime": subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip(), "sizes": {}}
+    for n in sorted(int(x) for x in args.pdf_roles.split(",") if x.strip()):
+        result["sizes"][str(n)] = pdf_figures(n, work)
+    result["uptime_at_end"] = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+    result["targets"] = pdf_verdicts(result["sizes"])
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+    return result
+
 # --------------------------------------------------------------------------- output
 
 
@@ -716,9 +882,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--search", action="store_true",
                         help="measure only the staff search (bytes and time to results in Chromium); with --json, "
                              "its figures go under 'search' in that file, the others are kept")
+    parser.add_argument("--pdf", action="store_true", help="measure only the PDF set (issue 12); its figures go under \"pdf\" in --json")
+    parser.add_argument("--pdf-roles", default="100,1000", help="sizes of the PDF benchmark, comma-separated")
     args = parser.parse_args(argv)
     if args.search:
         return search_main(args)
+    if args.pdf:
+        result = run_pdf(args)
+        print(pdf_table(result))
+        print(f"\n{result['uptime']} → {result['uptime_at_end']}")
+        if args.json:
+            data = json.loads(args.json.read_text(encoding="utf-8")) if args.json.is_file() else {}
+            data["pdf"] = result
+            args.json.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        return 0
     result = run_all(args)
     print(table(result))
     print()

@@ -73,12 +73,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_pdf(args: argparse.Namespace) -> int:
-    from generator.pdf import write_pdfs
+    from generator.pdf import write_pack, write_pdfs
 
     book = _checked_or_exit(args.root)
     if book is None:
         return EXIT_DATA
     out = (args.out or args.root / "site" / "pdf").resolve()
+    if args.role:
+        if args.role not in book.roles:
+            known = ", ".join(sorted(book.roles)[:8])
+            print(f"handbook: there is no role {args.role!r}; roles are named by their id, e.g. {known}", file=sys.stderr)
+            return EXIT_DATA
+        path = write_pack(book, args.role, out, args.lang)
+        print(f"handbook: new starter's pack written to {path}")
+        return EXIT_OK
     written = write_pdfs(book, out)
     print(f"handbook: {len(written)} PDF file(s) written to {out}")
     return EXIT_OK
@@ -185,6 +193,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--addr", default="127.0.0.1:8000")
     p = add("pdf", cmd_pdf, "write role sheets, procedure cards and checklists as PDF")
     p.add_argument("--out", type=Path, default=None, help="output folder (default: ROOT/site/pdf)")
+    p.add_argument("--role", default=None, help="write only the new starter's pack of this role (sheet, checklists, its cards)")
+    p.add_argument("--lang", choices=["zh", "en", "bilingual"], default="zh", help="edition of the pack (with --role; default zh)")
     p = add("diff", cmd_diff, "what the working tree changes against a git revision, as Markdown")
     p.add_argument("rev")
     p = add("new", cmd_new, "write a skeleton role or procedure to fill in")
@@ -209,6 +219,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"handbook: cannot read or write{where}: {exc.strerror or exc}; the previous output is unchanged", file=sys.stderr)
         return EXIT_DATA
     except Exception as exc:  # a bug, not bad data: say so without a wall of traceback
+        setup = sys.modules.get("generator.pdf.style")  # imported only where PDFs are written
+        if setup is not None and isinstance(exc, setup.PrintSetupError):  # the machine lacks a package
+            print(f"handbook: {exc}", file=sys.stderr)
+            return EXIT_DATA
         print(f"handbook: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         print("  this is a bug in the handbook tool; set HANDBOOK_DEBUG=1 to see the traceback", file=sys.stderr)
         if os.environ.get("HANDBOOK_DEBUG"):

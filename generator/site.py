@@ -303,7 +303,7 @@ def build_language(cfg: dict[str, Any], config_path: Path, *, dirty: bool = Fals
 # --------------------------------------------------------------------------- the whole site
 
 
-def _write_pdfs(book: Handbook, out_dir: Path) -> list[str]:
+def _write_pdfs(book: Handbook, out_dir: Path, previous: Path | None = None) -> list[str]:
     try:
         from generator.pdf import write_pdfs
     except ModuleNotFoundError as exc:
@@ -311,7 +311,7 @@ def _write_pdfs(book: Handbook, out_dir: Path) -> list[str]:
             raise
         print("handbook: PDF output is not available yet (generator.pdf missing); site built without PDFs", file=sys.stderr)
         return []
-    written = write_pdfs(book, out_dir)
+    written = write_pdfs(book, out_dir, previous=previous)  # unchanged PDFs are linked from `previous`
     return sorted(Path(p).resolve().relative_to(out_dir.resolve()).as_posix() for p in written)
 
 
@@ -490,7 +490,8 @@ def _worker(task, lang: str, conn: Any, parent: int) -> None:
 
 
 def build_into(
-    book: Handbook, root: Path, out: Path, work: Path, *, with_pdf: bool, offline: bool = False, site_url: str | None = None
+    book: Handbook, root: Path, out: Path, work: Path, *, with_pdf: bool, offline: bool = False, site_url: str | None = None,
+    previous_pdf: Path | None = None,
 ) -> BuildReport:
     """Build the whole site into `out` (an empty or missing folder), using `work` for scratch.
 
@@ -506,7 +507,7 @@ def build_into(
     pdfs: list[str] = []
     pdf_dir = work / "pdf"  # moved in after MkDocs, which empties its site_dir first
     if with_pdf:
-        pdfs = _write_pdfs(book, pdf_dir)
+        pdfs = _write_pdfs(book, pdf_dir, previous_pdf)
         report.pdfs = len(pdfs)
     handwritten = {lang: _copy_handwritten(root, lang, work / "docs" / lang) for lang in LANGS}
     # Which pages each language has: the language switch keeps the page where the other
@@ -543,7 +544,8 @@ def build_site(
     work = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.build-", dir=site_dir.parent))
     try:
         out = work / "site"
-        report = build_into(book, root, out, work / "scratch", with_pdf=with_pdf, offline=offline, site_url=site_url)
+        report = build_into(book, root, out, work / "scratch", with_pdf=with_pdf, offline=offline, site_url=site_url,
+                            previous_pdf=site_dir / "pdf")
         _swap(out, site_dir, work)
         return report
     finally:

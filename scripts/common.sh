@@ -25,6 +25,10 @@ apt_install() {
     fi
 }
 
+is_ubuntu() {
+    grep -qs '^ID=ubuntu' /etc/os-release
+}
+
 pick_python() {
     for py in python3.11 python3.12 python3.13 python3; do
         if command -v "$py" >/dev/null && "$py" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
@@ -55,6 +59,29 @@ make_venv() {
 #   git                   `handbook diff` reads earlier revisions
 RUNTIME_PACKAGES=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk git)
 # And for the tests:
-#   chromium              headless browser tests (search, language switch, no external requests)
+#   chromium              headless browser tests (search, language switch, no external requests);
+#                         Debian's package is a real binary. Ubuntu's `chromium` only installs
+#                         a snap, which cannot run in a container or a CI job without snapd:
+#                         there the tests use Google Chrome if the machine has it (GitHub's
+#                         Ubuntu runners do), else Playwright's own Chromium (ensure_browser).
 #   poppler-utils         pdftotext / pdftoppm / pdffonts read the PDFs back
-TEST_PACKAGES=(chromium poppler-utils)
+if is_ubuntu; then
+    TEST_PACKAGES=(poppler-utils)
+else
+    TEST_PACKAGES=(chromium poppler-utils)
+fi
+
+ensure_browser() {
+    # After make_venv "[test]": a Chromium that tests/support.py find_chromium() accepts.
+    local found
+    found="$(cd "$ROOT/tests" && "$VENV/bin/python" -c 'import support; print(support.find_chromium() or "")')"
+    if [ -n "$found" ]; then
+        return 0
+    fi
+    echo "==> no Chromium binary to drive (Ubuntu's is a snap): playwright install chromium"
+    if [ "$(id -u)" -eq 0 ]; then
+        "$VENV/bin/python" -m playwright install --with-deps chromium
+    else
+        "$VENV/bin/python" -m playwright install chromium
+    fi
+}

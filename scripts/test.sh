@@ -4,6 +4,7 @@ set -euo pipefail
 source "$(dirname "$0")/common.sh"
 apt_install "${RUNTIME_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
 make_venv "[test]"
+ensure_browser
 cd "$ROOT"
 "$VENV/bin/handbook" check --root "$ROOT"
 set +e

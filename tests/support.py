@@ -40,3 +40,61 @@ def findings(root: Path) -> list[Finding]:
 
 def codes(root: Path) -> set[str]:
     return {f.code for f in findings(root)}
+
+
+#: Where a Chromium the browser tests can drive may be, in order (see find_chromium).
+CHROMIUM_CANDIDATES = (
+    "/usr/bin/chromium",  # Debian: a launcher script around /usr/lib/chromium/chromium
+    "/usr/lib/chromium/chromium",
+    "/snap/chromium/current/usr/lib/chromium-browser/chrome",  # Ubuntu: the real binary inside the snap
+    "/usr/bin/google-chrome",  # GitHub's Ubuntu runners ship Google Chrome
+    "/usr/bin/google-chrome-stable",
+    "/opt/google/chrome/chrome",
+)
+
+
+def _is_snap_launcher(path: Path) -> bool:
+    """Ubuntu's /usr/bin/chromium(-browser) only starts the snap (or says to install it):
+    in a container or a CI job without snapd it cannot run, so it does not count."""
+    if str(path.resolve()).startswith("/snap/bin/"):
+        return True
+    try:
+        head = path.read_bytes()[:4096]
+    except OSError:
+        return True
+    return head.startswith(b"#!") and b"snap" in head
+
+
+def find_chromium() -> str | None:
+    """A Chromium or Chrome binary for the tests: $HANDBOOK_CHROMIUM if set, then the
+    places above, then Playwright's own download (``playwright install chromium``,
+    what scripts/common.sh does on Ubuntu when no other browser is there)."""
+    import os
+
+    if os.environ.get("HANDBOOK_CHROMIUM"):
+        return os.environ["HANDBOOK_CHROMIUM"]
+    for candidate in CHROMIUM_CANDIDATES:
+        path = Path(candidate)
+        if path.is_file() and os.access(path, os.X_OK) and not _is_snap_launcher(path):
+            return str(path)
+    cache = Path(os.environ.get("PLAYWRIGHT_BROWSERS_PATH") or Path.home() / ".cache" / "ms-playwright")
+    for chrome in sorted(cache.glob("chromium-*/chrome-linux*/chrome"), reverse=True):
+        if os.access(chrome, os.X_OK):
+            return str(chrome)
+    return None
+
+
+def chromium_or_skip() -> str:
+    """The browser for a test module; without one, skip here but fail in CI (CI=1)."""
+    import os
+
+    import pytest
+
+    found = find_chromium()
+    if found:
+        return found
+    where = ", ".join(CHROMIUM_CANDIDATES)
+    if os.environ.get("CI"):
+        pytest.fail(f"no Chromium for the browser tests (looked at $HANDBOOK_CHROMIUM, {where}, Playwright's cache); "
+                    "CI must run them: `bash scripts/test.sh` installs one", pytrace=False)
+    pytest.skip(f"no Chromium here (looked at {where}); the browser tests run in CI", allow_module_level=True)

@@ -5,20 +5,17 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
 import re
 import threading
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
+from support import chromium_or_skip  # noqa: E402
+
+CHROMIUM = chromium_or_skip()  # Debian's /usr/bin/chromium, or a real binary elsewhere (never a snap launcher)
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
-
-if not Path(CHROMIUM).exists() and not os.environ.get("CI"):
-    pytest.skip("no Chromium at /usr/bin/chromium (the browser tests run in CI)", allow_module_level=True)
 
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
 

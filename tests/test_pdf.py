@@ -7,6 +7,7 @@ none, so that the cards carry QR codes to decode.
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 import subprocess
@@ -118,12 +119,14 @@ def missing(haystack: str, lang: str, texts: list[Text]) -> list[str]:
 def test_every_document_is_written(printed: Printed) -> None:
     book, out = printed.book, printed.out
     expected = set()
+    assert len(book.roles) <= pdf.SMALL  # a property-sized handbook: one booklet, a pack per role
     for lang in pdf.LANGS:
         expected.add(out / lang / "booklet.pdf")
         for rid, role in book.roles.items():
             expected.add(out / lang / "roles" / f"{rid}.pdf")
-            for period in {d.frequency for d in role.duties} & set(views.PERIODS):
-                expected.add(out / lang / "checklists" / f"{rid}-{period}.pdf")
+            expected.add(out / lang / "packs" / f"{rid}.pdf")
+            if {d.frequency for d in role.duties} & set(views.PERIODS):  # all periods in one file
+                expected.add(out / lang / "checklists" / f"{rid}.pdf")
         for pid in book.procedures:
             expected.add(out / lang / "procedures" / f"{pid}.pdf")
     assert set(printed.files) == expected
@@ -193,10 +196,10 @@ def test_procedure_card_says_what_it_left_out(printed: Printed, lang: str) -> No
         for at, texts in dropped_at.items():
             wrong = [t for t in texts if not missing(text, lang, [t])] if level >= at else missing(text, lang, texts)
             assert not wrong, (lang, pid, level, at, wrong)
-        said = missing(text, lang, [L["full_qr"]]) if level >= 1 else []
+        said = missing(text, lang, [L["pdf_full_qr"]]) if level >= 1 else []
         assert not said and (level == 0 or f"procedures/{pid}/" in text), (lang, pid, level)
         if level >= 3 and proc.aftercare:
-            assert not missing(text, lang, [L["aftercare_qr"]]), (lang, pid)
+            assert not missing(text, lang, [L["pdf_aftercare_qr"]]), (lang, pid)
 
 
 def step_text_sizes(path: Path, texts: list[str]) -> list[float]:
@@ -239,15 +242,21 @@ def test_procedure_card_step_text_is_never_below_the_floor(printed: Printed, lan
 
 @pytest.mark.parametrize("lang", pdf.LANGS)
 def test_checklists_list_the_duties_of_their_period(printed: Printed, lang: str) -> None:
+    """One file per role; each period starts a page of its own that lists its duties."""
     for rid, role in printed.book.roles.items():
-        for period in views.PERIODS:
-            duties = [d for d in role.duties if d.frequency == period]
-            path = printed.out / lang / "checklists" / f"{rid}-{period}.pdf"
-            assert path.exists() == bool(duties)
-            if duties:
-                text = pdf_text(path)
-                assert not missing(text, lang, [d.text for d in duties]), (lang, rid, period)
-                assert not missing(text, lang, [views.LABEL["date"], views.LABEL["initials"]])
+        path = printed.out / lang / "checklists" / f"{rid}.pdf"
+        periods = [p for p in views.PERIODS if any(d.frequency == p for d in role.duties)]
+        assert path.exists() == bool(periods)
+        if not periods:
+            continue
+        pages = [pdf_text(path, n, n) for n in range(1, len(PdfReader(path).pages) + 1)]
+        starts = [i for i, page in enumerate(pages) if not missing(page, lang, [views.LABEL["pdf_employee_name"]])]
+        assert len(starts) == len(periods) and starts[0] == 0, (lang, rid, starts, periods)
+        for period, start, end in zip(periods, starts, [*starts[1:], len(pages)]):
+            text = "".join(pages[start:end])
+            assert not missing(text, lang, [views.FREQUENCY[period]]), (lang, rid, period)
+            assert not missing(text, lang, [d.text for d in role.duties if d.frequency == period]), (lang, rid, period)
+            assert not missing(text, lang, [views.LABEL["pdf_date"], views.LABEL["pdf_initials"]])
 
 
 def _decode_qr(path: Path, tmp_path: Path) -> list[str]:
@@ -332,8 +341,8 @@ def test_no_qr_code_without_a_base_url() -> None:
     book = _mini()
     assert book.meta.base_url is None
     assert pdf.card_url(book, "lift", "zh") is None
-    jobs = [j for j in pdf._jobs(book, Path("/nonexistent")) if j.path.parent.name == "procedures"]
-    assert jobs and all("<img" not in v for j in jobs for v in j.variants)
+    cards_ = [p for j in pdf.plan(book, Path("/nonexistent")) for p in j.parts if p.path and p.path.parent.name == "procedures"]
+    assert cards_ and all("<img" not in p.variants[i] for p in cards_ for i in (0, len(p.variants) - 1))
 
 
 def test_card_urls_follow_the_site_layout() -> None:
@@ -346,9 +355,8 @@ def test_card_urls_follow_the_site_layout() -> None:
     assert pdf.card_url(book, "lift", "zh") is None
 
 
-def _card(book: Handbook, lang: str, tmp_path: Path) -> pdf.Job:
-    (job,) = [j for j in pdf._jobs(book, tmp_path) if j.path.parent.name == "procedures" and j.path.parent.parent.name == lang]
-    return job
+def _card(book: Handbook, lang: str, tmp_path: Path, pid: str = "lift") -> pdf.Job:
+    return pdf.Job((pdf._card_part(book, pdf._views(book), lang, pid, tmp_path / lang / "procedures" / f"{pid}.pdf"),))
 
 
 def test_an_overlong_card_drops_secondary_content_not_type_size(tmp_path: Path) -> None:
@@ -359,7 +367,7 @@ def test_an_overlong_card_drops_secondary_content_not_type_size(tmp_path: Path) 
     proc.steps = [step.model_copy(update={"id": f"s{i}", "text": Text(zh=step.text.zh * 6, en=step.text.en * 4), "note": note}) for i in range(9)]
     proc.aftercare = [step.model_copy(update={"id": f"a{i}", "text": Text(zh="善后" * 40, en="Afterwards. " * 20)}) for i in range(6)]
     job = _card(book, "bilingual", tmp_path)
-    result = render_job(job)
+    (result,) = render_job(job)
     style = pdf.card_style(result)
     assert result.pages == 1 and len(PdfReader(result.path).pages) == 1
     assert style.level >= 2 and not style.below_floor, style
@@ -371,13 +379,13 @@ def test_an_overlong_card_drops_secondary_content_not_type_size(tmp_path: Path) 
 def test_an_impossible_card_goes_below_the_floor_with_a_warning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
     """The last resort keeps one page; `handbook pdf` says which procedure to shorten."""
     book = _mini()
-    job = _card(book, "zh", tmp_path)
-    last = len(job.variants) - 1
-    monkeypatch.setattr(pdf, "run_jobs", lambda jobs, workers=None: [Result(j.path, 1, 0.0, last if j.path == job.path else 0) for j in jobs])
+    card = tmp_path / "zh" / "procedures" / "lift.pdf"
+    last = len(_card(book, "zh", tmp_path).parts[0].variants) - 1
+    monkeypatch.setattr(pdf, "run_jobs", lambda jobs, workers=None: [Result(p.path, 1, 0.0, last if p.path == card else 0) for j in jobs for p in j.parts])
     pdf.write_pdfs(book, tmp_path)
-    style = pdf._card_styles[job.path][last]
+    style = pdf._card_styles[card][last]
     assert style.below_floor and style.size < cards.FLOOR["zh"] and style.level == cards.LEVELS[-1]
-    assert "below the floor" in caplog.text and str(job.path) in caplog.text
+    assert "below the floor" in caplog.text and str(card) in caplog.text
 
 
 def test_card_levels_leave_out_in_the_fixed_order() -> None:
@@ -393,7 +401,7 @@ def test_card_levels_leave_out_in_the_fixed_order() -> None:
     for level in cards.LEVELS:
         style = cards.CardStyle(level, 11.0, 10.0)
         html = pdf._render("procedure.html", "bilingual", v=view, meta=book.meta, style=style, qr="data:,", url="https://x.example/hb/procedures/lift/", page="procedures/lift/")
-        seen[level] = {k: k in html for k in ("长的模板说明", "步骤注释", "善后事项", "未救出", "触发情形", "升级上报", "完整流程见二维码")}
+        seen[level] = {k: k in html for k in ("长的模板说明", "步骤注释", "善后事项", "未救出", views.LABEL["trigger"].zh, views.LABEL["ladder"].zh, "完整流程见二维码")}
         for kept in ("安抚被困人员", "Reassure the people trapped.", "96333", "1 分钟内", "within 1 min", "<img"):
             assert kept in html, (level, kept)
     assert [seen[level]["长的模板说明"] for level in cards.LEVELS] == [True] + [False] * 6
@@ -401,8 +409,8 @@ def test_card_levels_leave_out_in_the_fixed_order() -> None:
     assert [seen[level]["步骤注释"] for level in cards.LEVELS] == [True] * 2 + [False] * 5
     assert [seen[level]["善后事项"] for level in cards.LEVELS] == [True] * 3 + [False] * 4
     assert [seen[level]["未救出"] for level in cards.LEVELS] == [True] * 4 + [False] * 3
-    assert [seen[level]["触发情形"] for level in cards.LEVELS] == [True] * 5 + [False] * 2
-    assert all(seen[level]["升级上报"] for level in cards.LEVELS)  # the ladder, or its pointer line
+    assert [seen[level][views.LABEL["trigger"].zh] for level in cards.LEVELS] == [True] * 5 + [False] * 2
+    assert all(seen[level][views.LABEL["ladder"].zh] for level in cards.LEVELS)  # the ladder, or its pointer line
 
 
 def test_card_styles_run_from_large_to_the_floor() -> None:
@@ -414,3 +422,280 @@ def test_card_styles_run_from_large_to_the_floor() -> None:
             assert group[-1].size == cards.FLOOR[lang] and not any(s.below_floor for s in group)
             assert all(s.en_size >= (cards.EN_FLOOR if lang == "bilingual" else cards.FLOOR[lang]) for s in group)
         assert all(s.below_floor and s.size < cards.FLOOR[lang] for s in groups[-1])
+
+
+# ---- layout: nothing outside the margins, the sign-off, the card's top and columns ----
+
+
+def _gray_pages(path: Path, dpi: int, out: Path) -> list[tuple[int, int, bytes]]:
+    """Every page rendered by poppler in 8-bit grey: (width, height, pixels)."""
+    prefix = out / path.stem
+    subprocess.run(["pdftoppm", "-gray", "-r", str(dpi), str(path), str(prefix)], check=True)
+    pages = []
+    for pgm in sorted(out.glob(f"{path.stem}-*.pgm"), key=lambda p: int(p.stem.rsplit("-", 1)[1])):
+        magic, width, height, _, pixels = pgm.read_bytes().split(maxsplit=4)
+        assert magic == b"P5"
+        pages.append((int(width), int(height), pixels))
+        pgm.unlink()
+    return pages
+
+
+def inked_margin_pages(path: Path, band_mm: float, tmp_path: Path, skip: set[int] = frozenset(), dpi: int = 24) -> list[int]:
+    """Pages with anything darker than a light grey in the outer `band_mm` left or right."""
+    bad = []
+    for number, (width, height, px) in enumerate(_gray_pages(path, dpi, tmp_path), 1):
+        band = max(1, int(band_mm / 25.4 * dpi))
+        if number in skip:
+            continue
+        if any(min(px[y * width : y * width + band]) < 200 or min(px[(y + 1) * width - band : (y + 1) * width]) < 200 for y in range(height)):
+            bad.append(number)
+    return bad
+
+
+def test_nothing_is_printed_in_the_side_margins(printed: Printed, tmp_path: Path) -> None:
+    """Render every page: the side margins (16 mm; landscape 14 mm; cards 7 mm) stay blank
+    (checked 12 mm, 12 mm and 5 mm in from the paper's edge).  The booklet cover is full-bleed
+    on purpose; a pack's card pages keep the card's margins."""
+    bad = {}
+    for path in printed.files:
+        kind = path.parent.name
+        band = 5 if kind in ("procedures", "packs") else 12
+        skip = {1} if path.name == "booklet.pdf" or kind == "booklets" else set()
+        if pages := inked_margin_pages(path, band, tmp_path, skip):
+            bad[str(path.relative_to(printed.out))] = pages
+    assert not bad, bad
+
+
+def test_the_margin_check_sees_a_table_that_runs_past_the_margin(tmp_path: Path) -> None:
+    """The check above would fail on the old header table (cell widths in % plus padding)."""
+    from weasyprint import HTML
+
+    wide = '<table style="width:100%;border-collapse:collapse;table-layout:fixed"><tr>' + '<td style="width:25%;padding:0 6mm;border:1pt solid #000">x</td>' * 4 + "</tr></table>"
+    path = tmp_path / "wide.pdf"
+    HTML(string=f"<style>@page {{ size: A4; margin: 20mm 16mm }}</style>{wide}").write_pdf(path)
+    assert inked_margin_pages(path, 12, tmp_path) == [1]
+
+
+@pytest.mark.parametrize("lang", pdf.LANGS)
+def test_sign_off_asks_both_for_name_staff_number_signature_and_date(printed: Printed, lang: str) -> None:
+    L = views.LABEL
+    rid = next(iter(printed.book.roles))
+    path = printed.out / lang / "roles" / f"{rid}.pdf"
+    last = len(PdfReader(path).pages)
+    text = pdf_text(path, last - 1 if last > 1 else 1, last)
+    block = text[text.find(texts_of(lang, L["pdf_signoff"])[0]):]
+    fields = [L["pdf_printed_name"], L["pdf_staff_number"], L["pdf_signature"], L["pdf_date"]]
+    for who in (L["pdf_employee"], L["pdf_supervisor"]):
+        assert not missing(block, lang, [who]), (lang, who)
+    for field in fields:  # once in each of the two rows
+        assert norm(block).count(norm(texts_of(lang, field)[0])) >= 2, (lang, field, block)
+
+
+def _chars(path: Path) -> list[tuple[str, float, float]]:
+    """(character, x, type size) of every character of a one-page PDF, in content order."""
+    out: list[tuple[str, float, float]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+        scale = abs(tm[0] * cm[0] + tm[1] * cm[2])
+        out.extend((n, x, size * scale) for ch in text for n in unicodedata.normalize("NFKC", ch) if not n.isspace())
+
+    (page,) = PdfReader(path).pages
+    page.extract_text(visitor_text=visit)
+    return out
+
+
+@pytest.mark.parametrize("lang", pdf.LANGS)
+def test_card_says_template_and_gives_the_numbers_before_the_steps(printed: Printed, lang: str) -> None:
+    for pid, proc in printed.book.procedures.items():
+        text = norm(pdf_text(printed.out / lang / "procedures" / f"{pid}.pdf"))
+        first_step = text.find(norm(texts_of(lang, proc.steps[0].text)[0]))
+        assert first_step > 0, (lang, pid)
+        if proc.template:
+            at = text.find(norm(texts_of(lang, views.LABEL["pdf_template_top"])[0]))
+            assert 0 <= at < first_step, (lang, pid, "template line")
+        for contact in proc.contacts:
+            at = text.find(norm(contact.number))
+            assert 0 <= at < first_step, (lang, pid, contact.number)
+
+
+def _words(path: Path) -> list[tuple[float, float, float, str]]:
+    """(xMin, xMax, yMin, word) of every word on the first page, from poppler's boxes."""
+    out = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(path), "-"], check=True, capture_output=True, text=True).stdout
+    pattern = r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>'
+    return [(float(x0), float(x1), float(y0), html.unescape(w)) for x0, y0, x1, w in re.findall(pattern, out)]
+
+
+def test_bilingual_card_keeps_the_step_text_left_of_who_and_when(printed: Printed) -> None:
+    """Both languages of a step stay in their own column: between the steps heading and
+    the ladder, nothing right of where the owner / time-limit column begins is anything
+    but an owner or a time limit, and no word crosses into that column."""
+    L = views.LABEL
+    for pid, proc in printed.book.procedures.items():
+        words = _words(printed.out / "bilingual" / "procedures" / f"{pid}.pdf")
+        who = {w for s in proc.steps for t in (views.role_title(printed.book, s.owner), views.time_limit(s.within_minutes)) if t
+               for w in f"{t.zh} {t.en}".split()}
+        top = next(y for x0, x1, y, w in words if w.startswith(L["steps"].zh))
+        ends = [y for x0, x1, y, w in words if y > top and w.startswith((L["ladder"].zh, L["aftercare"].zh, L["pdf_ladder_and_aftercare"].zh))]
+        bottom = min(ends) if ends else 1e9
+        region = [(x0, x1, w) for x0, x1, y, w in words if top < y < bottom]
+        # The column starts where the time limits start ("5 分钟内 within 5 min" begins each cell).
+        units = {"分钟内", "小时内", "天内"}
+        column = min(region[i][0] for i in range(len(region) - 1) if region[i][2].isdigit() and region[i + 1][2] in units)
+        strays = [w for x0, x1, w in region if x1 > column + 1 and w not in who and not w.isdigit()]
+        assert not strays, (pid, column, strays[:10])
+        crossing = [w for x0, x1, w in region if x0 < column - 1 and x1 > column + 1]
+        assert not crossing, (pid, column, crossing)
+
+
+def test_pdf_labels_are_the_sites_labels(printed: Printed) -> None:
+    """One label catalogue: a critical procedure's card says what the site says."""
+    import yaml
+
+    site = yaml.safe_load((REPO / "generator" / "templates" / "site" / "labels.yml").read_text(encoding="utf-8"))
+    for pid, proc in printed.book.procedures.items():
+        for lang in ("zh", "en"):
+            text = norm(pdf_text(printed.out / lang / "procedures" / f"{pid}.pdf"))
+            assert norm(site[lang][f"severity_{proc.severity}"]) in text, (lang, pid)
+    rid, role = next((rid, r) for rid, r in printed.book.roles.items() if any(d.frequency == "on-demand" for d in r.duties))
+    assert norm(site["en"]["freq_on-demand"]) in norm(pdf_text(printed.out / "en" / "roles" / f"{rid}.pdf"))
+
+
+# ---- the new starter's pack -----------------------------------------------------------
+
+
+def test_pack_holds_sheet_checklists_and_the_roles_cards_with_contents(printed: Printed) -> None:
+    book = printed.book
+    rid = max(book.roles, key=lambda r: len(pdf.procedures_of(book, r)))
+    role, procs = book.roles[rid], pdf.procedures_of(book, rid)
+    assert procs
+    path = printed.out / "zh" / "packs" / f"{rid}.pdf"
+    pages = len(PdfReader(path).pages)
+    sheet = len(PdfReader(printed.out / "zh" / "roles" / f"{rid}.pdf").pages)
+    checklists = printed.out / "zh" / "checklists" / f"{rid}.pdf"
+    lists = len(PdfReader(checklists).pages) if checklists.exists() else 0
+    assert pages == 1 + sheet + lists + len(procs)
+    contents = {}
+    for line in pdf_text(path, 1, 1, layout=True).splitlines():
+        if m := re.match(r"\s*(.*?)\s*\.[\s.]*(\d+)\s*$", line):
+            contents[norm(m[1])] = int(m[2])
+    assert contents[norm(views.LABEL["pdf_role_sheet"].zh)] == 2
+    assert norm(role.title.zh) in norm(pdf_text(path, 2, 2))
+    for pid in procs:
+        title = book.procedures[pid].title.zh
+        page = contents[norm(title)]
+        assert norm(title) in norm(pdf_text(path, page, page)), (pid, page)
+        assert len(PdfReader(path).pages[page - 1].extract_text()) > 0
+
+
+def test_handbook_pdf_role_writes_one_pack(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    from generator.cli import main
+
+    assert main(["pdf", "--root", str(MINI), "--out", str(tmp_path), "--role", "clerk", "--lang", "bilingual"]) == 0
+    assert [p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.pdf")] == ["bilingual/packs/clerk.pdf"]
+    text = norm(pdf_text(tmp_path / "bilingual" / "packs" / "clerk.pdf"))
+    assert norm(_mini().procedures["lift"].title.en) in text
+    assert main(["pdf", "--root", str(MINI), "--out", str(tmp_path), "--role", "nobody"]) == 1
+    assert "there is no role 'nobody'" in capsys.readouterr().err
+
+
+def test_the_site_links_the_pack_and_one_checklist_file() -> None:
+    from generator.pages import render_pages
+
+    book = _mini()
+    pages = render_pages(book, "zh", directory_urls=True, pdfs=["zh/packs/clerk.pdf", "zh/checklists/clerk.pdf", "zh/roles/clerk.pdf"])
+    by_path = {p.path: p.text for p in pages}
+    role = next(text for path, text in by_path.items() if path.endswith("roles/clerk.md"))
+    assert "pdf/zh/packs/clerk.pdf" in role and views.LABEL["pdf_print_pack"].zh in role
+    checklist = next(text for path, text in by_path.items() if path.endswith("checklists/clerk.md"))
+    assert "pdf/zh/checklists/clerk.pdf" in checklist
+
+
+# ---- scale: booklets per department, the cache, the engine check ------------------------
+
+
+def test_above_the_small_size_booklets_go_per_department(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    book = _mini()
+    monkeypatch.setattr(pdf, "SMALL", 1)
+    files = {p.relative_to(tmp_path).as_posix() for p in pdf.write_pdfs(book, tmp_path, workers=1)}
+    departments = {r.department for r in book.roles.values()}
+    for lang in pdf.LANGS:
+        assert {f"{lang}/booklets/{d}.pdf" for d in departments} <= files
+        assert f"{lang}/booklet.pdf" not in files and not any(f.startswith(f"{lang}/packs/") for f in files)
+    dept = book.roles["clerk"].department
+    path = tmp_path / "zh" / "booklets" / f"{dept}.pdf"
+    roles = [r for r in book.roles.values() if r.department == dept]
+    assert len(PdfReader(path).pages) == 2 + sum(len(PdfReader(tmp_path / "zh" / "roles" / f"{r.id}.pdf").pages) for r in roles)
+    assert not missing(pdf_text(path), "zh", [r.title for r in roles])
+
+
+def test_only_changed_pdfs_are_written_again(tmp_path: Path) -> None:
+    import generator.pdf.reuse as reuse
+
+    root = tmp_path / "root"
+    shutil.copytree(MINI, root)
+    out = tmp_path / "out"
+
+    def run() -> dict[str, int]:
+        book, findings = load_and_check(root)
+        assert not [f for f in findings if f.severity == "error"]
+        pdf.write_pdfs(book, out, workers=1)
+        return {p.relative_to(out).as_posix(): p.stat().st_mtime_ns for p in out.rglob("*.pdf")}
+
+    first = run()
+    assert pdf.last_results and not pdf.last_reused
+    assert run() == first and not pdf.last_results  # nothing changed: nothing laid out
+    clerk = root / "roles" / "cs" / "clerk.yml"
+    text = clerk.read_text(encoding="utf-8")
+    assert text.count("zh: ") >= 2
+    clerk.write_text(text.replace("zh: ", "zh: 已修订", 2), encoding="utf-8")  # the title and a duty
+    third = run()
+    changed = {rel for rel in third if third[rel] != first.get(rel)}
+    assert {"zh/roles/clerk.pdf", "bilingual/roles/clerk.pdf", "zh/booklet.pdf", "zh/packs/clerk.pdf"} <= changed
+    # Only Chinese text changed: the English sheet and card come out the same and stay.
+    assert {"en/roles/clerk.pdf", "en/procedures/lift.pdf", "en/booklet.pdf"}.isdisjoint(changed)
+    assert {f"{lang}/roles/director.pdf" for lang in pdf.LANGS}.isdisjoint(changed)
+    # A program upgrade (another fingerprint) writes everything again.
+    reuse_fp = reuse.fingerprint
+    try:
+        reuse.fingerprint = lambda: "another version"
+        fourth = run()
+    finally:
+        reuse.fingerprint = reuse_fp
+    assert all(fourth[rel] != third[rel] for rel in fourth)
+    # A removed role leaves no PDF behind.
+    clerk.unlink()
+    (root / "procedures" / "lift.yml").unlink()
+    book, _ = load_and_check(root)
+    if not [f for f in _ if f.severity == "error"]:
+        pdf.write_pdfs(book, out, workers=1)
+        assert not [p for p in out.rglob("*.pdf") if "clerk" in p.name]
+
+
+def test_the_writer_stops_without_harfbuzz_subsetting(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    import weasyprint.text.ffi as ffi
+
+    from generator.cli import main
+    from generator.pdf.style import PrintSetupError, require_fast_subsetting
+
+    require_fast_subsetting()  # this machine has it (scripts/common.sh installs it)
+    monkeypatch.setattr(ffi, "harfbuzz_subset", None)
+    with pytest.raises(PrintSetupError, match="libharfbuzz-subset0"):
+        require_fast_subsetting()
+    assert main(["pdf", "--root", str(MINI), "--out", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "apt-get install -y libharfbuzz-subset0" in err and "internal error" not in err
+    assert not list(tmp_path.rglob("*.pdf"))
+
+
+def test_a_checklist_file_that_starts_landscape_has_no_blank_first_page() -> None:
+    """A role with only monthly duties: its one (landscape) sheet is the first page."""
+    from generator.pdf import render
+
+    book = _mini()
+    role = book.roles["clerk"]
+    role.duties = [d.model_copy(update={"frequency": "monthly"}) for d in role.duties]
+    sheets = views.checklists(book, views.role_view(book, role))
+    assert [s.landscape for s in sheets] == [True]
+    document = render._layout(pdf._render("checklists.html", "zh", sheets=sheets, meta=book.meta))
+    assert [page.width > page.height for page in document.pages] == [True]

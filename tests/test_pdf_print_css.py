@@ -6,7 +6,6 @@ table is printed by Chromium with assets/print.css and the header style block.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -18,11 +17,12 @@ from pypdf import PdfReader
 from generator.pdf import print_header_style
 
 REPO = Path(__file__).resolve().parent.parent
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+from support import chromium_or_skip  # noqa: E402
+
+CHROMIUM = chromium_or_skip()
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
          "--disable-sync", "--no-first-run", "--no-pdf-header-footer"]
 
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists() and not os.environ.get("CI"), reason="no chromium here")
 
 
 def _page(style: str) -> str:

@@ -396,10 +396,10 @@ def test_build_with_pdf_puts_them_under_pdf_and_links_them(tmp_path: Path, monke
     tests render real PDFs): files land in site/pdf/, pages link to those that exist."""
     import generator.pdf
 
-    def fake_write_pdfs(book, out: Path) -> list[Path]:
+    def fake_write_pdfs(book, out: Path, previous: Path | None = None) -> list[Path]:
         written = []
         for lang in ("zh", "en"):
-            for rel in [f"{lang}/roles/clerk.pdf", f"{lang}/procedures/lift.pdf", f"{lang}/checklists/clerk-daily.pdf", f"{lang}/booklet.pdf"]:
+            for rel in [f"{lang}/roles/clerk.pdf", f"{lang}/procedures/lift.pdf", f"{lang}/checklists/clerk.pdf", f"{lang}/booklet.pdf"]:
                 path = out / rel
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_bytes(b"%PDF-1.7\n")
@@ -414,7 +414,7 @@ def test_build_with_pdf_puts_them_under_pdf_and_links_them(tmp_path: Path, monke
     for lang in LANGS:
         base = lang_dir(site, lang)
         for page, target in [("roles/clerk", f"{lang}/roles/clerk.pdf"), ("procedures/lift", f"{lang}/procedures/lift.pdf"),
-                             ("checklists/clerk", f"{lang}/checklists/clerk-daily.pdf"), ("roles", f"{lang}/booklet.pdf")]:
+                             ("checklists/clerk", f"{lang}/checklists/clerk.pdf"), ("roles", f"{lang}/booklet.pdf")]:
             file = base / page / "index.html"
             hrefs = [h for h in read(file).attr("a", "href") if h.endswith(".pdf")]
             assert len(hrefs) == 1, (file, hrefs)

@@ -1,17 +1,45 @@
-"""Printable role sheets, procedure cards, checklists and booklets (`handbook pdf`).
+"""Printable role sheets, checklists, procedure cards, booklets and new starters' packs.
 
-Layout of the output folder (the site links to it as ``pdf/…``)::
+Layout of the output folder (the site links to it as ``pdf/…``); lang is zh, en or
+bilingual::
 
-    <out>/<lang>/roles/<role-id>.pdf
-    <out>/<lang>/procedures/<procedure-id>.pdf
-    <out>/<lang>/checklists/<role-id>-<period>.pdf
-    <out>/<lang>/booklet.pdf              lang: zh, en, bilingual
+    <out>/<lang>/roles/<role-id>.pdf            the role sheet, signed by the new hire
+    <out>/<lang>/checklists/<role-id>.pdf       all of the role's periodic checklists, a page each
+    <out>/<lang>/procedures/<procedure-id>.pdf  the one-page emergency card
+    <out>/<lang>/booklet.pdf                    every role sheet        (up to SMALL roles)
+    <out>/<lang>/booklets/<department>.pdf      a department's sheets   (above SMALL roles)
+    <out>/<lang>/packs/<role-id>.pdf            new starter's pack      (up to SMALL roles;
+                                                always on demand: `handbook pdf --role ID`)
+    <out>/.handbook-pdf-cache.json              content hashes of the files above
+
+What a property group really prints, and why the set is cut this way (measured at 100
+roles of the benchmark's organisation, 2 cores; see docs/*/reference/benchmark.md):
+
+* A role's checklists are pages of one document, not one file per period: a trainer
+  hands a new hire the set, and each file costs a fixed 0.2–0.3 s (parsing, font
+  subsetting, writing) and 250 kB of embedded CJK font, whatever its length.  One
+  file instead of up to six cut the checklists to about a third of the time and disk.
+* A booklet is made of the role sheets' own laid-out pages (WeasyPrint's
+  ``Document.copy``), after a cover and contents laid out with the page numbers filled
+  in: the sheets are laid out once, not twice, and the booklet embeds each font once
+  for all its pages (a PDF file cannot share fonts with another file; inside one file it
+  does).  Above :data:`SMALL` roles the booklet is one per department: nobody prints a
+  3,000-page book, one worker can hold a department's pages in memory but not a
+  group's, and an edit rewrites one department's booklet, not the group's.
+* The new starter's pack (sheet, checklists, the cards of every procedure with a step
+  for the role, and a contents page) is written for every role of a property-sized
+  handbook, from the layouts of the same job; at group scale it is on demand
+  (``handbook pdf --role ID``), because a pack per role per edition would double the
+  disk (about 0.5 MB each) for documents printed once per hire.
+* Every file is written again only when its content changed: a content hash of its
+  HTML and of the program (:func:`style.fingerprint`) is kept beside the output, and
+  an unchanged file is linked from the previous output (:mod:`generator.pdf.reuse`).
 
 WeasyPrint, not a headless browser: it is a Python package (no Chromium to install on a
 build server behind the mainland-China network), it supports paged media (running
-headers, page counters, ``target-counter`` for the booklet's contents), it embeds
-subsets of the Noto CJK fonts with the text kept extractable, and one layout pass costs
-about a third of a second per page.
+headers, page counters), it embeds subsets of the Noto CJK fonts with the text kept
+extractable, and with HarfBuzz subsetting (:func:`style.require_fast_subsetting`) a page
+costs about 0.1 s.
 
 A procedure card is one A4 page read from a metre away: its step text never goes below
 11 pt (bilingual: 11 pt Chinese, 10 pt English); what does not fit is left out in a
@@ -22,22 +50,29 @@ from __future__ import annotations
 
 import base64
 import logging
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
-from markupsafe import Markup
 
-from generator.model import Handbook, Text
+from generator.model import Handbook
 from generator.pdf import cards, views
+from generator.pdf.reuse import Cache
 from generator.pdf.printcss import print_header_style
-from generator.pdf.render import Job, Result, run_jobs
-from generator.pdf.views import LABEL, LANGS, T
+from generator.pdf.render import PAGE_MARK, Combined, Job, LazyVariants, Part, Result, run_jobs
+from generator.pdf.style import PrintSetupError, require_fast_subsetting
+from generator.pdf.views import LABEL, LANGS
 
-__all__ = ["write_pdfs", "LANGS", "card_url", "print_header_style"]
+__all__ = ["write_pdfs", "write_pack", "LANGS", "SMALL", "card_url", "print_header_style", "PrintSetupError", "require_fast_subsetting"]
+
+#: Up to this many roles, one booklet per edition and a pack per role; above, a booklet
+#: per department and packs on demand (see the module docstring).
+SMALL = 40
 
 last_results: list[Result] = []  # of the latest write_pdfs call, for timing reports and tests
-_card_styles: dict[Path, list[cards.CardStyle]] = {}  # the candidate styles of each card job
+last_reused: list[Path] = []  # files of the latest call taken unchanged from the previous output
+_card_styles: dict[Path, list[cards.CardStyle]] = {}  # the candidate styles of each card file
 log = logging.getLogger("handbook.pdf")
 
 
@@ -49,20 +84,8 @@ def _env() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals.update(L=LABEL, limit=views.time_limit, limit_after=_after, css=Markup(_css()))
+    env.globals.update(L=LABEL, limit=views.time_limit, limit_after=views.after)
     return env
-
-
-def _css() -> str:
-    return (Path(__file__).resolve().parent.parent / "templates" / "pdf" / "pdf.css").read_text(encoding="utf-8")
-
-
-def _after(minutes: int) -> Text:
-    if minutes == 0:
-        return LABEL["at_once"]
-    if minutes >= 60 and minutes % 60 == 0:
-        return T(f"超过 {minutes // 60} 小时", f"After {minutes // 60} h")
-    return T(f"超过 {minutes} 分钟", f"After {minutes} min")
 
 
 def card_url(book: Handbook, procedure_id: str, lang: str) -> str | None:
@@ -91,63 +114,203 @@ def _render(template: str, lang: str, **context: object) -> str:
     return _env().get_template(template).render(lang=lang, **context)
 
 
-def _jobs(book: Handbook, out: Path) -> list[Job]:
-    meta = book.meta
-    role_views = {rid: views.role_view(book, role) for rid, role in book.roles.items()}
-    proc_views = {pid: views.procedure_view(book, proc) for pid, proc in book.procedures.items()}
-    book_view = views.booklet(book, role_views)
-    jobs: list[Job] = []
-    for lang in LANGS:
-        base = out / lang
-        for rid, view in role_views.items():
-            jobs.append(Job(base / "roles" / f"{rid}.pdf", (_render("role.html", lang, v=view, meta=meta),)))
-            for sheet in views.checklists(book, view):
-                jobs.append(Job(base / "checklists" / f"{rid}-{sheet.period}.pdf", (_render("checklist.html", lang, v=sheet, meta=meta),)))
-        for pid, view in proc_views.items():
-            url = card_url(book, pid, lang)
-            qr = qr_data_uri(url) if url else None
-            jobs.append(_card_job(base / "procedures" / f"{pid}.pdf", lang, view, meta, qr, url))
-        if role_views:
-            jobs.append(Job(base / "booklet.pdf", (_render("booklet.html", lang, b=book_view, meta=meta, count=len(role_views)),)))
+# --------------------------------------------------------------------------- the parts
+
+
+@dataclass
+class _CardRender:
+    """Renders variant `i` of a card (picklable: workers render the variants they try)."""
+
+    lang: str
+    view: views.ProcedureView
+    meta: object
+    qr: str | None
+    url: str | None
+    styles: list[cards.CardStyle]
+
+    def __call__(self, index: int) -> str:
+        page = f"procedures/{self.view.procedure.id}/"
+        return _render("procedure.html", self.lang, v=self.view, meta=self.meta, style=self.styles[index], qr=self.qr, url=self.url, page=page)
+
+
+@dataclass
+class _Views:
+    """The views of a handbook, built once for every edition."""
+
+    roles: dict[str, views.RoleView]
+    procedures: dict[str, views.ProcedureView]
+    sheets: dict[str, list[views.ChecklistView]]
+    booklet: views.Booklet
+
+
+def _views(book: Handbook) -> _Views:
+    roles = {rid: views.role_view(book, role) for rid, role in book.roles.items()}
+    return _Views(
+        roles,
+        {pid: views.procedure_view(book, proc) for pid, proc in book.procedures.items()},
+        {rid: views.checklists(book, view) for rid, view in roles.items()},
+        views.booklet(book, roles),
+    )
+
+
+def _sheet_part(book: Handbook, v: _Views, lang: str, rid: str, path: Path | None) -> Part:
+    return Part(path, (_render("role.html", lang, v=v.roles[rid], meta=book.meta),))
+
+
+def _checklist_part(book: Handbook, v: _Views, lang: str, rid: str, path: Path | None) -> Part | None:
+    sheets = v.sheets[rid]
+    if not sheets:
+        return None
+    return Part(path, (_render("checklists.html", lang, sheets=sheets, meta=book.meta),))
+
+
+def _card_part(book: Handbook, v: _Views, lang: str, pid: str, path: Path | None) -> Part:
+    """A card in every style it may take, in order of preference (see :mod:`cards`)."""
+    url = card_url(book, pid, lang)
+    qr = qr_data_uri(url) if url else None
+    groups = cards.styles(lang)
+    flat = [style for group in groups for style in group]
+    render = _CardRender(lang, v.procedures[pid], book.meta, qr, url, flat)
+    if path is not None:
+        _card_styles[path] = flat
+    return Part(path, LazyVariants(len(flat), render, render(0)), max_pages=1, sizes=tuple(s.size for s in flat), groups=tuple(len(g) for g in groups))
+
+
+def _booklet_front(book: Handbook, lang: str, booklet: views.Booklet, order: list[str], department=None) -> str:
+    pages = {rid: PAGE_MARK.format(i) for i, rid in enumerate(order)}
+    return _render("booklet.html", lang, b=booklet, meta=book.meta, count=len(order), pages=pages, department=department)
+
+
+def procedures_of(book: Handbook, role_id: str) -> list[str]:
+    """The procedures in which the role owns a step (after-care included), in file order."""
+    return [pid for pid, proc in book.procedures.items() if any(s.owner == role_id for s in [*proc.steps, *proc.aftercare])]
+
+
+def _pack(book: Handbook, v: _Views, lang: str, rid: str, index: dict[str, int], path: Path) -> Combined:
+    """The pack of `rid` from parts already in the job (`index`: part key → position)."""
+    order = [index[("sheet", rid)]]
+    marks = {"sheet": PAGE_MARK.format(0)}
+    if ("checklists", rid) in index:
+        marks["checklists"] = PAGE_MARK.format(len(order))
+        order.append(index[("checklists", rid)])
+    entries = []
+    for pid in procedures_of(book, rid):
+        entries.append({"title": v.procedures[pid].procedure.title, "page": PAGE_MARK.format(len(order))})
+        order.append(index[("card", pid)])
+    periods = [s.period_label for s in v.sheets[rid]]
+    front = _render("pack.html", lang, v=v.roles[rid], meta=book.meta, pages=marks, cards=entries, periods=periods)
+    return Combined(path, front, tuple(order))
+
+
+# --------------------------------------------------------------------------- the jobs
+
+
+def _edition_job(book: Handbook, v: _Views, lang: str, base: Path) -> Job:
+    """A property-sized handbook: one job lays out every document of an edition once and
+    writes each file, the booklet and every pack from those layouts."""
+    parts: list[Part] = []
+    index: dict[tuple[str, str], int] = {}
+    order = [rv.role.id for g in v.booklet.departments for rv in g.roles]
+    for rid in order:
+        index[("sheet", rid)] = len(parts)
+        parts.append(_sheet_part(book, v, lang, rid, base / "roles" / f"{rid}.pdf"))
+        part = _checklist_part(book, v, lang, rid, base / "checklists" / f"{rid}.pdf")
+        if part:
+            index[("checklists", rid)] = len(parts)
+            parts.append(part)
+    for pid in v.procedures:
+        index[("card", pid)] = len(parts)
+        parts.append(_card_part(book, v, lang, pid, base / "procedures" / f"{pid}.pdf"))
+    combined = []
+    if order:
+        combined.append(Combined(base / "booklet.pdf", _booklet_front(book, lang, v.booklet, order), tuple(index[("sheet", r)] for r in order)))
+    combined += [_pack(book, v, lang, rid, index, base / "packs" / f"{rid}.pdf") for rid in order]
+    return Job(tuple(parts), tuple(combined))
+
+
+def _department_jobs(book: Handbook, v: _Views, lang: str, base: Path) -> list[Job]:
+    """A group: a job per department (its sheets, checklists and booklet), one per card."""
+    jobs = []
+    for group in v.booklet.departments:
+        parts, sheets = [], []
+        for rv in group.roles:
+            rid = rv.role.id
+            sheets.append(len(parts))
+            parts.append(_sheet_part(book, v, lang, rid, base / "roles" / f"{rid}.pdf"))
+            part = _checklist_part(book, v, lang, rid, base / "checklists" / f"{rid}.pdf")
+            if part:
+                parts.append(part)
+        order = [rv.role.id for rv in group.roles]
+        front = _booklet_front(book, lang, views.Booklet([group]), order, department=group.name)
+        jobs.append(Job(tuple(parts), (Combined(base / "booklets" / f"{group.id}.pdf", front, tuple(sheets)),)))
+    for pid in v.procedures:
+        jobs.append(Job((_card_part(book, v, lang, pid, base / "procedures" / f"{pid}.pdf"),)))
     return jobs
 
 
-def _card_job(path: Path, lang: str, view: views.ProcedureView, meta: object, qr: str | None, url: str | None) -> Job:
-    """A card in every style it may take, in order of preference (see :mod:`cards`)."""
-    groups = cards.styles(lang)
-    flat = [style for group in groups for style in group]
-    page = f"procedures/{view.procedure.id}/"
-    variants = tuple(_render("procedure.html", lang, v=view, meta=meta, style=style, qr=qr, url=url, page=page) for style in flat)
-    _card_styles[path] = flat
-    return Job(path, variants, max_pages=1, sizes=tuple(s.size for s in flat), groups=tuple(len(g) for g in groups))
+def plan(book: Handbook, out: Path) -> list[Job]:
+    """Every job of the full set, nothing decided yet about what the cache already has."""
+    _card_styles.clear()
+    v = _views(book)
+    jobs: list[Job] = []
+    for lang in LANGS:
+        if len(book.roles) <= SMALL:
+            jobs.append(_edition_job(book, v, lang, out / lang))
+        else:
+            jobs.extend(_department_jobs(book, v, lang, out / lang))
+    return jobs
 
 
 def card_style(result: Result) -> cards.CardStyle | None:
     """The style a card was written in (its level and type size), None for other documents."""
-    styles = _card_styles.get(result.path)
+    styles = _card_styles.get(result.path) if result.path else None
     return styles[result.variant] if styles else None
 
 
-def _remove_stale(out: Path, written: set[Path]) -> None:
-    """A role or procedure removed from the data must not leave its old PDF behind."""
-    for lang in LANGS:
-        for folder in ("roles", "procedures", "checklists"):
-            for old in (out / lang / folder).glob("*.pdf*"):
-                if old not in written and old.suffix in (".pdf", ".tmp"):
-                    old.unlink()
-
-
-def write_pdfs(book: Handbook, out: Path, *, workers: int | None = None) -> list[Path]:
-    """Write every PDF of the handbook under `out`; return their paths, sorted."""
-    global last_results
-    out = Path(out)
-    jobs = _jobs(book, out)
-    last_results = run_jobs(jobs, workers)
-    for result in last_results:
+def _warn_below_floor(results: list[Result]) -> None:
+    for result in results:
         style = card_style(result)
         if style and style.below_floor:
             log.warning("%s: the card fits one page only at %.1f pt, below the floor of %.1f pt; shorten the procedure's steps",
                         result.path, style.size, cards.FLOOR[result.path.parent.parent.name])
-    written = {r.path for r in last_results}
-    _remove_stale(out, written)
+
+
+def write_pdfs(book: Handbook, out: Path, *, workers: int | None = None, previous: Path | None = None) -> list[Path]:
+    """Write every PDF of the handbook under `out`; return their paths, sorted.
+
+    `previous`: an earlier output folder (default: `out` itself) whose files are reused
+    where their content hash says they would come out the same.
+    """
+    global last_results, last_reused
+    require_fast_subsetting()
+    out = Path(out)
+    jobs = plan(book, out)
+    cache = Cache(out, Path(previous) if previous else out)
+    todo, reused = cache.select(jobs)
+    last_results = run_jobs(todo, workers)
+    last_reused = reused
+    _warn_below_floor(last_results)
+    written = cache.commit(jobs)
     return sorted(written)
+
+
+def write_pack(book: Handbook, role_id: str, out: Path, lang: str = "zh") -> Path:
+    """One new starter's pack: `<out>/<lang>/packs/<role-id>.pdf`, written in this process."""
+    global last_results
+    require_fast_subsetting()
+    v = _views(book)
+    base = Path(out) / lang
+    parts: list[Part] = []
+    index: dict[tuple[str, str], int] = {}
+    index[("sheet", role_id)] = 0
+    parts.append(_sheet_part(book, v, lang, role_id, None))
+    part = _checklist_part(book, v, lang, role_id, None)
+    if part:
+        index[("checklists", role_id)] = len(parts)
+        parts.append(part)
+    for pid in procedures_of(book, role_id):
+        index[("card", pid)] = len(parts)
+        parts.append(_card_part(book, v, lang, pid, None))
+    path = base / "packs" / f"{role_id}.pdf"
+    last_results = run_jobs([Job(tuple(parts), (_pack(book, v, lang, role_id, index, path),))], workers=1)
+    return path

@@ -8,10 +8,15 @@ page ``procedures/<id>/`` are.  So the card never shrinks its step text below a 
 * bilingual card: the English line at least 10 pt, the Chinese line larger (11 pt), as
   Chinese is what most readers at the desk read first.
 
+Whatever the level, the top of the card carries, under the title, one line saying that
+the procedure is a template to adapt (本卡为模板… / Template: check and adapt …) and the
+emergency numbers (name and number, large), with the QR code beside them: whom to call
+is read before the steps.
+
 When the full card does not fit one A4 page at the floor, secondary content is dropped,
 always in this order (the *levels*, each keeping what the previous dropped):
 
-1. the long template notice becomes one short line (本卡为模板… / Template: adapt …);
+1. the long template notice at the foot goes (the short line at the top stays);
 2. step notes and notes on emergency numbers go;
 3. the after-care items are replaced by one line pointing to the live page (QR) and the
    role sheets;
@@ -22,7 +27,9 @@ always in this order (the *levels*, each keeping what the previous dropped):
 Levels 5 and 6 go beyond the four of the design brief: with the bundled data, the
 bilingual fire-alarm card (ten steps, about 2,000 characters of English) needs them to
 keep 11 pt Chinese and 10 pt English on one page.  A step, its owner, its time limit and
-an emergency number are never dropped.  From level 1 on, the card says that something
+an emergency number are never dropped.  The steps are a table of three columns (number,
+text, who and by when): the text, in the bilingual card a Chinese block above an English
+one, never runs under the owner column.  From level 1 on, the card says that something
 was left out: 完整流程见二维码或手册页面 / Full procedure: scan the QR code or see the
 handbook page procedures/<id>/.  At each level the largest type that fits is taken (up
 to :data:`TOP`), so a card that drops its notes gets larger type, not just one that fits.
@@ -33,9 +40,9 @@ then, and the procedure itself needs shortening.
 
 The order of preference is level first, size second: a card keeps as much as fits at the
 floor, then takes the largest type that still fits at that level.  Measured on the
-bundled data (four procedures): every zh card keeps everything at 13.5–15.5 pt; the en
-cards keep everything at 11–11.5 pt except fire-alarm (level 3, 11.5 pt); the bilingual
-cards end at level 3 (fire-alarm: level 6), all at 11/10 pt.
+bundled data (four procedures, with a base URL so that the QR code is printed): the zh
+cards keep everything at 13–15 pt; the en cards end at levels 0–3 at 11–11.5 pt; the
+bilingual cards at levels 3–6, all at 11/10 pt or larger.
 """
 
 from __future__ import annotations

@@ -9,6 +9,9 @@ Texts stay bilingual (:class:`Text`); the templates pick the language.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
 
 from generator.escalation import escalation_path, reporting_chain
 from generator.model import Duty, Handbook, Item, Procedure, Role, Step, Text
@@ -23,117 +26,51 @@ def T(zh: str, en: str) -> Text:
     return Text(zh=zh, en=en)
 
 
-FREQUENCY = {
-    "daily": T("每天", "Daily"),
-    "weekly": T("每周", "Weekly"),
-    "monthly": T("每月", "Monthly"),
-    "month-end": T("月底", "Month-end"),
-    "yearly": T("每年", "Yearly"),
-    "periodic": T("定期", "Periodically"),
-    "on-demand": T("按需", "As needed"),
-}
+def _load_labels() -> dict[str, Text]:
+    """Every label of generator/templates/site/labels.yml as a bilingual text: the site
+    and the paper say the same thing in the same words (the ``pdf_`` keys are the
+    paper's own)."""
+    with open(LABELS_FILE, encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    zh, en = data["zh"], data["en"]
+    return {key: T(str(zh[key]), str(en[key])) for key in zh if key in en}
 
-LEVEL = {
-    "decide": T("决定", "Decides"),
-    "approve": T("审批", "Approves"),
-    "propose": T("建议", "Proposes"),
-    "execute": T("执行", "Executes"),
-    "informed": T("知悉", "Is informed"),
-}
 
-SEVERITY = {
-    "critical": T("特急", "Critical"),
-    "high": T("紧急", "High"),
-    "medium": T("一般", "Medium"),
-}
-
+LABELS_FILE = Path(__file__).resolve().parent.parent / "templates" / "site" / "labels.yml"
 # Fixed wording of the printed documents; data text never goes here.
-LABEL = {
-    "role_sheet": T("岗位说明书", "Role description"),
-    "code": T("岗位编号", "Post code"),
-    "department": T("所属部门", "Department"),
-    "reports_to": T("直属上级", "Reports to"),
-    "direct_reports": T("直接下级", "Direct reports"),
-    "liaison": T("联系部门", "Works with"),
-    "team": T("班组（多人）", "Team (several staff)"),
-    "purpose": T("岗位目的", "Purpose"),
-    "duties": T("岗位职责", "Duties"),
-    "other_duties": T("其他职责", "Other duties"),
-    "no": T("序号", "No."),
-    "duty": T("职责内容", "Duty"),
-    "frequency": T("频次", "How often"),
-    "escalation": T("上报路径", "Escalation path"),
-    "default_path": T("上报路径（汇报线）", "Escalation (reporting line)"),
-    "by_line": T("再按汇报线逐级上报", "then up the reporting line"),
-    "top_role": T("最高层级，无需上报", "Top of the organisation"),
-    "authorities": T("工作权限", "Authorities"),
-    "kind": T("权限类别", "Kind"),
-    "level": T("权限级别", "Level"),
-    "wording": T("内容", "Wording"),
-    "inferred": T("（依职责推定）", "(implied by the duties)"),
-    "requirements": T("任职要求", "Requirements"),
-    "standards": T("工作标准", "Work standards"),
-    "notes": T("说明", "Notes"),
-    "note": T("注", "Note"),
-    "procedures": T("应急程序中的职责", "Steps in emergency procedures"),
-    "procedure": T("应急程序", "Procedure"),
-    "step": T("步骤", "Step"),
-    "time_limit": T("时限", "Time limit"),
-    "source": T("来源", "Source"),
-    "not_from_source": T("本岗位说明不出自原始文件，为补充编写。", "This description is not taken from the source document; it was written to complete the organisation."),
-    "issued": T("发布日期", "Issued"),
-    "document_control": T("文件控制", "Document control"),
-    "version": T("版本", "Version"),
-    "effective": T("生效日期", "Effective"),
-    "owner": T("文件负责人", "Document owner"),
-    "reviewed": T("最近评审", "Last review"),
-    "signoff": T("签收确认", "Acknowledgement"),
-    "signoff_text": T("本人已阅读并理解本岗位说明书的全部内容，并同意遵照执行。",
-                      "I have read and understood this role description and agree to work by it."),
-    "employee": T("员工", "Employee"),
-    "supervisor": T("直属上级", "Supervisor"),
-    "name": T("姓名", "Name"),
-    "signature": T("签名", "Signature"),
-    "date": T("日期", "Date"),
-    "document_version": T("文件版本", "Document version"),
-    "page": T("页", "Page"),
-    "at_once": T("立即", "At once"),
-    "minutes": T("分钟", "min"),
-    "within": T("≤", "≤"),
-    "after": T("超过", "After"),
-    "trigger": T("触发情形", "When"),
-    "steps": T("处置步骤", "What to do"),
-    "who": T("负责岗位", "Who"),
-    "thresholds": T("升级上报", "Escalate"),
-    "notify": T("通知", "Tell"),
-    "contacts": T("紧急联系电话", "Emergency numbers"),
-    "aftercare": T("善后工作", "Afterwards"),
-    "scan": T("扫码查看在线版", "Scan for the live page"),
-    "template": T("模板", "Template"),
-    "template_short": T("本卡为模板，须按当地法规、本物业设施和联系人核对修改后使用。", "Template: adapt to local rules, this property and its contacts before use."),
-    "full_qr": T("完整流程见二维码或手册页面", "Full procedure: scan the QR code or see the handbook page"),
-    "full_page": T("完整流程见手册页面", "Full procedure: see the handbook page"),
-    "aftercare_qr": T("见二维码打开的在线页面及各岗位说明书。", "see the live page (QR code) and the role sheets."),
-    "aftercare_page": T("见手册页面及各岗位说明书。", "see the handbook page and the role sheets."),
-    "ladder_and_aftercare": T("升级上报、善后工作", "Escalation, afterwards"),
-    "ladder_qr": T("何时通知谁，见二维码打开的在线页面。", "whom to tell and when: see the live page (QR code)."),
-    "ladder_page": T("何时通知谁，见手册页面。", "whom to tell and when: see the handbook page."),
-    "from_source_quote": T("原始文件", "Source document"),
-    "checklist": T("工作检查表", "Checklist"),
-    "period": T("周期", "Period"),
-    "initials": T("签名", "Initials"),
-    "remarks": T("备注 / 异常情况", "Remarks / exceptions"),
-    "checked_by": T("主管检查", "Checked by supervisor"),
-    "employee_name": T("员工姓名", "Employee"),
-    "week_of": T("周次（起止日期）", "Week of"),
-    "month": T("月份", "Month"),
-    "year": T("年度", "Year"),
-    "how_to_tick": T("完成后在方格内打“✓”，不适用写“—”。", "Tick the box when done; write “—” where it does not apply."),
-    "booklet": T("岗位说明书汇编", "Role descriptions"),
-    "contents": T("目录", "Contents"),
-    "controlled": T("受控文件 · 未经许可不得复制", "Controlled document · do not copy without permission"),
-    "roles_count": T("岗位数", "Roles"),
-}
+LABEL: dict[str, Text] = _load_labels()
+FREQUENCY = {f: LABEL[f"freq_{f}"] for f in ("daily", "weekly", "monthly", "month-end", "yearly", "periodic", "on-demand")}
+LEVEL = {lv: LABEL[f"level_{lv}"] for lv in ("decide", "approve", "propose", "execute", "informed")}
+SEVERITY = {sv: LABEL[f"severity_{sv}"] for sv in ("critical", "high", "medium")}
+
+
+def _minutes(n: int, kind: str) -> Text:
+    """A time limit worded as the site words it: 5 min, 2 h, 3 days (labels.yml)."""
+    if n >= 1440 and n % 1440 == 0:
+        key, value = kind.replace("minutes", "days"), n // 1440
+    elif n >= 60 and n % 60 == 0:
+        key, value = kind.replace("minutes", "hours"), n // 60
+    else:
+        key, value = kind, n
+    label = LABEL[key]
+    return T(label.zh.format(n=value), label.en.format(n=value))
+
+
+def time_limit(minutes: int | None) -> Text | None:
+    """"5 分钟内 / within 5 min"; 0 is "立即 / at once"."""
+    if minutes is None:
+        return None
+    if minutes == 0:
+        return LABEL["at_once"]
+    return _minutes(minutes, "within_minutes")
+
+
+def after(minutes: int) -> Text:
+    """An escalation threshold: "10 分钟后 / after 10 min"; 0 is "立即 / at once"."""
+    if minutes == 0:
+        return LABEL["at_once"]
+    return _minutes(minutes, "after_minutes")
+
 
 WEEKDAYS = [T(z, e) for z, e in zip("一二三四五六日", ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"])]
 MONTHS = [T(f"{m}月", e) for m, e in zip(range(1, 13), ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"])]
@@ -263,7 +200,7 @@ def _sections(book: Handbook, role: Role) -> list[SectionView]:
     views = [SectionView(s.title, s.intro, [_duty_view(book, role, d) for d in role.duties if d.section == s.id]) for s in role.sections]
     loose = [_duty_view(book, role, d) for d in role.duties if d.section not in known]
     if loose:
-        title = LABEL["other_duties"] if views else None
+        title = LABEL["pdf_other_duties"] if views else None
         views.append(SectionView(title, [], loose))
     return [v for v in views if v.duties or v.intro]
 
@@ -310,17 +247,6 @@ def role_view(book: Handbook, role: Role) -> RoleView:
     )
 
 
-def time_limit(minutes: int | None) -> Text | None:
-    if minutes is None:
-        return None
-    if minutes == 0:
-        return LABEL["at_once"]
-    if minutes >= 60 and minutes % 60 == 0:
-        hours = minutes // 60
-        return T(f"{hours} 小时内", f"within {hours} h")
-    return T(f"{minutes} 分钟内", f"within {minutes} min")
-
-
 def _step_view(book: Handbook, step: Step) -> StepView:
     return StepView(step, role_title(book, step.owner), time_limit(step.within_minutes))
 
@@ -339,14 +265,14 @@ def procedure_view(book: Handbook, proc: Procedure) -> ProcedureView:
 def _columns(period: str) -> tuple[list[Text], Text | None, bool]:
     """Columns of a checklist sheet: one per occasion the sheet covers."""
     if period == "daily":
-        return WEEKDAYS, LABEL["week_of"], False
+        return WEEKDAYS, LABEL["pdf_week_of"], False
     if period == "weekly":
-        return [T(f"第{i}周", f"Week {i}") for i in range(1, 6)], LABEL["month"], False
+        return [T(f"第{i}周", f"Week {i}") for i in range(1, 6)], LABEL["pdf_month"], False
     if period in ("monthly", "month-end"):
-        return MONTHS, LABEL["year"], True
+        return MONTHS, LABEL["pdf_year"], True
     if period == "yearly":
         return [T("____年", "Year ____") for _ in range(4)], None, False
-    return [T(f"第{i}次", f"#{i}") for i in range(1, 7)], LABEL["year"], False
+    return [T(f"第{i}次", f"#{i}") for i in range(1, 7)], LABEL["pdf_year"], False
 
 
 def checklists(book: Handbook, view: RoleView) -> list[ChecklistView]:
