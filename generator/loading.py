@@ -8,6 +8,8 @@ Layout of a root (see docs/maintainers/schema.md):
     org/glossary.yml             bilingual glossary
     roles/<department>/<id>.yml  one role per file
     procedures/<id>.yml          one emergency procedure per file
+    org/contacts.yml             the contact book (optional; generator.contacts)
+    sites/<id>.yml               one property with its own numbers (optional)
 
 A file that cannot be read or does not fit the model is reported and left out; the
 others are still loaded, so that one broken file does not hide the findings of the rest.
@@ -138,6 +140,9 @@ def _load_handbook(root: FsPath) -> tuple[Handbook, list[Finding]]:
         procedure = _load_listed(root, path, Procedure, findings, ahead)
         if procedure is not None:
             _register(book.procedures, procedure, findings, "procedure")
+    from generator.contacts import load_contacts_and_sites  # the contact book and the properties
+
+    load_contacts_and_sites(root, book, findings)
     return book, findings
 
 

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from generator import macros
+from generator.contacts import ensure_resolved
 from generator.model import Handbook
 from generator.pages import LANGS, all_labels, deps_changed, navigation, page_paths, render_pages
 
@@ -488,6 +489,7 @@ def build_into(
     """
     started = time.perf_counter()
     report = BuildReport()
+    book = ensure_resolved(book)  # one property's numbers on every page and card
     _quiet_jieba()
     base = read_config(root_config_file(root))
     pdfs: list[str] = []
@@ -730,6 +732,7 @@ class LiveSite:
 
     def rebuild(self, book: Handbook) -> BuildReport:
         """Bring the site up to date with `book`: incrementally where possible."""
+        book = ensure_resolved(book)
         try:
             if self._state is not None:
                 try:
