@@ -367,6 +367,8 @@
     });
   }
 
+  var COLS = ["c-n", "c-text", "c-owner", "c-limit", "c-deadline", "c-done", "c-by", "c-status"];
+
   function recordNode(run) {
     var box = el("div", "hb-record-sheet");
     box.appendChild(el("h1", "", W.record + " — " + run.title));
@@ -383,8 +385,8 @@
     var tbody = el("tbody");
     recordRows(run).forEach(function (row) {
       var tr = el("tr", row.late ? "hb-record-late" : "");
-      [String(row.n) + (row.after ? " (" + W.aftercare + ")" : ""), row.text, row.owner, row.limit, row.deadline, row.done, row.by, row.status]
-        .forEach(function (v) { tr.appendChild(el("td", "", v)); });
+      var cells = [String(row.n) + (row.after ? " (" + W.aftercare + ")" : ""), row.text, row.owner, row.limit, row.deadline, row.done, row.by, row.status];
+      cells.forEach(function (v, i) { tr.appendChild(el("td", COLS[i], v)); });
       tbody.appendChild(tr);
     });
     table.appendChild(tbody);
@@ -434,7 +436,8 @@
 
   var SHEET_CSS = "@page{size:A4;margin:15mm}body{font:11pt/1.45 'Noto Sans CJK SC','Noto Sans SC',sans-serif;color:#000}"
     + "table{border-collapse:collapse;width:100%}th,td{border:1px solid #888;padding:3px 5px;text-align:left;vertical-align:top;font-size:10pt}"
-    + "h1{font-size:16pt;margin:0 0 4pt}h2{font-size:12pt;margin:10pt 0 4pt}.hb-record-late td:last-child{font-weight:bold}";
+    + "h1{font-size:16pt;margin:0 0 4pt}h2{font-size:12pt;margin:10pt 0 4pt}.hb-record-late td:last-child{font-weight:bold}"
+    + "td.c-n,td.c-limit,td.c-deadline,td.c-done,td.c-by,td.c-status{white-space:nowrap}td.c-text{width:45%}td.c-owner{width:14%}";
 
   function download(run) {
     var sheet = recordNode(run);
