@@ -191,6 +191,7 @@
     document.body.classList.remove("hb-running");
     bar.hidden = true;
     strip.hidden = true;
+    if (hint) hint.hidden = false;
     steps.forEach(function (s) {
       s.li.classList.remove("hb-done", "hb-overdue");
       var info = s.li.querySelector(".hb-run-step");
@@ -207,6 +208,7 @@
     document.body.classList.add("hb-running");
     bar.hidden = false;
     strip.hidden = false;
+    if (hint) hint.hidden = true;
     bar.innerHTML = "";
 
     var top = el("div", "hb-run-top");
