@@ -42,6 +42,7 @@ from generator.model import (
     Procedure,
     Role,
     Text,
+    UNION_TAGS,
 )
 from generator.positions import Location, Path, dotted
 from generator import yaml_reader
@@ -281,7 +282,7 @@ def _explain(exc: ValidationError, model: type[BaseModel], read: YamlFile) -> li
     """Turn pydantic's errors into findings a maintainer can act on."""
     out: list[Finding] = []
     for error in exc.errors(include_url=False):
-        loc: Path = tuple(error["loc"])
+        loc: Path = tuple(part for part in error["loc"] if part not in UNION_TAGS)  # a tag is no key of the file
         out.append(_one_error(error, loc, model, read))
     return out
 

@@ -14,9 +14,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, PrivateAttr, Tag
 
 from generator.positions import Location, SourceMap
 
@@ -204,6 +204,20 @@ class Contact(Strict):
     note: Text | None = None
 
 
+def _contact_kind(value: object) -> str:
+    return "by-id" if isinstance(value, str) else "written"
+
+
+#: The tags of the union below; the loader leaves them out of a finding's path.
+UNION_TAGS = frozenset({"by-id", "written"})
+
+#: A procedure's contact: an id of org/contacts.yml, or a contact written out in the file.
+ContactEntryRef = Annotated[
+    Union[Annotated[Contact, Tag("written")], Annotated[str, Field(max_length=80), Tag("by-id")]],
+    Discriminator(_contact_kind),
+]
+
+
 class Procedure(Document):
     """An emergency procedure: a checklist whose every step has an owner and escalation."""
 
@@ -215,7 +229,7 @@ class Procedure(Document):
     template: Text | None = Field(default=None, description="Marks what goes beyond the source and must be adapted locally.")
     steps: list[Step] = Field(default_factory=list)
     escalation: list[Rung] = Field(default_factory=list)
-    contacts: list[Contact | Annotated[str, Field(max_length=80)]] = Field(default_factory=list, description="Contacts of this procedure: ids of org/contacts.yml, or a contact written out here.")
+    contacts: list[ContactEntryRef] = Field(default_factory=list, description="Contacts of this procedure: ids of org/contacts.yml, or a contact written out here.")
     first_call: list[str] = Field(default_factory=list, description="Contact ids shown first, as tap-to-call buttons; default: those the steps of the first 5 minutes call.")
     aftercare: list[Step] = Field(default_factory=list)
     document: DocumentControl
