@@ -49,7 +49,7 @@ BASE_CONFIG = PACKAGE / "templates" / "site" / "mkdocs.base.yml"
 ASSET_PREFIX = "assets/handbook"
 #: Where each language lives, relative to the whole site's root.
 LANG_DIRS = {"zh": "", "en": "en/"}
-WATCHED = ("roles", "procedures", "org", "handbook.yml", "docs", "mkdocs.yml")
+WATCHED = ("roles", "procedures", "org", "sites", "handbook.yml", "docs", "mkdocs.yml")
 
 
 class SiteError(Exception):
