@@ -20,14 +20,13 @@ from generator.positions import Location
 #: What people type where they do not know the value yet.
 _PLACEHOLDER = re.compile(r"待定|待填|待补|待确认|未定|某某|TBD|TBC|TODO|\bN/?A\b|x{3,}|\?{2,}|？{2,}|\*{2,}|0{3,}-?0{4,}", re.IGNORECASE)
 _ONLY_DASHES = re.compile(r"^[\s—–\-_.·/]*$")
-_DIALABLE = re.compile(r"^\+?[0-9][0-9 \-()]{1,30}$")
 
 
 def placeholder_in(value: str, *, number: bool = False) -> bool:
     """True when `value` is a stand-in ("—", "待定", "TBD", "xxx" …), not a real value."""
     if _ONLY_DASHES.match(value) or _PLACEHOLDER.search(value):
         return True
-    return number and not _DIALABLE.match(value.strip())
+    return number and not re.search(r"[0-9]", value)  # a number with no digit at all: a stand-in
 
 
 def _text_placeholder(doc: Document, path: tuple, text: Text | None, what: str) -> Iterator[Finding]:

@@ -390,7 +390,8 @@ def test_the_full_root_is_valid_and_writes_every_field() -> None:
             for item in value:
                 walk(item)
 
-    for doc in [book.meta, book.departments_file, book.authorities_file, book.glossary_file, *book.roles.values(), *book.procedures.values()]:
+    for doc in [book.meta, book.departments_file, book.authorities_file, book.glossary_file, book.contacts_file,
+                *book.sites.values(), *book.roles.values(), *book.procedures.values()]:
         walk(doc)
     every_model = {cls for cls in _subclasses(Strict) if cls.model_fields}
     missing = {cls.__name__: sorted(set(cls.model_fields) - seen.get(cls, set())) for cls in every_model}
