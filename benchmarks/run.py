@@ -12,6 +12,11 @@ It writes a synthetic organisation (benchmarks/synth.py) at two sizes, then meas
 * the rebuild that `handbook serve` runs after one YAML file changed;
 * peak memory (maximum resident set size) of each command.
 
+`--search` measures the staff search instead (search_figures): the bytes the first search
+on a page loads and the time from the last keystroke to the results, for a fixed query
+set in both languages at both sizes, in Chromium; with `--json`, its figures are written
+under "search" in that file and the other figures in it are kept.
+
 The baseline ("what a team would have without this tool") is the very Markdown the
 tool generates, both languages, with the tool's navigation (roles grouped by department),
 theme features, Markdown extensions and search settings, built by two plain `mkdocs build`
@@ -273,6 +278,7 @@ def page_sizes(site_dir: Path) -> dict[str, Any]:
         dept_matrices = [s for k, s in sizes.items() if f"{'en/' if lang == 'en' else ''}matrix/" in k and not k.endswith("matrix/index.html")]
         largest = max(sizes, key=sizes.get)
         index = top / "search" / "search_index.json"
+        search_files = [index] if index.is_file() else sorted((top / "search").glob("*.js"))
         matrix = top / "matrix" / "index.html"
         out[lang] = {
             "pages": len(sizes),
@@ -282,7 +288,8 @@ def page_sizes(site_dir: Path) -> dict[str, Any]:
             "largest_role_page_kb": _kb(max(roles)) if roles else None,
             "largest_page": largest,
             "largest_page_kb": _kb(sizes[largest]),
-            "search_index_kb": _kb(index.stat().st_size) if index.is_file() else None,
+            # Material's one file, or the handbook's staff index (all its files; a search loads a few).
+            "search_index_kb": _kb(sum(f.stat().st_size for f in search_files)) if search_files else None,
             "matrix_page_kb": _kb(matrix.stat().st_size) if matrix.is_file() else None,
             "department_matrix_pages": len(dept_matrices),
             "median_department_matrix_kb": _kb(statistics.median(dept_matrices)) if dept_matrices else None,
@@ -512,6 +519,191 @@ def targets_table(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+# --------------------------------------------------------------------------- search (--search)
+
+#: The fixed query set of the search benchmark, for the synthetic organisation
+#: (benchmarks/synth.py): a post, a duty's words, a question about an authority, a
+#: procedure, an inflected English word, a glossary term.
+SEARCH_QUERIES = {
+    "zh": ["前台调度员", "钥匙交接", "谁审批装修", "电梯困人", "费用催缴", "退款处理"],
+    "en": ["Front Desk Dispatcher", "handover of keys", "who may approve refunds", "people trapped in a lift",
+           "evacuation routes", "payment reminders"],
+}
+SEARCH_TARGETS = {"first_search_kb": 300.0, "results_ms": 300.0}
+
+#: In the page before any script: when the last key went in, when results were shown.
+_SEARCH_TIMER = """
+window.__hbBench = { input: 0, focus: 0, shown: {} };
+document.addEventListener("input", function () { window.__hbBench.input = performance.now(); }, true);
+document.addEventListener("focusin", function () { if (!window.__hbBench.focus) window.__hbBench.focus = performance.now(); }, true);
+document.addEventListener("hb-search:results", function (e) {
+  window.__hbBench.shown[e.detail.query] = { at: performance.now(), count: e.detail.count };
+});
+"""
+
+
+def _search_one(browser: Any, url: str, folder: Path, prefix: str, query: str, typed: bool) -> dict[str, Any]:
+    """One query on a fresh page (empty cache): bytes of the index loaded before and after
+    the search box was used, and the time from the last keystroke to the results."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.add_init_script(_SEARCH_TIMER)
+    loaded: list[str] = []
+    foreign: list[str] = []
+
+    def route(r: Any) -> None:
+        u = r.request.url
+        if u.startswith((prefix, "file:", "data:")):
+            loaded.append(u.split("#")[0].split("?")[0])
+            r.continue_()
+        else:
+            foreign.append(u)
+            r.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    try:
+        page.goto(url)
+        page.wait_for_load_state("networkidle")
+        page_files = list(loaded)
+        before = [u for u in page_files if "/search/" in u]
+        box = page.locator("input.md-search__input")
+        box.click()
+        if typed:  # English is typed key by key (a search runs after every key)
+            box.press_sequentially(query, delay=90)
+        else:  # Chinese arrives whole from the input method
+            box.fill(query)
+        page.wait_for_function("q => window.__hbBench.shown[q] !== undefined", arg=query, timeout=30000)
+        timing = page.evaluate("q => ({ms: window.__hbBench.shown[q].at - window.__hbBench.input, "
+                               "from_focus_ms: window.__hbBench.shown[q].at - window.__hbBench.focus, count: window.__hbBench.shown[q].count})", query)
+        after = [u for u in loaded[len(page_files):] if "/search/" in u]
+    finally:
+        context.close()
+
+    def size(u: str) -> int:
+        rel = u[len(prefix):]
+        path = folder / rel
+        return path.stat().st_size if path.is_file() else 0
+
+    return {
+        "query": query,
+        "ms": round(timing["ms"], 1),
+        "from_focus_ms": round(timing["from_focus_ms"], 1),
+        "results": timing["count"],
+        "kb": _kb(sum(size(u) for u in after)),
+        "files": len(after),
+        "index_kb_before_use": _kb(sum(size(u) for u in before)),
+        "page_load_kb": _kb(sum(size(u) for u in page_files)),
+        "foreign_requests": len(foreign),
+    }
+
+
+def _search_site(browser: Any, site: Path, offline: bool, role: str, lang: str, queries: list[str]) -> list[dict[str, Any]]:
+    import functools
+    import http.server
+    import threading
+
+    lang_dir = "" if lang == "zh" else "en/"
+    if offline:
+        prefix = site.resolve().as_uri() + "/"
+        return [_search_one(browser, prefix + lang_dir + f"roles/{role}.html", site, prefix, q, typed=lang == "en") for q in queries]
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    www = site.parent / f"www-{site.name}"
+    (www / "intranet").mkdir(parents=True, exist_ok=True)
+    link = www / "intranet" / "handbook"
+    if not link.exists():
+        link.symlink_to(site.resolve(), target_is_directory=True)
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(www)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        prefix = f"http://127.0.0.1:{httpd.server_address[1]}/intranet/handbook/"
+        return [_search_one(browser, prefix + lang_dir + f"roles/{role}/", site, prefix, q, typed=lang == "en") for q in queries]
+    finally:
+        httpd.shutdown()
+
+
+def _index_kb(site: Path) -> dict[str, Any]:
+    out = {}
+    for lang, sub in (("zh", ""), ("en", "en/")):
+        folder = site / sub / "search"
+        files = list(folder.glob("*.js"))
+        out[lang] = {"files": len(files), "total_kb": _kb(sum(f.stat().st_size for f in files)),
+                     "largest_kb": _kb(max((f.stat().st_size for f in files), default=0))}
+    return out
+
+
+def search_figures(sizes: list[int], work: Path, procedures: int, roles_big: int) -> dict[str, Any]:
+    """The staff search at each size, both languages, in Chromium: bytes of the index
+    loaded by the first search on a page, and the time from the last keystroke to the
+    results; served from a sub-path, and the offline copy from disk at the smaller size."""
+    from playwright.sync_api import sync_playwright
+
+    out: dict[str, Any] = {"queries": SEARCH_QUERIES, "targets": SEARCH_TARGETS, "load_average_at_start": [round(x, 2) for x in os.getloadavg()]}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        try:
+            for n in sizes:
+                root = work / f"org-{n}"
+                if not (root / "handbook.yml").is_file():
+                    log(f"— search, {n:,} roles: generating")
+                    synth.write_organisation(root, roles=n, procedures=procedures if n == roles_big else max(2, procedures * n // roles_big))
+                variants = [("served", False)] + ([("offline", True)] if n == min(sizes) else [])
+                entry: dict[str, Any] = {}
+                for name, offline in variants:
+                    site = work / f"search-site-{n}-{name}"
+                    log(f"— search, {n:,} roles: handbook build ({name})")
+                    cmd = [str(BIN / "handbook"), "build", "--root", str(root), "--site-dir", str(site)] + (["--offline"] if offline else [])
+                    build = _must(measured(cmd), "handbook build")
+                    role = sorted(p.stem for p in (root / "roles").rglob("*.yml"))[len(list((root / "roles").rglob("*.yml"))) // 2]
+                    per_lang = {}
+                    for lang in ("zh", "en"):
+                        log(f"— search, {n:,} roles, {name}, {lang}: {len(SEARCH_QUERIES[lang])} queries in Chromium")
+                        runs = _search_site(browser, site, offline, role, lang, SEARCH_QUERIES[lang])
+                        per_lang[lang] = {
+                            "queries": runs,
+                            "max_kb": max(r["kb"] for r in runs),
+                            "max_ms": max(r["ms"] for r in runs),
+                            "median_ms": round(statistics.median(r["ms"] for r in runs), 1),
+                            "index_kb_before_use": max(r["index_kb_before_use"] for r in runs),
+                            "foreign_requests": sum(r["foreign_requests"] for r in runs),
+                        }
+                    entry[name] = {"build_s": round(build.wall, 2), "index": _index_kb(site), "langs": per_lang}
+                    shutil.rmtree(site, ignore_errors=True)
+                    shutil.rmtree(site.parent / f"www-{site.name}", ignore_errors=True)
+                out[str(n)] = entry
+        finally:
+            browser.close()
+    out["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    out["uptime"] = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+    big = out.get(str(roles_big), {}).get("served", {}).get("langs", {})
+    out["verdicts"] = {
+        lang: {
+            "first_search_kb": {"value": v["max_kb"], "target": SEARCH_TARGETS["first_search_kb"], "met": v["max_kb"] <= SEARCH_TARGETS["first_search_kb"]},
+            "results_ms": {"value": v["max_ms"], "target": SEARCH_TARGETS["results_ms"], "met": v["max_ms"] <= SEARCH_TARGETS["results_ms"]},
+            "nothing_before_use": {"value": v["index_kb_before_use"], "target": 0, "met": v["index_kb_before_use"] == 0},
+        }
+        for lang, v in big.items()
+    }
+    return out
+
+
+def search_table(result: dict[str, Any]) -> str:
+    lines = ["| size | copy | lang | first search: max kB | files | last key → results: median / max ms | index before use (kB) | index total kB |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for n, entry in result.items():
+        if not n.isdigit():
+            continue
+        for name, v in entry.items():
+            for lang, lv in v["langs"].items():
+                files = max(q["files"] for q in lv["queries"])
+                lines.append(f"| {int(n):,} | {name} | {lang} | {lv['max_kb']} | {files} | {lv['median_ms']} / {lv['max_ms']} | "
+                             f"{lv['index_kb_before_use']} | {v['index'][lang]['total_kb']} |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Measure check, build, page sizes and rebuild on a synthetic organisation.")
     parser.add_argument("--roles", type=int, default=1000)
@@ -521,7 +713,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=None, help="write the figures here as JSON")
     parser.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temporary one)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder (sites, data) to look at")
+    parser.add_argument("--search", action="store_true",
+                        help="measure only the staff search (bytes and time to results in Chromium); with --json, "
+                             "its figures go under 'search' in that file, the others are kept")
     args = parser.parse_args(argv)
+    if args.search:
+        return search_main(args)
     result = run_all(args)
     print(table(result))
     print()
@@ -530,6 +727,27 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n{m['nproc']} × {m['cpu']}, {m['ram_gib']} GiB RAM, Python {m['python']}, load average {m['load_average_at_start']} → {m['load_average_at_end']}")
     if args.json:
         args.json.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+def search_main(args: argparse.Namespace) -> int:
+    work = Path(args.work or tempfile.mkdtemp(prefix="handbook-bench-search-"))
+    work.mkdir(parents=True, exist_ok=True)
+    snapshot_code(work)
+    sizes = sorted({args.roles} | ({args.small_roles} if args.small_roles else set()))
+    try:
+        result = search_figures(sizes, work, args.procedures, args.roles)
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    print(search_table(result))
+    for lang, v in result["verdicts"].items():
+        print(f"{lang}: " + "; ".join(f"{k} {x['value']} (target {x['target']}): {'met' if x['met'] else 'NOT met'}" for k, x in v.items()))
+    print(f"load: {result['uptime']}")
+    if args.json:
+        data = json.loads(args.json.read_text(encoding="utf-8")) if args.json.is_file() else {}
+        data["search"] = result
+        args.json.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return 0
 
 

@@ -258,6 +258,7 @@ class Renderer:
         env.filters["id"] = _safe_id
         env.tests["dialable"] = lambda number: bool(re.fullmatch(r"\+?[0-9][0-9 -]*", str(number).strip()))
         env.filters["h"] = lambda v: html_escape(self.t(v) if isinstance(v, Text) else v)
+        env.filters["part"] = self.part
         env.globals.update(
             L=self.L,
             lang=self.lang,
@@ -331,6 +332,10 @@ class Renderer:
             return getattr(value, self.lang)
         return str(value)
 
+    def part(self, document: str) -> str:
+        """The source's part name in the page's language: 篇1 stays 篇1, in English "Part 1"."""
+        return re.sub(r"篇(\d+)", lambda m: self.L["part"].format(n=m.group(1)), document)
+
     def _escalation(self, owner: str, explicit) -> list:
         key = (owner, tuple(explicit))
         if self._deps is not None:
@@ -350,13 +355,12 @@ class Renderer:
         return self.t(dept.name) if dept else dept_id
 
     def minutes(self, n: int | None, kind: str = "within_minutes") -> str:
-        """A time limit as a reader says it: immediately, 5 min, 24 h, 7 d (as on the card,
-        hours up to three days)."""
+        """A time limit as a reader says it: immediately, 5 min, 24 h, 3 d."""
         if n is None:
             return self.L["no_limit"]
-        if n == 0:
-            return procedure_labels()[self.lang]["immediately"]
-        if n > 4320 and n % 1440 == 0:
+        if n == 0:  # "after 0 min" on a ladder means the first rung: at once
+            return self.L["at_once"]
+        if n >= 2 * 1440 and n % 1440 == 0:  # one day reads better as 24 hours
             return self.L[kind.replace("minutes", "days")].format(n=n // 1440)
         if n >= 60 and n % 60 == 0:
             return self.L[kind.replace("minutes", "hours")].format(n=n // 60)
@@ -397,7 +401,8 @@ class Renderer:
         return self._anchors[key]
 
     @pass_context
-    def _role_links_html(self, ctx, role_ids: Iterable[str], sep: str = ", ") -> Markup:
+    def _role_links_html(self, ctx, role_ids: Iterable[str], sep: str | None = None) -> Markup:
+        sep = self.L["list_sep"] if sep is None else sep  # 、 between Chinese names
         parts = [self._role_anchor(ctx["here"], rid) for rid in role_ids]
         return Markup(html_escape(sep).join(Markup(p) for p in parts)) if parts else Markup(html_escape(self.L["none"]))
 

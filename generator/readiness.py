@@ -150,10 +150,14 @@ def ladder_agreement(book: Handbook) -> Iterator[Finding]:
                 if same and rung.after_minutes < limit:
                     names = ", ".join(sorted(t for _, t in same))
                     yield Finding.at(proc.where("escalation", j, "after_minutes"), "W711",
-                                     f"rung '{rung.id}' (after {rung.after_minutes} min) tells {names} before step '{step.id}' (within {limit} min, line {proc.where('steps', i).line}) is due to; give both the same time")
+                                     f"rung '{rung.id}' ({_after(rung.after_minutes)}) tells {names} before step '{step.id}' (within {limit} min, line {proc.where('steps', i).line}) is due to; give both the same time")
             if limit > last.after_minutes:
                 yield Finding.at(proc.where("steps", i, "within_minutes"), "W712",
                                  f"step '{step.id}' allows {limit} min, more than the ladder's last rung '{last.id}' ({last.after_minutes} min, line {proc.where('escalation', proc.escalation.index(last)).line}); shorten the step or extend the ladder")
+
+
+def _after(minutes: int) -> str:
+    return "at once" if minutes == 0 else f"after {minutes} min"
 
 
 def posts_on_duty(book: Handbook) -> Iterator[Finding]:

@@ -13,10 +13,8 @@ Any failure (bad data, a template error, Ctrl-C) leaves the previous site as it 
 work happens in a temporary folder next to the site and is removed afterwards.
 
 The *offline* variant (``offline=True``) is for a copy opened from disk (``file://``):
-file URLs (``roles/x.html``), the search index also written as a script
-(``search/search_index.js``), and a local stand-in for Web Workers so that Material's
-search runs without a server (``assets/handbook/file-worker.js``; Material's own offline
-plugin would fetch that shim from a CDN).
+file URLs (``roles/x.html``).  The search is the handbook's own (:mod:`generator.search`,
+registered in place of Material's): small scripts that load from disk as from a server.
 """
 
 from __future__ import annotations
@@ -37,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from generator import macros
+from generator import macros, search
 from generator.contacts import ensure_resolved
 from generator.model import Handbook
 from generator.pages import LANGS, all_labels, deps_changed, navigation, page_paths, render_pages
@@ -140,18 +138,36 @@ def language_config(
     # would be a 404 on every page.
     for key in ("extra_css", "extra_javascript"):
         cfg[key] = [e for e in cfg.get(key) or [] if not isinstance(e, str) or (docs_dir / e).is_file()]
+    cfg["markdown_extensions"] = _extensions_for_lang(cfg.get("markdown_extensions") or [], lang)
     cfg["nav"] = navigation(book, lang, handwritten)
-    cfg["plugins"] = [_plugin_for_lang(p, lang) for p in (cfg.get("plugins") or ["search"])]
+    plugins = [_plugin_for_lang(p, lang) for p in (cfg.get("plugins") or ["search"])]
+    cfg["plugins"] = [p for p in plugins if p is not None]
+    extra["handbook_search"] = len(plugins) > len(cfg["plugins"])  # generator.search replaces Material's
     cfg["strict"] = True
     return cfg
 
 
+def _extensions_for_lang(entries: list[Any], lang: str) -> list[Any]:
+    """The heading permalinks' title in the page's language: Python-Markdown's toc writes
+    "Permanent link" on every heading otherwise, on Chinese pages too."""
+    out = []
+    for entry in entries:
+        name, options = (entry, {}) if isinstance(entry, str) else next(iter(entry.items()))
+        if name in ("toc", "markdown.extensions.toc"):
+            options = dict(options or {})
+            options["permalink_title"] = all_labels()[lang]["permalink_title"]
+            entry = {name: options}
+        out.append(entry)
+    return out
+
+
 def _plugin_for_lang(entry: Any, lang: str) -> Any:
+    """One plugin entry for one language; None for Material's search, which the handbook's
+    own search (generator.search, registered in build_language) replaces."""
     name, options = (entry, {}) if isinstance(entry, str) else next(iter(entry.items()))
     options = dict(options or {})
     if name in ("search", "material/search"):
-        options["lang"] = [lang]
-        options.setdefault("pipeline", ["stopWordFilter"])
+        return None
     elif name == "macros":
         options["module_name"] = "handbook_macros"
         options["render_by_default"] = False
@@ -260,7 +276,7 @@ class _DirtyNotice(logging.Filter):
         return not record.getMessage().startswith("A 'dirty' build is being performed")
 
 
-def build_language(cfg: dict[str, Any], config_path: Path, *, dirty: bool = False) -> None:
+def build_language(cfg: dict[str, Any], config_path: Path, *, dirty: bool = False, search_plugin: Any = None) -> None:
     """Run MkDocs' build on a derived configuration, strict: any warning is a failure."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -273,6 +289,8 @@ def build_language(cfg: dict[str, Any], config_path: Path, *, dirty: bool = Fals
         try:
             config = load_config(io.BytesIO(b"{}"), config_file_path=str(config_path), **cfg)
             config.plugins["handbook/sidebar"] = sidebar_plugin()
+            if search_plugin is not None and cfg["extra"].get("handbook_search"):
+                config.plugins["material/search"] = search_plugin  # Material's header shows the box
             build(config, dirty=dirty)
         except (Abort, MkDocsException) as exc:
             detail = "\n  ".join(warnings) or str(exc)
@@ -281,15 +299,6 @@ def build_language(cfg: dict[str, Any], config_path: Path, *, dirty: bool = Fals
             logging.getLogger("mkdocs.commands.build").removeFilter(quiet)
         if warnings:
             raise SiteError("MkDocs warnings:\n  " + "\n  ".join(warnings))
-
-
-def write_search_script(site_dir: Path) -> None:
-    """search_index.js beside search_index.json: Material loads it under file://."""
-    index = site_dir / "search" / "search_index.json"
-    if index.is_file():
-        (site_dir / "search" / "search_index.js").write_text(
-            "var __index = " + index.read_text(encoding="utf-8") + ";\n", encoding="utf-8"
-        )
 
 
 # --------------------------------------------------------------------------- the whole site
@@ -367,12 +376,16 @@ def _build_one(lang: str) -> tuple[int, dict[str, frozenset]]:
     cfg["extra"]["handbook_pages"] = job.existing
     macros.use(job.book, job.root)
     try:
-        build_language(cfg, job.work / f"mkdocs.{lang}.yml")
+        build_language(cfg, job.work / f"mkdocs.{lang}.yml", search_plugin=_search_plugin(job, lang))
     finally:
         macros.use(None, None)
-    if job.offline:
-        write_search_script(job.site_dirs[lang])
     return sum(1 for _ in job.site_dirs[lang].rglob("*.html")), {p.path: p.deps for p in pages}
+
+
+def _search_plugin(job: _Job, lang: str) -> Any:
+    """The staff search of one language; its page records are kept in the scratch folder
+    for serve's next (dirty) rebuild."""
+    return search.plugin(job.book, lang, directory_urls=not job.offline, cache=job.work / f"search-pages.{lang}.json")
 
 
 def _write_generated(pages: list, docs_dir: Path, lang: str, handwritten: set[str]) -> None:
@@ -618,29 +631,6 @@ def _touch(path: Path) -> None:
         os.utime(path)
 
 
-def _merge_search_index(before: str | None, index: Path) -> None:
-    """A dirty build writes a search index of the pages it rendered only: put back the
-    entries of every other page from the index as it was before."""
-    if before is None or not index.is_file():
-        return
-    old = json.loads(before)
-    new = json.loads(index.read_text(encoding="utf-8"))
-    fresh: dict[str, list] = {}
-    for doc in new.get("docs", []):
-        fresh.setdefault(doc["location"].split("#", 1)[0], []).append(doc)
-    docs: list = []
-    for doc in old.get("docs", []):
-        page = doc["location"].split("#", 1)[0]
-        if page not in fresh:
-            docs.append(doc)
-        elif fresh[page] is not None:
-            docs += fresh[page]
-            fresh[page] = None  # type: ignore[assignment]
-    docs += [d for entries in fresh.values() if entries for d in entries]
-    new["docs"] = docs
-    index.write_text(json.dumps(new, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-
-
 def _rebuild_one(lang: str) -> tuple[int, dict[str, frozenset]]:
     """Serve's incremental rebuild of one language; returns how many pages MkDocs
     renders again, and the dependencies of the pages rendered again."""
@@ -684,14 +674,11 @@ def _rebuild_one(lang: str) -> tuple[int, dict[str, frozenset]]:
         job.base, job.book, lang, docs_dir, job.site_dirs[lang], job.handwritten[lang], offline=job.offline, site_url=job.site_url
     )
     cfg["extra"]["handbook_pages"] = job.existing
-    index = job.site_dirs[lang] / "search" / "search_index.json"
-    before = index.read_text(encoding="utf-8") if index.is_file() else None
     macros.use(job.book, job.root)
     try:
-        build_language(cfg, job.work / f"mkdocs.{lang}.yml", dirty=True)
+        build_language(cfg, job.work / f"mkdocs.{lang}.yml", dirty=True, search_plugin=_search_plugin(job, lang))
     finally:
         macros.use(None, None)
-    _merge_search_index(before, index)
     return sum(1 for rel in changed if rel.endswith(".md")), {p.path: p.deps for p in pages}
 
 
@@ -709,8 +696,8 @@ class LiveSite:
       two neighbours; a renamed procedure: every procedure page) and the hand-written
       pages that take figures from the data (``render_macros: true``);
     * runs MkDocs with ``dirty=True`` in both languages at once: MkDocs renders a page
-      only when its Markdown is newer than its HTML; the search index is merged (the
-      entries of pages not rendered again are kept);
+      only when its Markdown is newer than its HTML; the search index is written again
+      (generator.search keeps the records of the pages not rendered again);
     * falls back to a full build when pages appear, disappear or move in the navigation
       (a role or procedure added, removed or moved to another department; a hand-written
       page added or removed), and after a failed incremental rebuild.

@@ -141,17 +141,24 @@ def test_language_switch_points_at_the_same_page(built_site: BuiltSite) -> None:
 
 
 def test_each_language_has_its_own_search_index(built_site: BuiltSite) -> None:
+    """The staff search (generator.search) writes one index per language, of that
+    language's pages, without maintainer pages; Chinese is cut into words (jieba)."""
+    from generator.search import read_index
+
     book = built_site.book
     role = next(iter(book.roles.values()))
-    for lang, other in (("zh", "en"), ("en", "zh")):
-        index = json.loads((lang_dir(built_site.site, lang) / "search" / "search_index.json").read_text(encoding="utf-8"))
-        assert index["config"]["lang"] == [lang]
-        assert index["config"]["pipeline"] == ["stopWordFilter"]
-        blob = json.dumps(index, ensure_ascii=False).replace("\u200b", "")
-        assert getattr(role.purpose, lang).replace("\n", "")[:20].replace(" ", "") in blob.replace(" ", "")
-        assert not any(d["location"].startswith("en/") for d in index["docs"])
-    zh_index = json.loads((built_site.site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    assert any("\u200b" in d["text"] for d in zh_index["docs"]), "Chinese text is not segmented (jieba) in the zh search index"
+    for lang in LANGS:
+        index = read_index(lang_dir(built_site.site, lang) / "search")
+        assert index["meta"]["lang"] == lang
+        blob = json.dumps(index["records"], ensure_ascii=False)
+        assert getattr(role.purpose, lang).replace("\n", "")[:20] in blob
+        pages = {r[0] for r in index["records"]}
+        assert f"roles/{role.id}" in pages
+        assert not any(p.startswith(("en/", "maintainers/", "reference/")) for p in pages), sorted(pages)
+        assert not (lang_dir(built_site.site, lang) / "search" / "search_index.json").exists()
+    zh_terms = read_index(built_site.site / "search")["terms"]
+    words = [t for t in zh_terms if len(t) >= 2 and all("\u4e00" <= c <= "\u9fff" for c in t)]
+    assert len(words) > 100, "Chinese text is not cut into words (jieba) in the zh search index"
 
 
 def test_a_role_page_carries_the_links_of_its_department_only(built_site: BuiltSite) -> None:
@@ -219,10 +226,12 @@ def test_offline_variant_uses_file_urls_and_a_script_search_index(offline_site: 
     for lang in LANGS:
         base = lang_dir(offline_site.site, lang)
         assert (base / "roles" / f"{role}.html").is_file()
-        script = (base / "search" / "search_index.js").read_text(encoding="utf-8")
-        assert script.startswith("var __index = {")
+        script = (base / "search" / "meta.js").read_text(encoding="utf-8")
+        assert script.startswith("__hbSearch.meta({")  # a script, loaded by search.js from disk too
+        assert '"dirUrls":false' in script
         page = (base / "index.html").read_text(encoding="utf-8")
         assert "assets/handbook/file-worker.js" in page
+        assert "assets/handbook/search.js" in page
 
 
 # --------------------------------------------------------------------------- hostile text
@@ -266,7 +275,7 @@ def test_hostile_text_shows_exactly_as_typed(tmp_path: Path) -> None:
         for file in base.rglob("*.html"):  # the role title is on other pages too (nav, links, <title>)
             raw = file.read_text(encoding="utf-8")
             assert "<script>alert(" not in raw and "<b>x</b>" not in raw, file
-        index = (base / "search" / "search_index.json").read_text(encoding="utf-8").replace("\u200b", "")
+        index = "".join(p.read_text(encoding="utf-8") for p in sorted((base / "search").glob("d*.js")))
         assert "{{ 7*7 }}" in index and "a | b" in index
         assert "<script>alert(" not in index
     en_text = squash(read(site / "en" / "roles" / "clerk" / "index.html").text)
@@ -435,19 +444,13 @@ def test_serve_watches_data_pages_and_config_but_not_its_output(tmp_path: Path) 
 
 
 def _site_files(site: Path) -> dict[str, bytes]:
-    """Every file of a built site; the search index as its sorted entries (a rebuild
-    merges it, so the order of its entries may differ)."""
+    """Every file of a built site (the search index is written in a fixed order, so a
+    rebuild writes the same bytes as a full build)."""
     out: dict[str, bytes] = {}
     for p in sorted(site.rglob("*")):
         if not p.is_file():
             continue
-        rel = p.relative_to(site).as_posix()
-        if rel.endswith("search_index.json"):
-            index = json.loads(p.read_text(encoding="utf-8"))
-            index["docs"] = sorted(index["docs"], key=lambda d: json.dumps(d, sort_keys=True, ensure_ascii=False))
-            out[rel] = json.dumps(index, sort_keys=True, ensure_ascii=False).encode()
-        else:
-            out[rel] = p.read_bytes()
+        out[p.relative_to(site).as_posix()] = p.read_bytes()
     return out
 
 
