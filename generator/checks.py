@@ -87,10 +87,12 @@ def unique_ids(book: Handbook) -> Iterator[Finding]:
         seen: dict[str, Path] = {}
         for field in ("steps", "aftercare", "escalation", "contacts"):
             for i, item in enumerate(getattr(proc, field)):
-                if item.id in seen:
-                    yield Finding.at(proc.where(field, i, "id"), "E302", f"the id '{item.id}' is used twice in this procedure (also at line {proc.where(*seen[item.id]).line})")
+                ident = item if isinstance(item, str) else item.id  # a contact named by id
+                at = (field, i) if isinstance(item, str) else (field, i, "id")
+                if ident in seen:
+                    yield Finding.at(proc.where(*at), "E302", f"the id '{ident}' is used twice in this procedure (also at line {proc.where(*seen[ident]).line})")
                 else:
-                    seen[item.id] = (field, i, "id")
+                    seen[ident] = at
 
 
 def _unique(doc: Document, field: str, items: list[BaseModel], kind: str) -> Iterator[Finding]:
@@ -358,6 +360,7 @@ def all_texts(book: Handbook) -> Iterator[tuple[Document, Path, Text]]:
     """Every bilingual text of the handbook with the document and path it sits at."""
     docs: list[Document] = [d for d in (book.meta, book.departments_file, book.authorities_file, book.glossary_file) if d]
     docs += [*book.roles.values(), *book.procedures.values()]
+    docs += [d for d in (book.contacts_file, *book.sites.values()) if d]  # the contact book and the properties
     for doc in docs:
         found: list[tuple[Document, Path, Text]] = []
         _texts_in(doc, doc, (), found)
@@ -464,6 +467,8 @@ def review_dates(book: Handbook, today: dt.date) -> Iterator[Finding]:
             yield Finding.at(doc.where("document", "reviewed"), "W901", f"last reviewed {doc.document.reviewed}, {age} days ago; the review period is {period} days")
 
 
+from generator import readiness  # noqa: E402  (contacts, numbers, ladders, posts on duty)
+
 RULES: list[Rule] = [
     unique_ids,
     file_names,
@@ -475,4 +480,5 @@ RULES: list[Rule] = [
     completeness,
     texts,
     base_url,
+    *readiness.RULES,
 ]

@@ -49,10 +49,27 @@ def _checked_or_exit(root: Path):
     return book
 
 
+def _for_property(book, requested: str | None):
+    """The handbook with the numbers of the property asked for (or of its only one)."""
+    from generator.contacts import PropertyError, choose_site, for_property
+
+    try:
+        site = choose_site(book, requested)
+    except PropertyError as exc:
+        print(f"handbook: {exc}; nothing was built, the previous output is unchanged", file=sys.stderr)
+        return None
+    if site is not None:
+        print(f"handbook: property {site}: {book.sites[site].name.zh} / {book.sites[site].name.en}", file=sys.stderr)
+    return for_property(book, site)
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from generator.site import build_site
 
     book = _checked_or_exit(args.root)
+    if book is None:
+        return EXIT_DATA
+    book = _for_property(book, args.property)
     if book is None:
         return EXIT_DATA
     site_dir = (args.site_dir or args.root / "site").resolve()
@@ -76,6 +93,9 @@ def cmd_pdf(args: argparse.Namespace) -> int:
     from generator.pdf import write_pack, write_pdfs
 
     book = _checked_or_exit(args.root)
+    if book is None:
+        return EXIT_DATA
+    book = _for_property(book, args.property)
     if book is None:
         return EXIT_DATA
     out = (args.out or args.root / "site" / "pdf").resolve()
@@ -189,12 +209,14 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--site-dir", type=Path, default=None, help="where to write the site (default: ROOT/site)")
     p.add_argument("--pdf", action="store_true", help="also write the PDFs into the site's pdf/ folder")
     p.add_argument("--offline", action="store_true", help="a copy that opens from disk (file://) without a web server")
+    p.add_argument("--property", default=None, metavar="ID", help="build for this property (sites/ID.yml): its address and numbers")
     p = add("serve", cmd_serve, "serve the site with live reload, YAML changes included")
     p.add_argument("--addr", default="127.0.0.1:8000")
     p = add("pdf", cmd_pdf, "write role sheets, procedure cards and checklists as PDF")
     p.add_argument("--out", type=Path, default=None, help="output folder (default: ROOT/site/pdf)")
     p.add_argument("--role", default=None, help="write only the new starter's pack of this role (sheet, checklists, its cards)")
     p.add_argument("--lang", choices=["zh", "en", "bilingual"], default="zh", help="edition of the pack (with --role; default zh)")
+    p.add_argument("--property", default=None, metavar="ID", help="cards with the numbers of this property (sites/ID.yml)")
     p = add("diff", cmd_diff, "what the working tree changes against a git revision, as Markdown")
     p.add_argument("rev")
     p = add("new", cmd_new, "write a skeleton role or procedure to fill in")

@@ -80,6 +80,14 @@ _CATALOGUE = [
     Code("E702", "error", "procedure without steps", "List at least one step."),
     Code("E703", "error", "procedure without escalation threshold", "Add an escalation rung with after_minutes."),
     Code("E704", "error", "placeholder left in", "Replace the FILL IN placeholder with real text."),
+    # Readiness: numbers, contacts, ladders, posts on duty (generator/readiness.py)
+    Code("E710", "error", "unknown contact", "Name a contact of org/contacts.yml (see the suggestion) or add it there."),
+    Code("E711", "error", "contact without a number", "Give the contact its number in org/contacts.yml, or in sites/<id>.yml for each property."),
+    Code("E712", "error", "placeholder instead of a number or name", "Write the real number, name or address instead of —, 待定, TBD, xxx …"),
+    Code("W710", "warning", "cards without QR code", "Set base_url in handbook.yml to where the site is published."),
+    Code("W711", "warning", "ladder rung fires before the step", "Give the rung and the step that tell the same people the same time."),
+    Code("W712", "warning", "step allows more time than the ladder", "Shorten the step's time limit or add a later rung."),
+    Code("W713", "warning", "step owned by a department without a post on duty", "Name a post as the owner, or list the posts on duty under the department's on_duty."),
     # Languages
     Code("E801", "error", "language missing or empty", "Give the text both `zh` and `en`, neither empty."),
     Code("E802", "error", "Chinese text has no Chinese", "Write the Chinese text in Chinese."),

@@ -8,6 +8,8 @@ Layout of a root (see docs/maintainers/schema.md):
     org/glossary.yml             bilingual glossary
     roles/<department>/<id>.yml  one role per file
     procedures/<id>.yml          one emergency procedure per file
+    org/contacts.yml             the contact book (optional; generator.contacts)
+    sites/<id>.yml               one property with its own numbers (optional)
 
 A file that cannot be read or does not fit the model is reported and left out; the
 others are still loaded, so that one broken file does not hide the findings of the rest.
@@ -43,6 +45,7 @@ from generator.model import (
     Procedure,
     Role,
     Text,
+    UNION_TAGS,
 )
 from generator.positions import Location, Path, dotted
 from generator import yaml_reader
@@ -201,6 +204,9 @@ def _load_handbook(root: FsPath) -> tuple[Handbook, list[Finding]]:
         procedure = _load_listed(root, path, Procedure, findings, ahead)
         if procedure is not None:
             _register(book.procedures, procedure, findings, "procedure")
+    from generator.contacts import load_contacts_and_sites  # the contact book and the properties
+
+    load_contacts_and_sites(root, book, findings)
     return book, findings
 
 
@@ -342,7 +348,7 @@ def _explain(exc: ValidationError, model: type[BaseModel], read: YamlFile) -> li
     """Turn pydantic's errors into findings a maintainer can act on."""
     out: list[Finding] = []
     for error in exc.errors(include_url=False):
-        loc: Path = tuple(error["loc"])
+        loc: Path = tuple(part for part in error["loc"] if part not in UNION_TAGS)  # a tag is no key of the file
         out.append(_one_error(error, loc, model, read))
     return out
 

@@ -14,9 +14,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, PrivateAttr, Tag
 from pydantic_core import PydanticCustomError
 
 from generator.positions import Location, SourceMap
@@ -204,6 +204,9 @@ class Step(Strict):
     text: Text
     within_minutes: int | None = Field(default=None, ge=0, le=60 * 24 * 30, description="Time limit from the trigger, in minutes; 0 means at once.")
     escalate_to: RoleRefs = Field(default_factory=list)
+    notify: RoleRefs = Field(default_factory=list, description="Roles this step tells; a ladder rung telling the same roles should not fire earlier.")
+    call: list[str] = Field(default_factory=list, description="Ids of contacts in org/contacts.yml (or the procedure's own) that this step calls, in order.")
+    basis: Text | None = Field(default=None, description="What the rule rests on: a standard, a law or common practice.")
     note: Text | None = None
 
 
@@ -214,6 +217,7 @@ class Rung(Strict):
     after_minutes: int = Field(ge=0, le=60 * 24 * 30, description="Threshold in minutes from the trigger.")
     condition: Text
     notify: RoleRefs
+    call: list[str] = Field(default_factory=list, description="Ids of contacts to call at this rung (outside the organisation).")
 
 
 class Contact(Strict):
@@ -222,7 +226,23 @@ class Contact(Strict):
     id: Id
     name: Text
     number: str = Field(description="Quote it: a bare 119 would be read as a number.")
+    others: list[str] = Field(default_factory=list, description="Further numbers of the same contact, tried after the first.")
+    hours: Text | None = Field(default=None, description="When the number is answered, e.g. 24 hours.")
     note: Text | None = None
+
+
+def _contact_kind(value: object) -> str:
+    return "by-id" if isinstance(value, str) else "written"
+
+
+#: The tags of the union below; the loader leaves them out of a finding's path.
+UNION_TAGS = frozenset({"by-id", "written"})
+
+#: A procedure's contact: an id of org/contacts.yml, or a contact written out in the file.
+ContactEntryRef = Annotated[
+    Union[Annotated[Contact, Tag("written")], Annotated[str, Field(max_length=80), Tag("by-id")]],
+    Discriminator(_contact_kind),
+]
 
 
 class Procedure(Document):
@@ -236,9 +256,16 @@ class Procedure(Document):
     template: Text | None = Field(default=None, description="Marks what goes beyond the source and must be adapted locally.")
     steps: list[Step] = Field(default_factory=list)
     escalation: list[Rung] = Field(default_factory=list)
-    contacts: list[Contact] = Field(default_factory=list)
+    contacts: list[ContactEntryRef] = Field(default_factory=list, description="Contacts of this procedure: ids of org/contacts.yml, or a contact written out here.")
+    first_call: list[str] = Field(default_factory=list, description="Contact ids shown first, as tap-to-call buttons; default: those the steps of the first 5 minutes call.")
     aftercare: list[Step] = Field(default_factory=list)
     document: DocumentControl
+
+    def first_contacts(self) -> list[Contact]:
+        """The contacts needed in the first minutes, once the handbook is resolved for a
+        property (generator.contacts.for_property); written-out contacts only before."""
+        wanted = self.first_call
+        return [c for c in self.contacts if isinstance(c, Contact) and c.id in wanted]
 
 
 class Department(Strict):
@@ -246,6 +273,7 @@ class Department(Strict):
     name: Text
     description: Text
     head: RoleRef | None = None
+    on_duty: list[RoleRef] = Field(default_factory=list, description="Posts on duty round the clock that act for the department in an emergency step it owns.")
     from_source: bool = False
 
 
@@ -296,6 +324,35 @@ class Meta(Document):
     review_period_days: int = Field(default=365, ge=1, le=10 * 366, description="`check` warns when a document's last review is older (at most ten years).")
 
 
+class BookContact(Strict):
+    """A number staff may have to call, kept once (org/contacts.yml) and named by id."""
+
+    id: Id
+    name: Text
+    numbers: list[str] = Field(default_factory=list, description="Quoted. Empty when each property gives its own (sites/<id>.yml).")
+    hours: Text | None = Field(default=None, description="When the number is answered.")
+    purpose: Text = Field(description="What the contact is for, in a line.")
+    national: bool = Field(default=False, description="True for the national emergency and service numbers (119, 110, 120 …).")
+    note: Text | None = None
+
+
+class ContactsFile(Document):
+    """org/contacts.yml: the contact book of the handbook."""
+
+    contacts: list[BookContact]
+
+
+class Site(Document):
+    """sites/<id>.yml: one property (项目 / 管理处) with the numbers that are its own."""
+
+    id: Id
+    name: Text
+    address: Text
+    sample: bool = Field(default=False, description="True for sample data shipped with the handbook: replace it with the real property.")
+    contacts: dict[str, list[str]] = Field(default_factory=dict, description="Contact id → its numbers at this property (quoted), replacing the contact book's.")
+    note: Text | None = None
+
+
 @dataclass
 class Handbook:
     """Everything loaded from one root, after each file passed the model."""
@@ -310,6 +367,11 @@ class Handbook:
     departments_file: DepartmentsFile | None = None
     authorities_file: AuthoritiesFile | None = None
     glossary_file: GlossaryFile | None = None
+    contacts_file: ContactsFile | None = None
+    contacts: dict[str, BookContact] = field(default_factory=dict)
+    sites: dict[str, Site] = field(default_factory=dict)
+    site: Site | None = None  # the property this handbook was resolved for (generator.contacts)
+    resolved: bool = False  # contacts written out with one property's numbers (generator.contacts.for_property)
 
     def top_roles(self) -> list[Role]:
         return [r for r in self.roles.values() if r.top]

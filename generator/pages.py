@@ -23,6 +23,7 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from markupsafe import Markup, escape
 
+from generator.contacts import contact_lookup
 from generator.escalation import escalation_path
 from generator.model import FREQUENCIES, LEVELS, Handbook, Procedure, Role, Text
 
@@ -105,6 +106,19 @@ class Page:
 def all_labels() -> dict[str, dict[str, str]]:
     with open(TEMPLATES / "labels.yml", encoding="utf-8") as fh:
         return yaml.safe_load(fh)
+
+
+@lru_cache(maxsize=1)
+def procedure_labels() -> dict[str, dict[str, str]]:
+    """Words of the procedure page and its run mode (kept apart from labels.yml)."""
+    with open(TEMPLATES / "procedure_labels.yml", encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def tel_href(number: object) -> str:
+    """A tel: link's target: digits and a leading + only (spaces and hyphens are for reading)."""
+    text = str(number).strip()
+    return "tel:" + ("+" if text.startswith("+") else "") + re.sub(r"\D", "", text)
 
 
 def page_url(md_path: str, directory_urls: bool) -> str:
@@ -270,6 +284,10 @@ class Renderer:
             authority_cell=authority_cell,
             escalation=self._escalation,
             direct_reports=self._direct_reports,
+            P=procedure_labels()[self.lang],
+            tel=tel_href,
+            asset=self._asset,
+            contact_map=contact_lookup,
         )
         self.env = env
 
@@ -337,7 +355,7 @@ class Renderer:
         return self.t(dept.name) if dept else dept_id
 
     def minutes(self, n: int | None, kind: str = "within_minutes") -> str:
-        """A time limit as a reader says it: 5 minutes, 2 hours, 3 days."""
+        """A time limit as a reader says it: immediately, 5 min, 24 h, 3 d."""
         if n is None:
             return self.L["no_limit"]
         if n == 0:  # "after 0 min" on a ladder means the first rung: at once
@@ -347,6 +365,13 @@ class Renderer:
         if n >= 60 and n % 60 == 0:
             return self.L[kind.replace("minutes", "hours")].format(n=n // 60)
         return self.L[kind].format(n=n)
+
+    @pass_context
+    def _asset(self, ctx, name: str) -> str:
+        """A relative link from this page to one of the handbook's assets (works from file://)."""
+        here = page_url(ctx["here"], self.directory_urls)
+        depth = here.count("/") if here.endswith("/") else posixpath.dirname(here).count("/") + (1 if posixpath.dirname(here) else 0)
+        return "../" * depth + "assets/handbook/" + name
 
     @pass_context
     def _md_link(self, ctx, text: object, target: str, anchor: str = "") -> Markup:

@@ -20,7 +20,7 @@ from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
 from generator import model
-from generator.model import AuthoritiesFile, DepartmentsFile, GlossaryFile, Meta, Procedure, Role
+from generator.model import AuthoritiesFile, ContactsFile, DepartmentsFile, GlossaryFile, Meta, Procedure, Role, Site
 
 SCHEMA_DIR = "schema"
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -33,6 +33,8 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "authorities": AuthoritiesFile,
     "glossary": GlossaryFile,
     "handbook": Meta,
+    "contacts": ContactsFile,
+    "site": Site,
 }
 
 #: Which schema a data file uses, by its path relative to the root (used by `new` and tests).
@@ -41,6 +43,7 @@ FILE_KINDS: dict[str, str] = {
     "org/departments.yml": "departments",
     "org/authorities.yml": "authorities",
     "org/glossary.yml": "glossary",
+    "org/contacts.yml": "contacts",
 }
 
 
@@ -108,6 +111,8 @@ def kind_of(relative: str) -> str | None:
         return "role"
     if relative.startswith("procedures/"):
         return "procedure"
+    if relative.startswith("sites/"):
+        return "site"
     return None
 
 

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from generator import macros, search
+from generator.contacts import ensure_resolved
 from generator.model import Handbook
 from generator.pages import LANGS, all_labels, deps_changed, navigation, page_paths, render_pages
 
@@ -46,7 +47,7 @@ BASE_CONFIG = PACKAGE / "templates" / "site" / "mkdocs.base.yml"
 ASSET_PREFIX = "assets/handbook"
 #: Where each language lives, relative to the whole site's root.
 LANG_DIRS = {"zh": "", "en": "en/"}
-WATCHED = ("roles", "procedures", "org", "handbook.yml", "docs", "mkdocs.yml")
+WATCHED = ("roles", "procedures", "org", "sites", "handbook.yml", "docs", "mkdocs.yml")
 
 
 class SiteError(Exception):
@@ -502,6 +503,7 @@ def build_into(
     """
     started = time.perf_counter()
     report = BuildReport()
+    book = ensure_resolved(book)  # one property's numbers on every page and card
     _quiet_jieba()
     base = read_config(root_config_file(root))
     pdfs: list[str] = []
@@ -719,6 +721,7 @@ class LiveSite:
 
     def rebuild(self, book: Handbook) -> BuildReport:
         """Bring the site up to date with `book`: incrementally where possible."""
+        book = ensure_resolved(book)
         try:
             if self._state is not None:
                 try:

@@ -38,6 +38,9 @@ def _build(root: Path, site: Path, offline: bool) -> BuiltSite:
     book, findings = load_and_check(root)
     errors = [f.text() for f in findings if f.severity == "error"]
     assert not errors, "the data to build has errors:\n" + "\n".join(errors)
+    from generator.contacts import ensure_resolved
+
+    book = ensure_resolved(book)  # the numbers of the property built, as pages show them
     report = build_site(book, root, site, with_pdf=False, offline=offline)
     return BuiltSite(root, site, book, report.seconds, offline)
 

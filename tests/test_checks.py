@@ -25,6 +25,8 @@ CLERK = "roles/cs/clerk.yml"
 SUPERVISOR = "roles/cs/supervisor.yml"
 DIRECTOR = "roles/office/director.yml"
 LIFT = "procedures/lift.yml"
+META = "handbook.yml"
+CONTACTS = "org/contacts.yml"
 
 
 @dataclass
@@ -84,6 +86,13 @@ CASES = [
     Case("E702", LIFT, "steps: []", lambda r: _empty_list(r, "steps", "escalation:")),
     Case("E703", LIFT, "escalation: []", lambda r: _empty_list(r, "escalation", "contacts:")),
     Case("E704", CLERK, "FILL IN", lambda r: replace(r, CLERK, "en: Answers the phone.", "en: FILL IN the duty")),
+    Case("E710", LIFT, "call: [lift-co]", lambda r: replace(r, LIFT, "    within_minutes: 1\n", "    within_minutes: 1\n    call: [lift-co]\n")),
+    Case("E711", CONTACTS, "id: lift-co", lambda r: _contact_book(r, numbers="")),
+    Case("E712", LIFT, 'number: "待定"', lambda r: replace(r, LIFT, 'number: "96333"', 'number: "待定"')),
+    Case("W710", META, None, lambda r: replace(r, META, "base_url: https://hb.example.org/\n", "")),
+    Case("W711", LIFT, "after_minutes: 30", lambda r: replace(r, LIFT, "    within_minutes: 1\n", "    within_minutes: 40\n    notify: [director]\n")),
+    Case("W712", LIFT, "within_minutes: 45", lambda r: replace(r, LIFT, "    within_minutes: 1\n", "    within_minutes: 45\n")),
+    Case("W713", LIFT, "owner: clerk", lambda r: replace(r, CLERK, "reports_to: supervisor\n", "reports_to: supervisor\nteam: true\n")),
     Case("E801", CLERK, "title", lambda r: replace(r, CLERK, "en: Front Desk Dispatcher", "en: ''")),
     Case("E802", CLERK, "title", lambda r: replace(r, CLERK, "zh: 前台调度员", "zh: Dispatcher")),
     Case("E803", CLERK, "title", lambda r: replace(r, CLERK, "en: Front Desk Dispatcher", "en: Front Desk 调度员")),
@@ -105,6 +114,13 @@ CASES = [
     Case("E505", CLERK, "top: true", lambda r: replace(r, CLERK, "reports_to: supervisor", "top: true")),
     Case("E604", LIFT, "notify: []", lambda r: replace(r, LIFT, "notify: [director]", "notify: []")),
 ]
+
+
+def _contact_book(root: Path, numbers: str) -> None:
+    """A contact book whose lift company the mini lift procedure calls."""
+    write(root, CONTACTS, "contacts:\n  - id: lift-co\n    name: {zh: 电梯维保单位, en: Lift company}\n"
+          f"    purpose: {{zh: 电梯困人, en: People trapped in a lift.}}\n{numbers}")
+    replace(root, LIFT, "    within_minutes: 1\n", "    within_minutes: 1\n    call: [lift-co]\n")
 
 
 def _outside_folder_link(root: Path) -> None:

@@ -390,7 +390,8 @@ def test_the_full_root_is_valid_and_writes_every_field() -> None:
             for item in value:
                 walk(item)
 
-    for doc in [book.meta, book.departments_file, book.authorities_file, book.glossary_file, *book.roles.values(), *book.procedures.values()]:
+    for doc in [book.meta, book.departments_file, book.authorities_file, book.glossary_file, book.contacts_file,
+                *book.sites.values(), *book.roles.values(), *book.procedures.values()]:
         walk(doc)
     every_model = {cls for cls in _subclasses(Strict) if cls.model_fields}
     missing = {cls.__name__: sorted(set(cls.model_fields) - seen.get(cls, set())) for cls in every_model}
@@ -459,7 +460,7 @@ def test_a_build_stopped_half_way_leaves_the_last_site(how: str, legal_build: Le
 #: Fields whose value is an id, a reference, a choice, a date, a number or a flag: left alone.
 _NOT_TEXT = {"id", "owner", "reports_to", "department", "escalate_to", "notify", "head", "kind", "section", "liaises_with",
              "frequency", "level", "severity", "effective", "reviewed", "top", "team", "inferred", "from_source",
-             "within_minutes", "after_minutes", "review_period_days", "base_url"}
+             "within_minutes", "after_minutes", "review_period_days", "base_url", "on_duty", "call", "first_call"}
 
 
 def _hostile(marker: str, chinese: bool) -> str:
@@ -472,8 +473,8 @@ def _poison(value: object, key: str, markers: list[tuple[str, str]], field: str 
     if isinstance(value, dict):
         return {k: (v if k in _NOT_TEXT and not isinstance(v, dict) else _poison(v, k, markers, key if k in ("zh", "en") else k))
                 for k, v in value.items()}
-    if isinstance(value, list):
-        return [_poison(v, key, markers, field) for v in value]
+    if isinstance(value, list):  # a procedure's contact named by id stays an id; one written out is poisoned
+        return [v if key == "contacts" and isinstance(v, str) else _poison(v, key, markers, field) for v in value]
     if isinstance(value, str):
         marker = f"xss{len(markers):03d}{field.replace('_', '')}{key if key in ('zh', 'en') else ''}"
         typed = _hostile(marker, chinese=(key == "zh"))
