@@ -85,7 +85,31 @@ CASES = [
     Case("E803", CLERK, "title", lambda r: replace(r, CLERK, "en: Front Desk Dispatcher", "en: Front Desk 调度员")),
     Case("W810", SUPERVISOR, "Visits residents", lambda r: replace(r, SUPERVISOR, "Visits owners", "Visits residents")),
     Case("W901", CLERK, "reviewed", lambda r: replace(r, CLERK, "reviewed: 2026-06-01", "reviewed: 2020-06-01")),
+    # mkdocs.yml and docs/ (issue 11)
+    Case("E950", "mkdocs.yml", "sitename", lambda r: write(r, "mkdocs.yml", "site_name: X\nsitename: Y\n")),
+    Case("E951", "mkdocs.yml", "INHERIT", lambda r: write(r, "mkdocs.yml", "site_name: X\nINHERIT: /etc/passwd\n")),
+    Case("E952", "mkdocs.yml", "evil", lambda r: write(r, "mkdocs.yml", "plugins:\n  - search\n  - evil\n")),
+    Case("E953", "mkdocs.yml", "x.py", lambda r: write(r, "mkdocs.yml", "hooks:\n  - x.py\n")),
+    Case("E954", "mkdocs.yml", "snippets", lambda r: write(r, "mkdocs.yml", "markdown_extensions:\n  - toc\n  - pymdownx.snippets\n")),
+    Case("E955", "mkdocs.yml", "cdn", lambda r: write(r, "mkdocs.yml", "extra_css:\n  - https://cdn.example.com/x.css\n")),
+    Case("E960", "docs/en/passwd.md", None, lambda r: _link(r, "docs/en/passwd.md", "/etc/passwd")),
+    Case("W961", "docs/en/page.html", None, lambda r: write(r, "docs/en/page.html", "<script>alert(1)</script>\n")),
+    Case("E962", "docs/en/gbk.md", "\ufffd", lambda r: _bytes(r, "docs/en/gbk.md", b"# Title\n\n" + "调度员".encode("gbk") + b"\n")),
+    Case("E963", "docs/en/roles/clerk.md", None, lambda r: write(r, "docs/en/roles/clerk.md", "# Mine\n")),
+    Case("E964", "docs/en/guide.md", "nope.md", lambda r: write(r, "docs/en/guide.md", "# Guide\n\nSee [the roles](roles/index.md) and [this](nope.md).\n")),
+    Case("E965", "docs/en/m.md", "cycler", lambda r: write(r, "docs/en/m.md", "---\nrender_macros: true\n---\n# M\n\n{{ cycler.__init__.__globals__ }}\n")),
+    Case("E966", "docs/en/big.md", None, lambda r: write(r, "docs/en/big.md", "# Big\n" + "x" * (1024 * 1024) + "\n")),
 ]
+
+
+def _link(root: Path, rel: str, target: str) -> None:
+    (root / rel).parent.mkdir(parents=True, exist_ok=True)
+    (root / rel).symlink_to(target)
+
+
+def _bytes(root: Path, rel: str, data: bytes) -> None:
+    (root / rel).parent.mkdir(parents=True, exist_ok=True)
+    (root / rel).write_bytes(data)
 
 
 def _bomb() -> str:
