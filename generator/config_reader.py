@@ -183,6 +183,10 @@ def _check(data: dict[str, Any], source: SourceMap) -> list[Finding]:
             wrong_type = True
     if wrong_type:
         return out
+    for key in ("docs_dir", "site_dir"):
+        value = data.get(key)
+        if isinstance(value, str) and (Path(value).is_absolute() or ".." in Path(value).parts):
+            at((key,), "E950", f"{key} {_show(value)} leaves the handbook root; handbook build uses docs/<language> and --site-dir, remove the key or name a folder inside the root")
     inherit = data.get("INHERIT")
     if inherit is not None and inherit.strip().lstrip("./") != BASE_NAME:
         at(("INHERIT",), "E951", f"INHERIT may only name the program's own defaults, '{BASE_NAME}'; remove it or write the settings into mkdocs.yml itself")

@@ -162,10 +162,55 @@ def page_findings(scan: DocsScan, generated: dict[str, list[str]]) -> list[Findi
                 line, col = before.count(b"\n") + 1, len(before) - before.rfind(b"\n")
                 out.append(Finding.at(Location(display, line, col), "E962", f"byte 0x{raw[exc.start]:02x} is not UTF-8; save the page as UTF-8 (it may be GBK)"))
                 continue
+            out += front_matter_findings(text, display)
             out += _link_findings(text, rel, display, known)
             if opts_in(text):
                 out += check_page(text, display)
     return out
+
+
+_FRONT = re.compile(r"\A(---[ \t]*\r?\n)(.*?^)(?:---|\.\.\.)[ \t]*$", re.DOTALL | re.MULTILINE)
+
+
+def front_matter_findings(text: str, display: str) -> list[Finding]:
+    """A page's front matter is YAML from a pull request too: plain values only (E967).
+
+    MkDocs reads it with PyYAML's safe loader and drops it without a word when it holds a
+    tag; `template:` would pick a theme template by a path the page chooses."""
+    import yaml
+
+    match = _FRONT.match(text)
+    if not match:
+        return []
+    body, first = match.group(2), 2
+    try:
+        node = yaml.compose(body, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = first + (mark.line if mark else 0)
+        return [Finding.at(Location(display, line, (mark.column + 1) if mark else 1), "E967", f"the front matter is not valid YAML: {visible(str(getattr(exc, 'problem', exc)))}")]
+    out: list[Finding] = []
+    resolver = yaml.resolver.Resolver()
+    stack = [node] if node is not None else []
+    while stack:
+        item = stack.pop()
+        where = Location(display, first + item.start_mark.line, item.start_mark.column + 1)
+        if isinstance(item, yaml.ScalarNode):
+            if item.tag != resolver.resolve(yaml.ScalarNode, item.value, (True, False)) and item.tag != "tag:yaml.org,2002:str":
+                out.append(Finding.at(where, "E967", f"the tag {visible(item.tag)} is not accepted in front matter; write a plain value"))
+        elif isinstance(item, yaml.SequenceNode):
+            if item.tag != "tag:yaml.org,2002:seq":
+                out.append(Finding.at(where, "E967", f"the tag {visible(item.tag)} is not accepted in front matter; write a plain list"))
+            stack.extend(item.value)
+        elif isinstance(item, yaml.MappingNode):
+            if item.tag != "tag:yaml.org,2002:map":
+                out.append(Finding.at(where, "E967", f"the tag {visible(item.tag)} is not accepted in front matter; write a plain mapping"))
+            for key, value in item.value:
+                if item is node and isinstance(key, yaml.ScalarNode) and key.value == "template":
+                    at = Location(display, first + key.start_mark.line, key.start_mark.column + 1)
+                    out.append(Finding.at(at, "E967", "template: would pick a theme template by a path; the handbook's pages use its own templates, remove it"))
+                stack.extend((key, value))
+    return sorted(out)
 
 
 def _link_findings(text: str, rel: str, display: str, known: set[str]) -> list[Finding]:

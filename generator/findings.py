@@ -86,6 +86,7 @@ _CATALOGUE = [
     Code("E963", "error", "page clashes with a generated page", "Rename the hand-written page; the handbook writes a page at that path."),
     Code("E964", "error", "link to a page that does not exist", "Correct the link's target (a path relative to the page, ending in .md) or remove the link."),
     Code("E965", "error", "macros page refused", "Use only hb.… in a page with render_macros: true (see the message), fix the Jinja syntax, or remove render_macros: true."),
+    Code("E967", "error", "page front matter not accepted", "Write the front matter (between the --- lines) as plain YAML without tags, and without template:."),
     Code("E966", "error", "file in docs/ too large", "Keep a page under 1 MiB and any other file under 20 MiB; split the page or shrink the file."),
 ]
 

@@ -216,6 +216,8 @@ def check_page(text: str, display: str) -> list[Finding]:
             name = node.attr
         elif isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
             name = node.arg.value
+        elif isinstance(node, nodes.Filter) and node.name == "attr" and node.args and isinstance(node.args[0], nodes.Const):
+            name = str(node.args[0].value)
         elif isinstance(node, nodes.Name) and node.ctx == "load" and node.name not in ("hb", "Markup", "loop", "caller", "varargs", "kwargs"):
             if node.name not in assigned:
                 out.append(_finding(display, node.lineno, UndefinedError(f"'{node.name}' is undefined")))

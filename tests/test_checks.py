@@ -98,6 +98,7 @@ CASES = [
     Case("E963", "docs/en/roles/clerk.md", None, lambda r: write(r, "docs/en/roles/clerk.md", "# Mine\n")),
     Case("E964", "docs/en/guide.md", "nope.md", lambda r: write(r, "docs/en/guide.md", "# Guide\n\nSee [the roles](roles/index.md) and [this](nope.md).\n")),
     Case("E965", "docs/en/m.md", "cycler", lambda r: write(r, "docs/en/m.md", "---\nrender_macros: true\n---\n# M\n\n{{ cycler.__init__.__globals__ }}\n")),
+    Case("E967", "docs/en/fm.md", "!!python", lambda r: write(r, "docs/en/fm.md", "---\ntitle: !!python/name:os.system\n---\n# Page\n")),
     Case("E966", "docs/en/big.md", None, lambda r: write(r, "docs/en/big.md", "# Big\n" + "x" * (1024 * 1024) + "\n")),
 ]
 
