@@ -29,6 +29,7 @@ import socket
 import stat
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -231,14 +232,12 @@ class _Serve:
                                      cwd=root.parent, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self.port = port
         self.seen: list[str] = []
-        os.set_blocking(self.proc.stdout.fileno(), False)
+        self.reader = threading.Thread(target=lambda: self.seen.extend(iter(self.proc.stdout.readline, "")), daemon=True)
+        self.reader.start()
 
     def wait_for(self, pattern: str, count: int, timeout: float = 120) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            chunk = self.proc.stdout.read()
-            if chunk:
-                self.seen.append(chunk)
             if len(re.findall(pattern, "".join(self.seen))) >= count:
                 return
             assert self.proc.poll() is None, "serve ended:\n" + "".join(self.seen)
@@ -255,8 +254,8 @@ class _Serve:
             self.proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             self.proc.kill()
-        rest = self.proc.stdout.read() or ""
-        return "".join(self.seen) + rest
+        self.reader.join(timeout=10)
+        return "".join(self.seen)
 
 
 def test_serve_keeps_the_last_good_site_through_broken_input_and_recovers(tmp_path: Path) -> None:
