@@ -25,6 +25,7 @@ checked mapping (:func:`site_config`), merged with the base file as MkDocs would
 from __future__ import annotations
 
 import copy
+import functools
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -128,9 +129,14 @@ def config_file(root: Path) -> Path | None:
 
 
 def base_config() -> dict[str, Any]:
-    """The program's own defaults (trusted: shipped with the program, plain YAML)."""
+    """The program's own defaults (trusted: shipped with the program, plain YAML); a copy."""
+    return copy.deepcopy(_base_config())
+
+
+@functools.lru_cache(maxsize=1)
+def _base_config() -> dict[str, Any]:
     with open(BASE_CONFIG, encoding="utf-8") as fh:
-        return yaml.safe_load(fh) or {}
+        return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
 
 
 def merge(base: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
