@@ -123,6 +123,9 @@ def _link_target(root: Path, link: Path) -> Path | str:
         return "this symbolic link dangles or loops; replace it by the file itself"
     if not _inside(target, root):
         return f"this symbolic link points outside the handbook root (to {visible(str(target))}); nothing outside the root is published, copy the file in instead"
+    hidden = [part for part in target.relative_to(root).parts if part.startswith(".")]
+    if hidden:  # .git/config holds CI credentials; .venv, .ci … are no pages either
+        return f"this symbolic link points into {visible(hidden[0])}/ of the root, which is never published; copy the file in instead"
     if target.is_dir():
         return "this symbolic link points at a folder; a linked folder is not published (it could loop), copy the pages in instead"
     return target
@@ -163,6 +166,7 @@ def page_findings(scan: DocsScan, generated: dict[str, list[str]]) -> list[Findi
                 out.append(Finding.at(Location(display, line, col), "E962", f"byte 0x{raw[exc.start]:02x} is not UTF-8; save the page as UTF-8 (it may be GBK)"))
                 continue
             out += front_matter_findings(text, display)
+            out += _remote_findings(text, display)
             out += _link_findings(text, rel, display, known)
             if opts_in(text):
                 out += check_page(text, display)
@@ -211,6 +215,24 @@ def front_matter_findings(text: str, display: str) -> list[Finding]:
                     out.append(Finding.at(at, "E967", "template: would pick a theme template by a path; the handbook's pages use its own templates, remove it"))
                 stack.extend((key, value))
     return sorted(out)
+
+
+#: What makes a browser load something from another host as the page opens (a link that
+#: the reader follows is fine): src / srcset attributes, Markdown images, CSS url() and @import.
+_REMOTE = re.compile(
+    r"""(?:\b(?:src|srcset|data|poster|background)\s*=\s*["']?\s*|!\[[^\]]*\]\(\s*<?|url\(\s*["']?|@import\s+["'])"""
+    r"""((?:https?:|ftp:)?//[^\s"')>]+)""",
+    re.IGNORECASE,
+)
+
+
+def _remote_findings(text: str, display: str) -> list[Finding]:
+    """Images, scripts, frames and styles that a page would load from another host (E955)."""
+    out = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        for match in _REMOTE.finditer(line):
+            out.append(Finding.at(Location(display, number, match.start(1) + 1), "E955", f"the page loads '{visible(match.group(1)[:80])}' from another host; the site must work without internet: copy the file into docs/ and name it by its path"))
+    return out
 
 
 def _link_findings(text: str, rel: str, display: str, known: set[str]) -> list[Finding]:
