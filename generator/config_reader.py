@@ -266,6 +266,13 @@ def _check_theme(theme: Any, at) -> None:
     if name != "material":
         at(("theme",) if isinstance(theme, str) else ("theme", "name"), "E950", f"the theme must be 'material' (the handbook's templates are made for it), not {_show(name)}")
     if isinstance(theme, dict):
+        for key, kind in (("features", list), ("palette", (list, dict)), ("icon", dict), ("font", (bool, dict)), ("language", str)):
+            if key in theme and not isinstance(theme[key], kind):
+                at(("theme", key), "E950", f"theme.{key} has the wrong type ({_type_name(type(theme[key]))}); see Material's documentation or remove it")
+        for name, value in (theme.get("icon") or {}).items() if isinstance(theme.get("icon"), dict) else ():
+            values = value.values() if isinstance(value, dict) else [value]
+            if any(not isinstance(v, str) or ".." in v or v.startswith("/") for v in values):
+                at(("theme", "icon", name), "E950", f"theme.icon.{visible(str(name))} must name an icon (material/…), not a path")
         for key in ("logo", "favicon"):
             value = theme.get(key)
             if isinstance(value, str) and _remote(value):

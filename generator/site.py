@@ -298,6 +298,7 @@ def build_language(cfg: dict[str, Any], config_path: Path, *, dirty: bool = Fals
             raise SiteFindings([exc.finding]) from None
         except (Abort, MkDocsException) as exc:
             _raise_page_findings(warnings, lang, Path(cfg["docs_dir"]))
+            _raise_config_findings(warnings + [str(exc)], config_path)
             detail = "\n  ".join(warnings) or str(exc)
             raise SiteError(f"MkDocs build failed ({lang}): {exc}\n  {detail}") from None
         except Exception as exc:  # noqa: BLE001 - MkDocs or an extension refused the configuration or a page
@@ -311,6 +312,33 @@ def build_language(cfg: dict[str, Any], config_path: Path, *, dirty: bool = Fals
 
 
 _DOC_WARNING = re.compile(r"^Doc file '(?P<page>[^']+)' contains (?:a link|an absolute link|a relative link) '(?P<link>[^']*)'")
+
+
+_CONFIG_VALUE = re.compile(r"Config value '(?P<key>[A-Za-z_]+)': (?P<why>.*)")
+
+
+def _raise_config_findings(messages: list[str], config_path: Path) -> None:
+    """MkDocs' refusals of a setting ("Config value 'site_url': …"), as E950 at the key in the
+    root's mkdocs.yml.  The derived configuration beside `config_path` names the root in
+    handbook_root; the key is looked up in the root's file by the strict reader."""
+    from generator.config_reader import config_file, visible
+    from generator.findings import Finding
+    from generator.positions import Location
+    from generator.yaml_reader import read_yaml
+
+    job = _JOB
+    source = config_file(job.root) if job is not None else None
+    found = []
+    for message in messages:
+        for match in _CONFIG_VALUE.finditer(message):
+            key, why = match.group("key"), match.group("why")
+            where = Location("mkdocs.yml", 1, 1)
+            if source is not None:
+                read = read_yaml(source, source.name)
+                where = read.source.where((key,), key=True)
+            found.append(Finding.at(where, "E950", f"MkDocs refuses '{key}': {visible(why)[:300]}"))
+    if found:
+        raise SiteFindings(sorted(set(found)))
 
 
 def _raise_page_findings(warnings: list[str], lang: str, docs_dir: Path) -> None:

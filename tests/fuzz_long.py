@@ -1,6 +1,6 @@
 """Long fuzz run of `handbook check` (and `build`) on mutated copies of tests/fixtures/mini (issues 7, 11).
 
-    .venv/bin/python tests/fuzz_long.py --minutes 20 [--seed N] [--out DIR] [--build-share 0.03]
+    .venv/bin/python tests/fuzz_long.py --minutes 20 [--seed N] [--out DIR] [--build-share 0.15]
 
 The root is the mini handbook plus a site configuration and hand-written pages
 (SITE_FILES: mkdocs.yml, docs/zh and docs/en pages with macros, links and front matter).
@@ -10,7 +10,7 @@ internals, tags, INHERIT, hooks, plugins, links out of the root …).  It runs
 `handbook check --format json` in this process (with an alarm against hangs and an
 address-space limit against memory blow-ups) and judges the outcome: exit 0 or 1 only, no
 internal error or traceback, findings with a code, a file and a line inside the file.  A
-share of the inputs that change a site file (--build-share) is also built (`handbook
+share of the inputs that change a site file and pass the check (--build-share) is also built (`handbook
 build`): exit 0 or 1, no traceback or internal error.  No input may leave the marker file
 that an attack which ran would write.  Every distinct problem is saved with its files under
 --out, so that it can be replayed and added to the corpus; the run goes on after a problem.
@@ -127,7 +127,7 @@ def main() -> int:
     parser.add_argument("--minutes", type=float, default=20.0)
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "handbook-fuzz")
-    parser.add_argument("--build-share", type=float, default=0.03, help="share of inputs with a changed site file that are also built")
+    parser.add_argument("--build-share", type=float, default=0.15, help="share of the inputs that check passes with a changed site file that are also built")
     args = parser.parse_args()
 
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
@@ -190,7 +190,7 @@ def main() -> int:
             slowest = (took, json.dumps(plan))
         if outcome.problem is None and outcome.stdout.strip():
             codes.update({f["code"] for f in json.loads(outcome.stdout)})
-        if outcome.problem is None and any(rel in SITE_FILES for rel in plan) and rnd.random() < args.build_share:
+        if outcome.problem is None and outcome.code == 0 and any(rel in SITE_FILES for rel in plan) and rnd.random() < args.build_share:
             builds += 1
             outcome = run_build(root, work / "site")
             exits[100 + outcome.code] += 1  # 100: built, 101: refused

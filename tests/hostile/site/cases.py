@@ -177,6 +177,10 @@ CASES: list[Case] = [
     Case("docs_dir outside the root", "mkdocs.yml", write("mkdocs.yml", "docs_dir: ../decoy\n"), check_and_build("mkdocs.yml:1:11", "E950")),
     Case("plugins is a text", "mkdocs.yml", write("mkdocs.yml", "plugins: search\n"), check_and_build("mkdocs.yml:1:10", "E950")),
     Case("another theme", "mkdocs.yml", write("mkdocs.yml", "theme:\n  name: readthedocs\n"), check_and_build("mkdocs.yml:2:9", "E950")),
+    Case("setting MkDocs refuses", "mkdocs.yml", write("mkdocs.yml", "site_name: x\nvalidation: {links: {not_found: bogus}}\n"),
+         (Run(("check", "--root", "{root}"), 0, ()), Run(("build", "--root", "{root}", "--site-dir", "{root}/site"), 1, ("mkdocs.yml:2:1", "E950", "bogus")))),
+    Case("theme icon that is a path", "mkdocs.yml", write("mkdocs.yml", "site_name: x\ntheme: {name: material, icon: {logo: ../../../../etc/passwd}}\n"),
+         check_and_build("mkdocs.yml:2:38", "E950")),
     Case("key with terminal escapes", "mkdocs.yml", write("mkdocs.yml", "\"\\e]0;pwned\\a\\e[2J\": 1\n"), check_and_build("mkdocs.yml:1:1", "\\u001b")),
     # --- macros -----------------------------------------------------------------------------
     Case("cycler globals", "macros",
