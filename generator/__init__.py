@@ -13,6 +13,8 @@ The data flows one way; each step is a module:
     pdf          Handbook → role sheets, procedure cards, checklists (WeasyPrint)
     diff         what a change does to duties, escalation and authorities
     skeleton     `handbook new`: a valid file to fill in
+    importing    `handbook import`: Word / text job descriptions → role files (before the pipeline)
+    export       `handbook export`: Handbook → Word role sheets, Excel matrix and responsibilities
     schema       JSON Schema files for editors
     cli          the `handbook` command
 """

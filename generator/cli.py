@@ -1,4 +1,4 @@
-"""`handbook`: the command line of the design (check, build, serve, pdf, diff, new).
+"""`handbook`: the command line of the design (check, build, serve, pdf, diff, new, import, export).
 
 Each command is a thin function: parse arguments, call the module that does the work,
 print its findings.  Exit codes: 0 done, 1 the data (or the request) is wrong,
@@ -163,6 +163,52 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- import / export (issue 17): Word and text job descriptions in, Word and Excel out ----
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from generator.importing import ImportRequest, import_files
+
+    root = args.root if (args.root / "org").is_dir() else None
+    request = ImportRequest([Path(f) for f in args.files], args.out.resolve(), args.department, args.prefix, args.force, root)
+    try:
+        report = import_files(request)
+    except ValueError as exc:
+        print(f"handbook import: {exc}", file=sys.stderr)
+        return EXIT_DATA
+    print(report.text(), file=sys.stdout if report.ok else sys.stderr)
+    return EXIT_OK if report.ok else EXIT_DATA
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from generator.export import ExportError, export
+
+    book = _checked_or_exit(args.root)
+    if book is None:
+        return EXIT_DATA
+    try:
+        written = export(book, args.format, args.out.resolve(), args.role)
+    except ExportError as exc:
+        print(f"handbook export: {exc}", file=sys.stderr)
+        return EXIT_DATA
+    for path in written:
+        print(f"handbook: {path}")
+    print(f"handbook: {len(written)} {args.format} file(s) written to {args.out.resolve()}")
+    return EXIT_OK
+
+
+def _add_import_export(add) -> None:
+    p = add("import", cmd_import, "Word (.docx) or text job descriptions → role YAML files to check and complete")
+    p.add_argument("files", nargs="+", metavar="FILE", help=".docx, .txt or .md files; each may hold several job descriptions")
+    p.add_argument("--out", type=Path, required=True, help="folder for the role files, e.g. roles/customer-service")
+    p.add_argument("--department", help="department id (org/departments.yml) for the imported roles")
+    p.add_argument("--prefix", help="ids PREFIX-1, PREFIX-2 … instead of pinyin of the titles")
+    p.add_argument("--force", action="store_true", help="overwrite role files that exist already")
+    p = add("export", cmd_export, "role sheets for Word (.docx) or the permission matrix for Excel (.xlsx)")
+    p.add_argument("--format", choices=["docx", "xlsx"], required=True)
+    p.add_argument("--role", help="only this role (docx: its sheets; xlsx: the whole matrix still)")
+    p.add_argument("--out", type=Path, required=True, help="output folder")
+
 class _Parser(argparse.ArgumentParser):
     """argparse, with the exit code of the contract: a wrong argument is the user's (1), not a bug (2)."""
 
@@ -201,6 +247,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--department")
     p.add_argument("--reports-to", dest="reports_to")
     add("schema", cmd_schema, "write the JSON Schema files for editors into ROOT/schema/ from the model")
+    _add_import_export(add)
     return top
 
 

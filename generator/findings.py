@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from dataclasses import asdict, dataclass
 from typing import Iterable, Literal
 
@@ -37,16 +38,27 @@ _CATALOGUE = [
     Code("E108", "error", "YAML 1.1 value where text is expected", "Put the value in quotes: 'no', '12:30', '119'."),
     Code("W109", "warning", "UTF-8 byte-order mark", "Save the file as UTF-8 without BOM."),
     Code("E110", "error", "unsupported YAML feature", "Do not use merge keys (<<), tags or complex keys."),
+    Code("E111", "error", "full-width or no-break space in indentation", "Indent with ASCII spaces: switch the input method to half-width (半角) and retype the spaces."),
+    Code("E112", "error", "full-width punctuation where YAML needs ASCII", "Retype the character named in the message in half-width (半角): ':' '-' ',' '[' ']' '{' '}'."),
+    Code("E113", "error", "folder cannot be read", "Give the folder read permission, or remove it from the pull request."),
+    Code("E114", "error", "folder link leads outside the handbook root", "Replace the symbolic link with the folder itself."),
+    Code("E115", "error", "folder link loops or repeats a folder", "Remove the symbolic link; move the folder instead of linking to it."),
     # Shape of the data
     Code("E201", "error", "unknown key", "Remove the key or correct its spelling (see the suggestion)."),
     Code("E202", "error", "required key missing", "Add the key named in the message."),
     Code("E203", "error", "wrong type", "Write the kind of value named in the message."),
     Code("E204", "error", "value not allowed", "Use one of the values listed in the message."),
     Code("E205", "error", "text too long", "Shorten the text or split it into items."),
+    Code("E206", "error", "number not written as plain decimal digits", "Write the whole number in decimal digits without quotes, leading zeros, '_', ':' or 0x: within_minutes: 10."),
+    Code("E207", "error", "boolean not written true or false", "Write true or false (YAML 1.2 and editors read yes, no, on, off as text)."),
+    Code("E208", "error", "date not written YYYY-MM-DD", "Write the date as YYYY-MM-DD, e.g. 2026-01-01 (no time, no number)."),
+    Code("E209", "error", "date outside the plausible range", "Correct the year: a review date cannot lie in the future, nor a date before 1980."),
     # Ids
     Code("E301", "error", "malformed id", "Use lowercase ASCII letters, digits and single hyphens, e.g. front-desk-dispatcher."),
     Code("E302", "error", "id used twice", "Give each role, duty, procedure … its own id."),
     Code("E303", "error", "file name does not match id", "Rename the file to <id>.yml or change the id."),
+    Code("E304", "error", "role file in another department's folder", "Move the file to roles/<department>/ or correct its department."),
+    Code("E305", "error", "role file directly under roles/", "Move the file into roles/<department>/."),
     # References
     Code("E401", "error", "unknown role", "Name an existing role id (see the suggestion) or add the role."),
     Code("E402", "error", "unknown department", "Name a department listed in org/departments.yml."),
@@ -57,10 +69,12 @@ _CATALOGUE = [
     Code("E502", "error", "reporting cycle", "Break the cycle: one role in it must report outside it."),
     Code("E503", "error", "reports_to does not fit top", "A top role has no reports_to; every other role has one."),
     Code("E504", "error", "role does not reach the top", "Fix reports_to so that the chain ends at a top role."),
+    Code("E505", "error", "more than one top", "Keep `top: true` on the one role that heads the organisation; the others report to it."),
     # Escalation
     Code("E601", "error", "escalation path revisits a role", "List each role once in escalate_to."),
     Code("E602", "error", "escalates to its own owner", "Escalate to someone other than the owner."),
     Code("E603", "error", "escalation path does not reach the top", "End escalate_to at a role whose reporting line reaches the top, or at the top."),
+    Code("E604", "error", "escalation rung notifies nobody", "List at least one role in the rung's notify."),
     # Completeness
     Code("E701", "error", "role without duties", "List at least one duty."),
     Code("E702", "error", "procedure without steps", "List at least one step."),
@@ -70,6 +84,9 @@ _CATALOGUE = [
     Code("E801", "error", "language missing or empty", "Give the text both `zh` and `en`, neither empty."),
     Code("E802", "error", "Chinese text has no Chinese", "Write the Chinese text in Chinese."),
     Code("E803", "error", "English text contains Chinese", "Translate the English text fully."),
+    # E804: an import leaves `en: TO TRANSLATE`; an error like E801, because the English handbook
+    # would print the marker: CI refuses a handbook with a translation missing (DESIGN.md).
+    Code("E804", "error", "translation to write", "Write the English for the Chinese text beside it, in the glossary's vocabulary, in place of TO TRANSLATE."),
     Code("W810", "warning", "glossary term not used in English", "Use the glossary's English for the Chinese term, or say why not in a note."),
     # Document control
     Code("W901", "warning", "review overdue", "Review the document and update document.reviewed."),
@@ -93,6 +110,37 @@ _CATALOGUE = [
 CODES: dict[str, Code] = {c.code: c for c in _CATALOGUE}
 
 
+#: What a terminal or a CI log must never receive raw: C0/C1 controls but the line feed,
+#: which each format escapes in its own way (ESC starts the
+#: sequences that retitle a window or clear the screen, CR overwrites a line), DEL,
+#: bidirectional overrides and isolates (text shown in another order than stored), other
+#: invisible format characters, line and paragraph separators, and the surrogates that
+#: stand for the undecodable bytes of a file name.
+_UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    point = ord(match.group())
+    if 0xDC80 <= point <= 0xDCFF:  # a byte of a file name that is not UTF-8 (surrogateescape)
+        return f"\\x{point - 0xDC00:02x}"
+    return f"\\x{point:02x}" if point < 0x100 else f"\\u{point:04x}"
+
+
+def visible(text: str) -> str:
+    """`text` with every control, bidi and invisible character written as an escape (\\x1b, \\u202e).
+
+    Keys, ids and file names come from pull requests: printed raw, `\\e]0;…\\a\\e[2J` retitles
+    the reader's terminal and clears it, U+202E turns the rest of the line around.
+    """
+    return text if text.isascii() and text.isprintable() else _UNSAFE.sub(_escape, text)
+
+
+def shown(text: str, limit: int = 60) -> str:
+    """A value quoted in a message: made visible and cut to `limit` characters."""
+    text = visible(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 @dataclass(frozen=True, order=True)
 class Finding:
     file: str
@@ -100,6 +148,11 @@ class Finding:
     col: int
     code: str
     message: str
+
+    def __post_init__(self) -> None:
+        # Once, here, rather than in each format: text, json and github all show these.
+        object.__setattr__(self, "file", visible(self.file))
+        object.__setattr__(self, "message", visible(self.message))
 
     @classmethod
     def at(cls, where: Location, code: str, message: str) -> "Finding":
@@ -111,7 +164,9 @@ class Finding:
         return CODES[self.code].severity
 
     def text(self) -> str:
-        return f"{self.file}:{self.line}:{self.col}: {self.severity} {self.code}: {self.message}"
+        # One finding, one line: a line break from a key or a file name could print a line
+        # that reads like a finding of its own.  (json and github escape it themselves.)
+        return f"{self.file}:{self.line}:{self.col}: {self.severity} {self.code}: {self.message}".replace("\n", "\\x0a")
 
     def github(self) -> str:
         """A GitHub Actions workflow command, shown as an annotation on the PR's diff."""

@@ -16,18 +16,21 @@ others are still loaded, so that one broken file does not hide the findings of t
 from __future__ import annotations
 
 import contextlib
+import errno
 import gc
 import marshal
 import os
+import re
 import threading
 import types
 import typing
+import unicodedata
 from pathlib import Path as FsPath
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from generator.findings import Finding, did_you_mean
+from generator.findings import Finding, did_you_mean, shown
 from generator.model import (
     CJK,
     MAX_TEXT,
@@ -53,11 +56,71 @@ AUTHORITIES_FILE = "org/authorities.yml"
 GLOSSARY_FILE = "org/glossary.yml"
 
 
-def data_files(root: FsPath) -> tuple[list[FsPath], list[FsPath]]:
-    """Role and procedure files under `root`, in a stable order."""
-    roles = sorted(p for ext in ("yml", "yaml") for p in (root / "roles").rglob(f"*.{ext}"))
-    procedures = sorted(p for ext in ("yml", "yaml") for p in (root / "procedures").rglob(f"*.{ext}"))
-    return roles, procedures
+def data_files(root: FsPath, findings: list[Finding] | None = None) -> tuple[list[FsPath], list[FsPath]]:
+    """Role and procedure files under `root`, in a stable order; folder problems go to `findings`.
+
+    A folder that cannot be read, or a link to a folder, is a finding on that folder:
+    skipped without a word (as `rglob` did), the roles in it vanished and the errors that
+    followed pointed at the files that name them.
+    """
+    found = findings if findings is not None else []
+    return _walk(root, "roles", found), _walk(root, "procedures", found)
+
+
+_DATA_SUFFIXES = (".yml", ".yaml")
+
+
+def _walk(root: FsPath, name: str, findings: list[Finding]) -> list[FsPath]:
+    """The data files under root/name, following no link to a folder."""
+    top = root / name
+    if not os.path.lexists(top) or not _plain_folder(root, top, findings):
+        return []
+    out: list[FsPath] = []
+    stack = [top]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            findings.append(Finding.at(Location(_display(root, folder), 1, 1), "E113", f"the folder cannot be read ({reason}); its files are not checked: give it read permission or remove it"))
+            continue
+        for entry in entries:
+            path = folder / entry.name
+            if entry.is_symlink():
+                if not _plain_folder(root, path, findings):
+                    continue
+                if os.path.isdir(path):
+                    continue  # reported by _plain_folder
+            elif entry.is_dir(follow_symlinks=False):
+                stack.append(path)
+                continue
+            if entry.name.endswith(_DATA_SUFFIXES):
+                out.append(path)
+    return sorted(out)
+
+
+def _plain_folder(root: FsPath, path: FsPath, findings: list[Finding]) -> bool:
+    """False (with a finding) for a link that loops or leads to a folder; True otherwise."""
+    if not path.is_symlink():
+        return True
+    display = _display(root, path)
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            findings.append(Finding.at(Location(display, 1, 1), "E115", "this symbolic link loops (it leads back to itself); remove it"))
+            return False
+        return True  # a dangling link: reading it says so (E100)
+    if not os.path.isdir(path):
+        return True  # a link to a file: `_inside` decides
+    target = FsPath(os.path.realpath(path))
+    if not target.is_relative_to(root):
+        findings.append(Finding.at(Location(display, 1, 1), "E114", "this folder is a symbolic link to a folder outside the handbook root; nothing outside the root is read: put the folder itself here"))
+    else:
+        findings.append(Finding.at(Location(display, 1, 1), "E115", f"this folder is a symbolic link to {_display(root, target) or 'the root'}/ inside the handbook; its files would be read twice (or forever, if it points above itself): remove the link and move the folder instead"))
+    return False
 
 
 def load_handbook(root: FsPath) -> tuple[Handbook, list[Finding]]:
@@ -128,7 +191,7 @@ def _load_handbook(root: FsPath) -> tuple[Handbook, list[Finding]]:
     if book.glossary_file:
         book.terms = list(book.glossary_file.terms)
 
-    role_files, procedure_files = data_files(root)
+    role_files, procedure_files = data_files(root, findings)
     ahead = _load_ahead(root, [(path, Role) for path in role_files] + [(path, Procedure) for path in procedure_files])
     for path in role_files:
         role = _load_listed(root, path, Role, findings, ahead)
@@ -263,10 +326,13 @@ def load_document(path: FsPath, display: str, model: type[D], findings: list[Fin
     findings.extend(read.findings)
     if read.data is None:
         return None
+    forms = scalar_forms(read, model) if read.typed_scalars else []
+    findings.extend(forms)
     try:
         doc = model.model_validate(read.data)
     except ValidationError as exc:
-        findings.extend(_explain(exc, model, read))
+        said = {(f.line, f.col) for f in forms}
+        findings.extend(f for f in _explain(exc, model, read) if (f.line, f.col) not in said)
         return None
     doc._source = read.source
     return doc
@@ -287,8 +353,12 @@ def _one_error(error: dict[str, Any], loc: Path, model: type[BaseModel], read: Y
     where_text = dotted(loc)
     if kind == "extra_forbidden":
         allowed = _fields_at(model, loc[:-1])
+        slip = _key_slip(field, allowed)
+        if slip is not None:
+            return Finding.at(read.source.where(loc, key=True), *slip)
         hint = did_you_mean(field, allowed)
         listing = ", ".join(sorted(allowed))
+        field = shown(field)
         if CJK.search(field):
             hint += "; a comma ',' inside {…} ends a value: quote the text or write zh: and en: on lines of their own"
         return Finding.at(read.source.where(loc, key=True), "E201", f"unknown key '{field}'{hint}; allowed here: {listing}")
@@ -301,6 +371,18 @@ def _one_error(error: dict[str, Any], loc: Path, model: type[BaseModel], read: Y
         raw = read.typed_scalars[loc]
         value = error.get("input")
         return Finding.at(read.source.where(loc), "E108", f"{where_text}: YAML 1.1 reads {raw} as {_yaml_kind(value)} {value!r}; if you mean the text, quote it: '{raw}'")
+    leaf = _leaf_type(model, loc) if not isinstance(error.get("input"), (dict, list)) else None  # a wrong shape stays E203
+    if kind == "date_form" and leaf is None:
+        return Finding.at(read.source.where(loc), "E203", f"{where_text}: expected a date YYYY-MM-DD, got {_describe(error.get('input'))}")
+    if leaf is int and kind in ("int_type", "int_parsing", "int_from_float"):
+        return Finding.at(read.source.where(loc), "E206", f"{where_text}: {_not_an_int(error.get('input'))}")
+    if leaf is bool and kind in ("bool_type", "bool_parsing"):
+        value = error.get("input")
+        if isinstance(value, str) and value.strip() in _BOOLEANS:
+            return Finding.at(read.source.where(loc), "E207", f"{where_text}: '{value}' is quoted text; write {value.strip().lower()} without quotes")
+        return Finding.at(read.source.where(loc), "E207", f"{where_text}: {_describe(value)} is not a boolean; write true or false")
+    if kind == "date_form":
+        return Finding.at(read.source.where(loc), "E208", f"{where_text}: {error['msg']}")
     if kind == "string_pattern_mismatch":
         return Finding.at(read.source.where(loc), "E301", f"{where_text} '{error.get('input')}' is not a valid id; use lowercase ASCII letters, digits and single hyphens (e.g. front-desk-dispatcher)")
     if kind == "string_too_long":
@@ -316,6 +398,99 @@ def _one_error(error: dict[str, Any], loc: Path, model: type[BaseModel], read: Y
     return Finding.at(read.source.where(loc), "E203", f"{where_text}: expected {_expected(kind)}, got {_describe(error.get('input'))}")
 
 
+
+
+#: A whole number as YAML 1.1, YAML 1.2, JSON and every editor read it alike.
+_DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]*)")
+#: true and false as the YAML 1.2 core schema writes them.
+_BOOLEANS = frozenset({"true", "false", "True", "False", "TRUE", "FALSE"})
+
+
+def scalar_forms(read: YamlFile, model: type[BaseModel]) -> list[Finding]:
+    """Numbers and booleans that YAML 1.1 read into the right type from a risky spelling.
+
+    PyYAML reads `within_minutes: 010` as 8 (octal), `1:30` as 90 (base 60), `0x1e`,
+    `0b11` and `1_0` as numbers too, and `top: yes` or `on` as true, where YAML 1.2, the
+    JSON Schema editors and a reader see 10, text, or nothing special.  The model gets
+    the right type and cannot tell; the text that was typed can.
+    """
+    found: list[Finding] = []
+    for path, raw in read.typed_scalars.items():
+        leaf = _leaf_type(model, path)
+        if leaf is int:
+            value = _value_at(read.data, path)
+            if type(value) is int and not _DECIMAL.fullmatch(raw):
+                found.append(Finding.at(read.source.where(path), "E206", f"{dotted(path)}: {_int_spelling(raw, value)}"))
+        elif leaf is bool:
+            value = _value_at(read.data, path)
+            if type(value) is bool and raw not in _BOOLEANS:
+                found.append(Finding.at(read.source.where(path), "E207", f"{dotted(path)}: YAML 1.1 reads '{shown(raw)}' as {str(value).lower()}, YAML 1.2 and editors as the text '{shown(raw)}'; write {str(value).lower()}"))
+    return found
+
+
+def _int_spelling(raw: str, value: int) -> str:
+    """What YAML 1.1 made of a number written other than in plain decimal digits."""
+    bare = raw.lstrip("+-")
+    if "_" in raw:
+        how = f"YAML 1.1 drops the '_' and reads {value}, YAML 1.2 reads the text '{raw}'"
+    elif ":" in raw:
+        how = f"YAML 1.1 reads {raw} in base 60 as {value}, YAML 1.2 as the text '{raw}'"
+    elif bare[:2] in ("0x", "0X"):
+        how = f"{raw} is hexadecimal for {value}"
+    elif bare[:2] in ("0b", "0B"):
+        how = f"{raw} is binary for {value}"
+    elif bare[:1] == "0" and len(bare) > 1:
+        decimal = int(bare, 10) * (-1 if raw.startswith("-") else 1)
+        return f"YAML 1.1 reads {raw} as the octal number {value}, YAML 1.2 as {decimal}; write the number in plain decimal digits without a leading zero, e.g. {decimal}"
+    else:
+        how = f"{raw} is read as {value}"
+    return f"{how}; write the number in plain decimal digits, e.g. {value}" if value >= 0 else f"{how}; write it in plain decimal digits"
+
+
+def _not_an_int(value: object) -> str:
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()} is not a number; write the number in decimal digits, e.g. 10"
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return f"{value} is not a whole number; write the number in decimal digits, e.g. 10"
+        return f"{value} is not a whole number; write whole minutes or days in decimal digits, e.g. {round(value)}"
+    if isinstance(value, str) and len(value) <= 40 and _DECIMAL.fullmatch(value.strip()):
+        return f"'{value}' is quoted text; write the number without quotes: {value.strip()}"
+    return f"expected a whole number in decimal digits, got {_describe(value)}"
+
+
+def _value_at(data: Any, path: Path) -> Any:
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+_LEAVES: dict[tuple[type, Path], Any] = {}
+
+
+def _leaf_type(model: type[BaseModel], loc: Path) -> Any:
+    """The type a value at `loc` is validated as (int, bool, str, a model …); cached by shape."""
+    shape = (model, tuple(0 if isinstance(part, int) else part for part in loc))
+    if shape not in _LEAVES:
+        _LEAVES[shape] = _model_at(model, loc)
+    return _LEAVES[shape]
+
+
+def _key_slip(field: str, allowed: list[str]) -> tuple[str, str] | None:
+    """An unknown key that is a known one typed with the input method in full-width mode."""
+    for char in field:
+        if char in yaml_reader.WIDE_SPACES:
+            return "E111", yaml_reader.wide_space_message(char, f"the key '{shown(field)}' contains")
+    colon = re.match(r"([A-Za-z_][A-Za-z0-9_-]*)[ \u3000]*[：]", field)
+    if colon:
+        return "E112", yaml_reader.wide_punctuation_message("：", f"after '{colon.group(1)}' comes")
+    folded = unicodedata.normalize("NFKC", field)
+    if folded != field and folded in allowed:
+        return "E112", f"the key '{shown(field)}' is written in full-width letters; switch the input method to half-width (半角) and type '{folded}'"
+    return None
 
 
 def _yaml_kind(value: object) -> str:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
+from pydantic_core import PydanticCustomError
 
 from generator.positions import Location, SourceMap
 
@@ -30,7 +31,33 @@ ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
 Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=80, description="Lowercase ASCII letters, digits and single hyphens; stable across edits.")]
 RoleRef = Annotated[str, Field(max_length=80, description="The id of a role.")]
-Date = Annotated[dt.date, Field(strict=False, description="A date, YYYY-MM-DD.")]
+_DATE_FORM = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _date_as_written(value: object) -> object:
+    """A date is written YYYY-MM-DD, plain or quoted; nothing else becomes one.
+
+    Left to itself pydantic turns a number into a Unix time (`effective: 0` is 1970-01-01,
+    `"1700000000"` a day of 2023) and takes a date with a time of midnight.
+    """
+    if type(value) is dt.date or (isinstance(value, str) and _DATE_FORM.fullmatch(value)):
+        return value
+    raise PydanticCustomError("date_form", "{got} is not a date written YYYY-MM-DD; write it as e.g. 2026-01-01", {"got": _what(value)})
+
+
+def _what(value: object) -> str:
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, dt.datetime):
+        return f"the date and time {value.isoformat(sep=' ')}"
+    if isinstance(value, str):
+        return f"'{value[:40]}'"
+    return "a list" if isinstance(value, list) else "a mapping" if isinstance(value, dict) else "nothing (an empty value)"
+
+
+Date = Annotated[dt.date, BeforeValidator(_date_as_written), Field(strict=False, description="A date, YYYY-MM-DD.")]
 
 
 def _one_or_many(value: object) -> object:
@@ -260,7 +287,7 @@ class Meta(Document):
     version: str
     effective: Date
     base_url: str | None = Field(default=None, description="Where the live site is published; printed as QR codes on cards.")
-    review_period_days: int = Field(default=365, ge=1, description="`check` warns when a document's last review is older.")
+    review_period_days: int = Field(default=365, ge=1, le=10 * 366, description="`check` warns when a document's last review is older (at most ten years).")
 
 
 @dataclass

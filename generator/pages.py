@@ -244,6 +244,7 @@ class Renderer:
         env.filters["id"] = _safe_id
         env.tests["dialable"] = lambda number: bool(re.fullmatch(r"\+?[0-9][0-9 -]*", str(number).strip()))
         env.filters["h"] = lambda v: html_escape(self.t(v) if isinstance(v, Text) else v)
+        env.filters["part"] = self.part
         env.globals.update(
             L=self.L,
             lang=self.lang,
@@ -313,6 +314,10 @@ class Renderer:
             return getattr(value, self.lang)
         return str(value)
 
+    def part(self, document: str) -> str:
+        """The source's part name in the page's language: 篇1 stays 篇1, in English "Part 1"."""
+        return re.sub(r"篇(\d+)", lambda m: self.L["part"].format(n=m.group(1)), document)
+
     def _escalation(self, owner: str, explicit) -> list:
         key = (owner, tuple(explicit))
         if self._deps is not None:
@@ -335,9 +340,9 @@ class Renderer:
         """A time limit as a reader says it: 5 minutes, 2 hours, 3 days."""
         if n is None:
             return self.L["no_limit"]
-        if n == 0 and kind == "within_minutes":
+        if n == 0:  # "after 0 min" on a ladder means the first rung: at once
             return self.L["at_once"]
-        if n >= 1440 and n % 1440 == 0:
+        if n >= 2 * 1440 and n % 1440 == 0:  # one day reads better as 24 hours
             return self.L[kind.replace("minutes", "days")].format(n=n // 1440)
         if n >= 60 and n % 60 == 0:
             return self.L[kind.replace("minutes", "hours")].format(n=n // 60)
@@ -371,7 +376,8 @@ class Renderer:
         return self._anchors[key]
 
     @pass_context
-    def _role_links_html(self, ctx, role_ids: Iterable[str], sep: str = ", ") -> Markup:
+    def _role_links_html(self, ctx, role_ids: Iterable[str], sep: str | None = None) -> Markup:
+        sep = self.L["list_sep"] if sep is None else sep  # 、 between Chinese names
         parts = [self._role_anchor(ctx["here"], rid) for rid in role_ids]
         return Markup(html_escape(sep).join(Markup(p) for p in parts)) if parts else Markup(html_escape(self.L["none"]))
 

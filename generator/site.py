@@ -155,6 +155,7 @@ def language_config(
     # would be a 404 on every page.
     for key in ("extra_css", "extra_javascript"):
         cfg[key] = [e for e in cfg.get(key) or [] if not isinstance(e, str) or (docs_dir / e).is_file()]
+    cfg["markdown_extensions"] = _extensions_for_lang(cfg.get("markdown_extensions") or [], lang)
     cfg["nav"] = navigation(book, lang, handwritten)
     # mkdocs-macros is never run: opted-in pages are rendered in the sandbox of
     # generator.macros, which build_language adds as a plugin of its own.
@@ -162,6 +163,20 @@ def language_config(
     cfg["plugins"] = [_plugin_for_lang(p, lang) for p in plugins]
     cfg["strict"] = True
     return cfg
+
+
+def _extensions_for_lang(entries: list[Any], lang: str) -> list[Any]:
+    """The heading permalinks' title in the page's language: Python-Markdown's toc writes
+    "Permanent link" on every heading otherwise, on Chinese pages too."""
+    out = []
+    for entry in entries:
+        name, options = (entry, {}) if isinstance(entry, str) else next(iter(entry.items()))
+        if name in ("toc", "markdown.extensions.toc"):
+            options = dict(options or {})
+            options["permalink_title"] = all_labels()[lang]["permalink_title"]
+            entry = {name: options}
+        out.append(entry)
+    return out
 
 
 def _plugin_for_lang(entry: Any, lang: str) -> Any:

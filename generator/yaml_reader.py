@@ -5,7 +5,11 @@ PyYAML alone keeps the last of two duplicate keys, reads `no` as False and `12:3
 installed), and the nodes are turned into data by hand so that each of those cases is
 seen and reported with its line and column.  YAML 1.1 typing is kept for plain scalars
 (so that `top: true` is a boolean), and the raw text is remembered: when the model
-wanted text and got a boolean or a number, the finding can say what was typed.
+wanted text and got a boolean or a number, the finding can say what was typed, and a
+number written `010`, `1:30` or `0x1e` is refused by the loader (YAML 1.2 reads it
+otherwise, or as text).  Keys are held to what values are: no tag, no hidden character.
+A syntax error caused by an input method in full-width mode (U+3000 as indentation, `：`
+after a key, `－` as a list dash) is reported as that, naming the character.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from generator.findings import Finding
+from generator.findings import Finding, shown
 from generator.positions import Location, Path, SourceMap
 
 MAX_FILE_BYTES = 1024 * 1024
@@ -231,8 +235,8 @@ class _PlainWalker:
             if kind is not _ScalarEvent or event.anchor is not None or event.tag is not None:
                 raise _Unusual  # a list, mapping or alias as a key; a tagged key
             key = event.value
-            if key in out or (key == "<<" and not event.style):
-                raise _Unusual  # a duplicate key, a merge key
+            if key in out or (key == "<<" and not event.style) or (hidden and _HIDDEN.search(key)):
+                raise _Unusual  # a duplicate key, a merge key, a key with a hidden character
             mark = event.start_mark
             here = path + (key,)
             keys[here] = (mark.line + 1, mark.column + 1)
@@ -295,7 +299,7 @@ def _decode(raw: bytes, display: str, findings: list[Finding]) -> str | None:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line, col = _line_col(raw[: exc.start])
+        line, col = _line_col(raw[: exc.start].decode("utf-8"))  # valid up to there; columns count characters
         findings.append(Finding.at(Location(display, line, col), "E104", f"byte 0x{raw[exc.start]:02x} is not UTF-8; save the file as UTF-8 (it may be GBK)"))
         return None
 
@@ -306,7 +310,14 @@ def _decode(raw: bytes, display: str, findings: list[Finding]) -> str | None:
 _BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 _HIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f" + _BIDI + "\ufeff]")
 
-_TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
+def _hidden_kind(char: str) -> str:
+    return "a bidirectional-text control, which can make text read backwards" if char in _BIDI else "a control character"
+
+
+#: Where a line starts, as YAML counts lines: after LF, CR (a file saved with old Mac line
+#: ends has no LF at all), CR LF, NEL, LS or PS.
+_LINE_START = r"(?:\A|(?<=[\n\x85\u2028\u2029])|(?<=\r)(?!\n))"
+_TAB_INDENT = re.compile(_LINE_START + r"[ ]*\t")
 
 
 def _tabs_in_indentation(text: str, display: str, findings: list[Finding]) -> bool:
@@ -332,6 +343,11 @@ def _compose(text: str, display: str, findings: list[Finding]) -> Node | None:
             problem += f" (the file ended at line {mark.line + 1} before it was closed)"
             mark = exc.context_mark
         where = Location(display, mark.line + 1, mark.column + 1) if mark else Location(display)
+        slip = input_method_slip(text, mark.line if mark else 0)
+        if slip is not None:  # the generic message would not say which character to retype
+            line, col, code, message = slip
+            findings.append(Finding.at(Location(display, line, col), code, message))
+            return None
         findings.append(Finding.at(where, "E101", f"YAML cannot read this: {problem}"))
         return None
     except yaml.reader.ReaderError as exc:  # a control character: no mark, but an offset
@@ -353,6 +369,58 @@ def _compose(text: str, display: str, findings: list[Finding]) -> Node | None:
     return nodes[0]
 
 
+#: Spaces that look like indentation but are none to YAML: an input method in full-width
+#: mode types U+3000; text pasted from Word or a web page brings no-break spaces.
+WIDE_SPACES = {
+    "\u3000": "a full-width space (U+3000, 全角空格)",
+    "\u00a0": "a no-break space (U+00A0)",
+    **{chr(c): f"a typographic space (U+{c:04X})" for c in range(0x2002, 0x200B)},
+}
+#: Punctuation an input method in Chinese mode types where YAML needs the ASCII character.
+WIDE_PUNCTUATION = {
+    "：": ":", "－": "-", "—": "-", "–": "-", "−": "-", "‐": "-", "﹣": "-", "，": ",", "、": ",", "；": ",",
+    "［": "[", "］": "]", "【": "[", "】": "]", "｛": "{", "｝": "}", "＃": "#", "＂": '"', "＇": "'",
+}
+_SPACES = "".join(WIDE_SPACES)
+_SLIP_SPACE = re.compile(f"[ ]*([{_SPACES}])[ {_SPACES}]*(?=[-－A-Za-z_])")
+_SLIP_COLON = re.compile(f"[ ]*(?:[-－][ {_SPACES}]+)*[A-Za-z_][A-Za-z0-9_-]*[ {_SPACES}]*(：)")
+_SLIP_DASH = re.compile(f"[ ]*([－—–−‐﹣])[ {_SPACES}]")
+_SLIP_COMMA = re.compile(f"(，)[ {_SPACES}]*[A-Za-z_][A-Za-z0-9_-]*[ ]*:[ ]")  # searched: anywhere in the line
+_SLIP_BRACKET = re.compile(f"[ ]*(?:[-－][ {_SPACES}]+)*[A-Za-z_][A-Za-z0-9_-]*[ ]*:[ ]+([［｛【])")
+
+
+def wide_space_message(char: str, what: str) -> str:
+    return (f"{what} {WIDE_SPACES[char]}, which YAML does not count as indentation; "
+            "switch the input method to half-width (半角) and indent with ordinary spaces")
+
+
+def wide_punctuation_message(char: str, what: str) -> str:
+    return (f"{what} the full-width '{char}' (U+{ord(char):04X}) where YAML needs the ASCII '{WIDE_PUNCTUATION[char]}'; "
+            "switch the input method to half-width (半角) and retype it")
+
+
+def input_method_slip(text: str, last_line: int) -> tuple[int, int, str, str] | None:
+    """The input-method slip nearest before line `last_line` (from 0) that explains a syntax error.
+
+    Only structural places count (the indentation before a key or a dash, the colon after
+    a key, a list dash, the bracket that opens a value): full-width punctuation inside
+    Chinese text is right there, and U+3000 at the start of a paragraph of a block text too.
+    """
+    lines = _BREAK.split(text, maxsplit=last_line + 1)[: last_line + 1]
+    for number in range(len(lines) - 1, -1, -1):
+        line = lines[number]
+        if line.isascii():
+            continue
+        match = _SLIP_SPACE.match(line)
+        if match:
+            return number + 1, match.start(1) + 1, "E111", wide_space_message(match.group(1), "the line is indented with")
+        for pattern in (_SLIP_COLON, _SLIP_DASH, _SLIP_BRACKET, _SLIP_COMMA):
+            match = pattern.search(line) if pattern is _SLIP_COMMA else pattern.match(line)
+            if match:
+                return number + 1, match.start(1) + 1, "E112", wide_punctuation_message(match.group(1), "this line has")
+    return None
+
+
 def _offset_location(text: str, position: int, display: str) -> Location:
     """Line and column of a reader error: libyaml counts in UTF-8 bytes, PyYAML in characters."""
     if _Loader is yaml.SafeLoader:
@@ -362,10 +430,19 @@ def _offset_location(text: str, position: int, display: str) -> Location:
     return Location(display, *_line_col(before))
 
 
-def _line_col(before: str | bytes) -> tuple[int, int]:
-    """Line and column (from 1) of the character that follows `before`, the file up to it."""
-    newline = "\n" if isinstance(before, str) else b"\n"
-    return before.count(newline) + 1, len(before) - before.rfind(newline)
+_BREAK = re.compile("\r\n?|[\n\x85\u2028\u2029]")
+
+
+def _line_col(before: str) -> tuple[int, int]:
+    """Line and column (from 1) of the character that follows `before`, the file up to it.
+
+    Lines end where YAML ends them (LF, CR LF, a lone CR, NEL, LS, PS), so that a finding
+    points at the line the parser and the editor show.
+    """
+    count, last = 0, None
+    for last in _BREAK.finditer(before):
+        count += 1
+    return count + 1, len(before) - (last.end() if last else 0) + 1
 
 
 def _implicit_tag(value: str) -> str:
@@ -407,8 +484,7 @@ class _Converter:
         hidden = _HIDDEN.search(node.value)
         if hidden:  # written as an escape ("\x00", "\u202e"): YAML itself lets it through
             char = hidden.group()
-            kind = "a bidirectional-text control, which can make text read backwards" if char in _BIDI else "a control character"
-            self.findings.append(Finding.at(_loc(self.display, node), "E101", f"the value contains U+{ord(char):04X}, {kind}; delete it"))
+            self.findings.append(Finding.at(_loc(self.display, node), "E101", f"the value contains U+{ord(char):04X}, {_hidden_kind(char)}; delete it"))
         if not node.style and node.tag in _TYPED_TAGS:  # plain (libyaml says "", PyYAML None)
             try:
                 # The scalar constructor itself: construct_object would remember every node for good.
@@ -433,9 +509,15 @@ class _Converter:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 raise _Stop(Finding.at(_loc(self.display, key_node), "E110", "merge keys (<<) are not supported; write the keys out"))
             key = key_node.value
+            if key_node.tag != _STR and (key_node.style or key_node.tag != _implicit_tag(key)):
+                # `!!python/name:os.system department:`: refused on a key as on a value.
+                raise _Stop(Finding.at(_loc(self.display, key_node), "E110", f"the tag {shown(key_node.tag)} on the key '{shown(key)}' is not supported; write the key alone"))
+            hidden = _HIDDEN.search(key)
+            if hidden:
+                self.findings.append(Finding.at(_loc(self.display, key_node), "E101", f"the key '{shown(key)}' contains U+{ord(hidden.group()):04X}, {_hidden_kind(hidden.group())}; delete it"))
             if key in first_seen:
                 earlier = first_seen[key].start_mark.line + 1
-                self.findings.append(Finding.at(_loc(self.display, key_node), "E102", f"the key '{key}' is written twice in this mapping (first on line {earlier}); YAML would keep only this one"))
+                self.findings.append(Finding.at(_loc(self.display, key_node), "E102", f"the key '{shown(key)}' is written twice in this mapping (first on line {earlier}); YAML would keep only this one"))
                 continue
             first_seen[key] = key_node
             self.source.keys[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)

@@ -6,7 +6,11 @@ added to generator/findings.py without a test fails the suite.
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.findings import CODES
+from generator.findings import CODES, Finding
 from support import findings, mini_copy, replace, write
 
 CLERK = "roles/cs/clerk.yml"
@@ -83,6 +87,7 @@ CASES = [
     Case("E801", CLERK, "title", lambda r: replace(r, CLERK, "en: Front Desk Dispatcher", "en: ''")),
     Case("E802", CLERK, "title", lambda r: replace(r, CLERK, "zh: 前台调度员", "zh: Dispatcher")),
     Case("E803", CLERK, "title", lambda r: replace(r, CLERK, "en: Front Desk Dispatcher", "en: Front Desk 调度员")),
+    Case("E804", CLERK, "TO TRANSLATE", lambda r: replace(r, CLERK, "en: Answers the phone.", "en: TO TRANSLATE")),
     Case("W810", SUPERVISOR, "Visits residents", lambda r: replace(r, SUPERVISOR, "Visits owners", "Visits residents")),
     Case("W901", CLERK, "reviewed", lambda r: replace(r, CLERK, "reviewed: 2026-06-01", "reviewed: 2020-06-01")),
     # mkdocs.yml and docs/ (issue 11)
@@ -100,6 +105,20 @@ CASES = [
     Case("E965", "docs/en/m.md", "cycler", lambda r: write(r, "docs/en/m.md", "---\nrender_macros: true\n---\n# M\n\n{{ cycler.__init__.__globals__ }}\n")),
     Case("E967", "docs/en/fm.md", "!!python", lambda r: write(r, "docs/en/fm.md", "---\ntitle: !!python/name:os.system\n---\n# Page\n")),
     Case("E966", "docs/en/big.md", None, lambda r: write(r, "docs/en/big.md", "# Big\n" + "x" * (1024 * 1024) + "\n")),
+    # issue 11: the data files, attacked
+    Case("E111", CLERK, "frequency: daily", lambda r: replace(r, CLERK, "    frequency: daily", "\u3000\u3000\u3000\u3000frequency: daily")),
+    Case("E112", CLERK, "department", lambda r: replace(r, CLERK, "department: cs", "department\uff1acs")),
+    Case("E113", "roles/cs", None, lambda r: (r / "roles" / "cs").chmod(0)),
+    Case("E114", "roles/elsewhere", None, lambda r: _outside_folder_link(r)),
+    Case("E115", "roles/cs/again", None, lambda r: (r / "roles" / "cs" / "again").symlink_to("..")),
+    Case("E206", LIFT, "within_minutes: 010", lambda r: replace(r, LIFT, "within_minutes: 1", "within_minutes: 010")),
+    Case("E207", DIRECTOR, "top: yes", lambda r: replace(r, DIRECTOR, "top: true", "top: yes")),
+    Case("E208", CLERK, "effective: 0", lambda r: replace(r, CLERK, "effective: 2026-01-01", "effective: 0")),
+    Case("E209", CLERK, "reviewed: 9999", lambda r: replace(r, CLERK, "reviewed: 2026-06-01", "reviewed: 9999-06-01")),
+    Case("E304", "roles/office/clerk.yml", "department: cs", lambda r: shutil.move(r / CLERK, r / "roles/office/clerk.yml")),
+    Case("E305", "roles/clerk.yml", "department: cs", lambda r: shutil.move(r / CLERK, r / "roles/clerk.yml")),
+    Case("E505", CLERK, "top: true", lambda r: replace(r, CLERK, "reports_to: supervisor", "top: true")),
+    Case("E604", LIFT, "notify: []", lambda r: replace(r, LIFT, "notify: [director]", "notify: []")),
 ]
 
 
@@ -111,6 +130,29 @@ def _link(root: Path, rel: str, target: str) -> None:
 def _bytes(root: Path, rel: str, data: bytes) -> None:
     (root / rel).parent.mkdir(parents=True, exist_ok=True)
     (root / rel).write_bytes(data)
+
+
+def _outside_folder_link(root: Path) -> None:
+    """roles/elsewhere → a folder beside the root holding a valid role file."""
+    outside = root.parent / "outside"
+    outside.mkdir()
+    (outside / "ghost.yml").write_text(_role("ghost"), encoding="utf-8")
+    (root / "roles" / "elsewhere").symlink_to(outside)
+
+
+def _findings_without_privileges(root: Path) -> list[Finding]:
+    """`handbook check` as a user who cannot read what is not readable.
+
+    As root (CI) permissions do not stop reading, so the check runs with the two
+    capabilities that bypass them dropped (util-linux setpriv).
+    """
+    command = [sys.executable, "-m", "generator", "check", "--root", str(root), "--format", "json"]
+    if os.geteuid() == 0:
+        caps = "-dac_override,-dac_read_search"
+        command = ["setpriv", f"--inh-caps={caps}", f"--bounding-set={caps}", *command]
+    run = subprocess.run(command, capture_output=True, text=True, timeout=60, cwd=Path(__file__).parent.parent)
+    assert run.returncode == 1 and "Traceback" not in run.stderr, run.stderr
+    return [Finding(f["file"], f["line"], f["col"], f["code"], f["message"]) for f in json.loads(run.stdout)]
 
 
 def _bomb() -> str:
@@ -139,7 +181,7 @@ def _line_of(root: Path, rel: str, needle: str | None) -> int:
 def test_each_code_is_reported_at_its_place(tmp_path: Path, case: Case) -> None:
     root = mini_copy(tmp_path)
     case.breaks(root)
-    found = findings(root)
+    found = _findings_without_privileges(root) if case.code == "E113" else findings(root)
     matching = [f for f in found if f.code == case.code]
     assert matching, f"expected {case.code}, got {[f.text() for f in found]}"
     expected_line = _line_of(root, case.file, case.needle)

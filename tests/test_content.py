@@ -49,7 +49,7 @@ NAMED_IN_SOURCE = {
     "客服经理": "customer-service-manager",
     "部门经理": "customer-service-manager",
     "部门领导": "customer-service-manager",
-    "服务中心领导": "service-centre-supervisor",
+    "服务中心领导": "customer-service-manager",  # the head of the customer service centre
     "客服主任": "customer-service-officer",
     "客服领班": "customer-service-team-leader",
     "收费管理员": "fee-collection-officer",
@@ -102,17 +102,19 @@ def test_one_top_and_the_reporting_lines_as_decided(book):
         "customer-service-manager": "property-manager",
         "service-centre-supervisor": "customer-service-manager",
         "customer-service-supervisor": "customer-service-manager",
-        "front-desk-dispatch-supervisor": "service-centre-supervisor",
+        "front-desk-dispatch-supervisor": "customer-service-manager",  # 篇1: 向部门经理汇报
         "fee-collection-supervisor": "service-centre-supervisor",
         "front-desk-dispatcher": "front-desk-dispatch-supervisor",
         "fee-collection-officer": "fee-collection-supervisor",
         "customer-service-officer": "customer-service-supervisor",
-        "customer-service-team-leader": "customer-service-officer",
+        "customer-service-team-leader": "customer-service-supervisor",  # 篇5 楼宇管理[6]
         "building-steward": "customer-service-team-leader",
         "engineering-team": "property-manager",
         "sanitation-team": "property-manager",
         "security-team": "property-manager",
         "finance-team": "property-manager",
+        "fire-safety-responsible-person": "company-leadership",
+        "fire-safety-manager": "fire-safety-responsible-person",
     }
     for role in book.roles.values():
         assert reporting_chain(book, role.id).reaches_top, role.id
@@ -181,10 +183,10 @@ def _authority(book: Handbook, part: str, label: str):
 #: Where the source names an escalation, the data says it explicitly.
 SOURCE_ESCALATIONS = [
     ("篇1 duty 1: 服务中心领导 then 公司领导", lambda b: _duty(b, "篇1", "1"), "及时上报服务中心领导及公司领导",
-     ["service-centre-supervisor", "customer-service-manager", "company-leadership"]),
+     ["customer-service-manager", "property-manager", "company-leadership"]),
     ("篇1 authority 1: 部门经理", lambda b: _authority(b, "篇1", "1"), "向部门经理汇报", ["customer-service-manager"]),
     ("篇3 duty 3: 领导", lambda b: _duty(b, "篇3", "3"), "及时向领导呈报", ["front-desk-dispatch-supervisor", "customer-service-manager"]),
-    ("篇3 authority 1: 部门领导", lambda b: _authority(b, "篇3", "1"), "上报部门领导", ["customer-service-manager"]),
+    ("篇3 authority 1: 部门领导", lambda b: _authority(b, "篇3", "1"), "上报部门领导", ["front-desk-dispatch-supervisor", "customer-service-manager"]),
     ("篇5 楼宇管理 [5]: 上报", lambda b: _duty(b, "篇5", "[5]", "building-management"), "应及时上报", ["customer-service-manager"]),
 ]
 
@@ -229,9 +231,9 @@ def test_authorities_from_the_source_are_not_inferred_and_the_rest_are(book):
 def test_the_catalogue_has_the_source_authorities(book):
     titles = {k.title.en.lower() for k in book.kinds.values()}
     for wanted in [
-        "coordinate major complaints and make a preliminary decision", "command emergency response",
-        "audit and report arrears", "assess staff performance", "recommend hiring and dismissal",
-        "dispatch other departments", "propose penalties", "inspect service work", "propose rectification",
+        "coordinate major complaints and take initial action", "command emergency response",
+        "audit and report the chasing of arrears", "assess staff performance", "hiring and dismissal",
+        "direct and deploy departments", "penalties", "inspect service work", "rectification",
         "follow up and report problems",
     ]:
         assert wanted in titles

@@ -100,3 +100,15 @@ def test_pre_commit_and_workflow_run_the_same_check_as_ci():
     runs = [s.get("run", "") for job in workflow["jobs"].values() for s in job["steps"]]
     assert "bash scripts/test.sh" in runs  # the same command as .ci/run
     assert any("--format github" in r for r in runs) and any("handbook diff" in r for r in runs)
+
+
+def test_gitlab_template_runs_the_same_commands_as_ci():
+    pipeline = yaml.safe_load((REPO / ".gitlab-ci.yml").read_text(encoding="utf-8"))
+    jobs = {name: job for name, job in pipeline.items() if isinstance(job, dict) and "script" in job}
+    scripts = {name: "\n".join(job["script"]) for name, job in jobs.items()}
+    assert "bash scripts/test.sh" in scripts["check-and-test"]  # the same command as .ci/run
+    assert "handbook diff" in scripts["check-and-test"] and "handbook check" in scripts["check-and-test"]
+    assert "bash scripts/setup.sh" in scripts["build"]
+    assert pipeline["pages"]["artifacts"]["paths"] == ["public"]  # GitLab Pages publishes public/ only
+    for name, job in jobs.items():
+        assert job["stage"] in pipeline["stages"], name

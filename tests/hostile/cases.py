@@ -290,3 +290,158 @@ LEGAL_SHOWN = [
     ("en", "procedures/lift/", HOSTILE_TEXTS["hash"], "not a heading"),
     ("en", "procedures/lift/", "1e3", "1e3"),
 ]
+
+
+# --- the data files, attacked (issue 11) ----------------------------------------------------------
+#
+# Each case runs as `handbook check` (text, json and github) and `handbook build`; beside the
+# root lie a decoy folder (DECOY, whose files must stay byte for byte and must never be
+# quoted: they hold SECRET) and the path of a marker file (MARKER) that a case's payload
+# tries to create.  tests/test_hostile_data.py runs them.
+
+DATA = Path(__file__).resolve().parent / "data"
+DECOY = "decoy"
+MARKER = "executed-marker"
+SECRET = "decoy-secret-7f3a"
+
+
+def decoy(root: Path) -> Path:
+    return root.parent / DECOY
+
+
+def marker(root: Path) -> Path:
+    return root.parent / MARKER
+
+
+def data_file(name: str, rel: str) -> Edit:
+    """Replace `rel` with tests/hostile/data/NAME, byte for byte."""
+
+    def edit(root: Path) -> None:
+        (root / rel).write_bytes((DATA / name).read_bytes())
+
+    return edit
+
+
+def payload(rel: str, old: str, new: str) -> Edit:
+    """Like `sub`, with {marker} in `new` standing for the marker file's path."""
+
+    def edit(root: Path) -> None:
+        sub(rel, old, new.replace("{marker}", str(marker(root))))(root)
+
+    return edit
+
+
+def link_to_decoy(rel: str) -> Edit:
+    def edit(root: Path) -> None:
+        path = root / rel
+        if path.is_dir() and not path.is_symlink():
+            import shutil
+
+            shutil.rmtree(path)
+        path.symlink_to(decoy(root), target_is_directory=True)
+
+    return edit
+
+
+def move(rel: str, to: str) -> Edit:
+    def edit(root: Path) -> None:
+        (root / to).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).rename(root / to)
+
+    return edit
+
+
+def chmod(rel: str, mode: int) -> Edit:
+    def edit(root: Path) -> None:
+        (root / rel).chmod(mode)
+
+    return edit
+
+
+def raw_name(folder: str, name: bytes, content_from: str) -> Edit:
+    """A data file whose name is raw bytes (an escape sequence, a byte that is not UTF-8)."""
+
+    def edit(root: Path) -> None:
+        target = os.path.join(os.fsencode(root / folder), name)
+        with open(target, "wb") as out:
+            out.write((root / content_from).read_bytes())
+
+    return edit
+
+
+@dataclass(frozen=True)
+class DataCase:
+    name: str
+    edit: Edit
+    code: str
+    file: str  # as printed: control characters escaped
+    line: int
+    #: Run without the capabilities that let root read anything (an unreadable folder).
+    unprivileged: bool = False
+
+    def __str__(self) -> str:
+        return self.name
+
+
+DATA_CASES: list[DataCase] = [
+    # Numbers as the YAML 1.2 core schema reads them: plain decimal digits only
+    DataCase("number-octal", sub(LIFT, "within_minutes: 1", "within_minutes: 010"), "E206", LIFT, 9),
+    DataCase("number-sexagesimal", sub(LIFT, "within_minutes: 1", "within_minutes: 1:30"), "E206", LIFT, 9),
+    DataCase("number-hexadecimal", sub(LIFT, "within_minutes: 1", "within_minutes: 0x1e"), "E206", LIFT, 9),
+    DataCase("number-underscore", sub(LIFT, "within_minutes: 1", "within_minutes: 1_0"), "E206", LIFT, 9),
+    DataCase("number-binary", sub(LIFT, "within_minutes: 1", "within_minutes: 0b11"), "E206", LIFT, 9),
+    DataCase("number-infinity", sub(LIFT, "after_minutes: 30", "after_minutes: .inf"), "E206", LIFT, 13),
+    DataCase("number-not-a-number", sub(LIFT, "after_minutes: 30", "after_minutes: .nan"), "E206", LIFT, 13),
+    DataCase("number-float", sub(LIFT, "after_minutes: 30", "after_minutes: 30.0"), "E206", LIFT, 13),
+    DataCase("number-boolean", sub(LIFT, "within_minutes: 1", "within_minutes: true"), "E206", LIFT, 9),
+    DataCase("number-quoted", sub(LIFT, "within_minutes: 1", 'within_minutes: "5"'), "E206", LIFT, 9),
+    DataCase("number-10000-digits", sub(LIFT, "within_minutes: 1", "within_minutes: 1" + "0" * 10_000), "E206", LIFT, 9),
+    DataCase("review-period-octal", append(META, "review_period_days: 0365\n"), "E206", META, 5),
+    DataCase("review-period-forever", append(META, "review_period_days: 1000000\n"), "E204", META, 5),
+    DataCase("boolean-yes", sub(DIRECTOR, "top: true", "top: yes"), "E207", DIRECTOR, 4),
+    DataCase("boolean-on", sub(CLERK, "department: cs\n", "department: cs\nteam: on\n"), "E207", CLERK, 4),
+    DataCase("boolean-number", sub(DIRECTOR, "top: true", "top: 1"), "E207", DIRECTOR, 4),
+    # Dates: YYYY-MM-DD, in a plausible range
+    DataCase("date-unix-time", sub(CLERK, "effective: 2026-01-01", "effective: 1700000000"), "E208", CLERK, 6),
+    DataCase("date-zero", sub(CLERK, "effective: 2026-01-01", "effective: 0"), "E208", CLERK, 6),
+    DataCase("date-with-time", sub(CLERK, "reviewed: 2026-06-01", "reviewed: 2026-06-01 10:00:00"), "E208", CLERK, 6),
+    DataCase("date-review-in-9999", sub(CLERK, "reviewed: 2026-06-01", "reviewed: 9999-12-31"), "E209", CLERK, 6),
+    DataCase("date-effective-1900", sub(LIFT, "effective: 2026-01-01", "effective: 1900-01-01"), "E209", LIFT, 5),
+    DataCase("date-handbook-effective-2206", sub(META, "effective: 2026-01-01", "effective: 2206-01-01"), "E209", META, 4),
+    # Tags and other oddities on keys
+    DataCase("key-python-name-tag", payload(CLERK, "department: cs", "!!python/name:os.system department: cs"), "E110", CLERK, 3),
+    DataCase("key-python-apply-tag", payload(CLERK, "department: cs", '!!python/object/apply:os.system ["touch {marker}"]: cs'), "E110", CLERK, 3),
+    DataCase("key-complex-apply", payload(CLERK, "department: cs\n", 'department: cs\n? !!python/object/apply:os.system ["touch {marker}"]\n: x\n'), "E110", CLERK, 4),
+    DataCase("key-local-tag", sub(CLERK, "department: cs", "!x department: cs"), "E110", CLERK, 3),
+    DataCase("value-python-apply-tag", payload(CLERK, "department: cs", 'department: !!python/object/apply:os.system ["touch {marker}"]'), "E110", CLERK, 3),
+    DataCase("tag-directive-redefines-str", sub(CLERK, "id: clerk\n", "%TAG !! tag:evil.example,2000:\n---\nid: !!str clerk\n"), "E110", CLERK, 3),
+    # Keys shown with control and bidi characters made visible
+    DataCase("key-terminal-escapes", data_file("terminal-escape-key.yml", CLERK), "E101", CLERK, 4),
+    DataCase("key-bidi-override", data_file("bidi-key.yml", CLERK), "E101", CLERK, 4),
+    DataCase("file-name-terminal-escapes", raw_name("roles/cs", b"\x1b]0;pwned\x07\x1b[2J.yml", CLERK), "E303", "roles/cs/\\x1b]0;pwned\\x07\\x1b[2J.yml", 1),
+    DataCase("file-name-not-utf8", raw_name("roles/cs", b"\xff\xfe.yml", CLERK), "E302", "roles/cs/\\xff\\xfe.yml", 1),
+    # Folders
+    DataCase("folder-unreadable", chmod("roles/cs", 0), "E113", "roles/cs", 1, unprivileged=True),
+    DataCase("folder-link-out-of-root", link_to_decoy("roles/elsewhere"), "E114", "roles/elsewhere", 1),
+    DataCase("roles-folder-is-link-out", link_to_decoy("roles"), "E114", "roles", 1),
+    DataCase("procedures-folder-is-link-out", link_to_decoy("procedures"), "E114", "procedures", 1),
+    DataCase("folder-link-loop-up", link("roles/cs/again", ".."), "E115", "roles/cs/again", 1),
+    DataCase("folder-link-to-itself", link("roles/cs/me", "me"), "E115", "roles/cs/me", 1),
+    DataCase("file-link-loop", both(link("roles/cs/a.yml", "b.yml"), link("roles/cs/b.yml", "a.yml")), "E115", "roles/cs/a.yml", 1),
+    DataCase("role-in-another-department", move(CLERK, "roles/office/clerk.yml"), "E304", "roles/office/clerk.yml", 3),
+    DataCase("role-nested-deeper", move(CLERK, "roles/cs/night/clerk.yml"), "E304", "roles/cs/night/clerk.yml", 3),
+    DataCase("role-directly-under-roles", move(CLERK, "roles/clerk.yml"), "E305", "roles/clerk.yml", 3),
+    # The organisation
+    DataCase("second-top", sub(CLERK, "reports_to: supervisor", "top: true"), "E505", CLERK, 4),
+    DataCase("rung-notifies-nobody", sub(LIFT, "notify: [director]", "notify: []"), "E604", LIFT, 15),
+    # Line ends and input-method slips
+    DataCase("cr-only-bad-byte", data_file("cr-only-bad-byte.yml", CLERK), "E104", CLERK, 4),
+    DataCase("cr-only-control-character", data_file("cr-only-control-character.yml", CLERK), "E101", CLERK, 4),
+    DataCase("ideographic-space-indent", data_file("ideographic-space-indent.yml", CLERK), "E111", CLERK, 10),
+    DataCase("no-break-space-indent", data_file("no-break-space-indent.yml", CLERK), "E111", CLERK, 10),
+    DataCase("fullwidth-colon", data_file("fullwidth-colon.yml", CLERK), "E112", CLERK, 3),
+    DataCase("fullwidth-dash", data_file("fullwidth-dash.yml", CLERK), "E112", CLERK, 8),
+    DataCase("fullwidth-comma-in-braces", data_file("fullwidth-comma-in-braces.yml", CLERK), "E112", CLERK, 5),
+    DataCase("fullwidth-letters-key", data_file("fullwidth-letters-key.yml", CLERK), "E112", CLERK, 3),
+    DataCase("fullwidth-comma-in-list", sub(LIFT, "notify: [director]", "notify: [director，supervisor]"), "E112", LIFT, 15),
+]
