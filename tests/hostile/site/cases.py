@@ -181,7 +181,7 @@ CASES: list[Case] = [
          (Run(("check", "--root", "{root}"), 0, ()), Run(("build", "--root", "{root}", "--site-dir", "{root}/site"), 1, ("mkdocs.yml:2:1", "E950", "bogus")))),
     Case("theme icon that is a path", "mkdocs.yml", write("mkdocs.yml", "site_name: x\ntheme: {name: material, icon: {logo: ../../../../etc/passwd}}\n"),
          check_and_build("mkdocs.yml:2:38", "E950")),
-    Case("key with terminal escapes", "mkdocs.yml", write("mkdocs.yml", "\"\\e]0;pwned\\a\\e[2J\": 1\n"), check_and_build("mkdocs.yml:1:1", "\\u001b")),
+    Case("key with terminal escapes", "mkdocs.yml", write("mkdocs.yml", "\"\\e]0;pwned\\a\\e[2J\": 1\n"), check_and_build("mkdocs.yml:1:1", "E101")),
     # --- macros -----------------------------------------------------------------------------
     Case("cycler globals", "macros",
          write("docs/en/x.md", MACRO_PAGE.format(body="{{ cycler.__init__.__globals__.os.popen('touch {marker}').read() }}")),
