@@ -196,9 +196,14 @@ def front_matter_findings(text: str, display: str) -> list[Finding]:
     out: list[Finding] = []
     resolver = yaml.resolver.Resolver()
     stack = [node] if node is not None else []
+    seen: set[int] = set()
     while stack:
         item = stack.pop()
         where = Location(display, first + item.start_mark.line, item.start_mark.column + 1)
+        if id(item) in seen or len(seen) > 10_000:  # an alias (possibly of itself: &a [*a]) or a bomb
+            out.append(Finding.at(where, "E967", "anchors and aliases (&a, *a) are not accepted in front matter; write the values out"))
+            break
+        seen.add(id(item))
         if isinstance(item, yaml.ScalarNode):
             if item.tag != resolver.resolve(yaml.ScalarNode, item.value, (True, False)) and item.tag != "tag:yaml.org,2002:str":
                 out.append(Finding.at(where, "E967", f"the tag {visible(item.tag)} is not accepted in front matter; write a plain value"))

@@ -217,6 +217,11 @@ CASES: list[Case] = [
          check_and_build("docs/en/fm.md:2:8", "E967")),
     Case("front matter naming a template", "docs", write("docs/en/fm.md", "---\ntemplate: ../../../../etc/passwd\n---\n# Page\n"),
          check_and_build("docs/en/fm.md:2:1", "E967")),
+    Case("front matter with a recursive alias (found by the fuzzer: check hung)", "docs",
+         write("docs/en/fm.md", "---\nTITLE: &a [&b [*a]]\n---\n# Page\n"), check_and_build("docs/en/fm.md:2", "E967")),
+    Case("front matter alias bomb", "docs",
+         write("docs/en/fm.md", "---\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+               "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n---\n# Page\n"), check_and_build("docs/en/fm.md", "E967")),
     Case("front matter that is not YAML", "docs", write("docs/en/fm.md", "---\ntitle: [x\n---\n# Page\n"), check_and_build("docs/en/fm.md", "E967")),
     Case("link out of the language", "docs", write("docs/en/guide.md", "# Guide\n\n[x](../../roles/cs/clerk.md)\n"), check_and_build("docs/en/guide.md:3:5", "E964")),
     Case("page too large", "docs", write("docs/en/big.md", "# Big\n" + "x" * (1024 * 1024) + "\n"), check_and_build("docs/en/big.md:1:1", "E966")),
