@@ -21,6 +21,29 @@ def _root(value: str) -> Path:
     return Path(value).resolve()
 
 
+def _output_or_none(target: Path, root: Path, what: str, command: str) -> Path | None:
+    """The output folder, checked before anything is read or written (generator.outputs)."""
+    from generator.outputs import refuse_output
+
+    why = refuse_output(target, root, what=what)
+    if why is not None:
+        print(f"handbook {command}: error E970: {why}; nothing was written", file=sys.stderr)
+        return None
+    return Path(os.path.abspath(target))
+
+
+def _print_site_failure(exc: Exception, command: str) -> None:
+    """A build stopped by mkdocs.yml or docs/: the findings (or MkDocs' words) and the verdict."""
+    from generator.site import SiteFindings
+
+    if isinstance(exc, SiteFindings):
+        for finding in exc.findings:
+            print(finding.text(), file=sys.stderr)
+    else:
+        print(f"handbook {command}: {exc}", file=sys.stderr)
+    print(f"handbook {command}: the site was not built; the previous output is unchanged", file=sys.stderr)
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from generator.pipeline import load_and_check
 
@@ -64,16 +87,23 @@ def _for_property(book, requested: str | None):
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from generator.site import build_site
+    from generator.site import SiteError, build_site
 
+    default = args.root / "site"
+    site_dir = _output_or_none(args.site_dir or default, args.root, "--site-dir", "build")
+    if site_dir is None:
+        return EXIT_DATA
     book = _checked_or_exit(args.root)
     if book is None:
         return EXIT_DATA
     book = _for_property(book, args.property)
     if book is None:
         return EXIT_DATA
-    site_dir = (args.site_dir or args.root / "site").resolve()
-    build_site(book, args.root, site_dir, with_pdf=args.pdf, offline=args.offline)
+    try:
+        build_site(book, args.root, site_dir, with_pdf=args.pdf, offline=args.offline)
+    except SiteError as exc:
+        _print_site_failure(exc, "build")
+        return EXIT_DATA
     print(f"handbook: site written to {site_dir}")
     if args.offline:
         print(f"  a copy to open from disk: double-click {site_dir / 'index.html'} (search and language switch work without a server)")
@@ -86,19 +116,28 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from generator.site import serve
 
+    default = args.root / "site"
+    if _output_or_none(default, args.root, "the served folder", "serve") is None:
+        return EXIT_DATA
     return serve(args.root, args.addr)
 
 
 def cmd_pdf(args: argparse.Namespace) -> int:
+    from generator.outputs import mark
     from generator.pdf import write_pack, write_pdfs
 
+    default = args.root / "site" / "pdf"
+    out = _output_or_none(args.out or default, args.root, "--out", "pdf")
+    if out is None:
+        return EXIT_DATA
     book = _checked_or_exit(args.root)
     if book is None:
         return EXIT_DATA
     book = _for_property(book, args.property)
     if book is None:
         return EXIT_DATA
-    out = (args.out or args.root / "site" / "pdf").resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    mark(out)
     if args.role:
         if args.role not in book.roles:
             known = ", ".join(sorted(book.roles)[:8])
@@ -139,9 +178,14 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from generator.schema import write_schemas
+    from generator.schema import SchemaRefused, write_schemas
 
-    for path in write_schemas(args.root):
+    try:
+        written = write_schemas(args.root)
+    except SchemaRefused as exc:
+        print(f"handbook schema: error E971: {exc}; nothing was written", file=sys.stderr)
+        return EXIT_DATA
+    for path in written:
         print(f"handbook: {path}")
     return EXIT_OK
 
@@ -192,10 +236,19 @@ def _add_import_export(add) -> None:
     p.add_argument("--role", help="only this role (docx: its sheets; xlsx: the whole matrix still)")
     p.add_argument("--out", type=Path, required=True, help="output folder")
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with the exit code of the contract: a wrong argument is the user's (1), not a bug (2)."""
+
+    def error(self, message: str):  # type: ignore[override]
+        from generator.config_reader import visible
+
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_DATA, f"{self.prog}: error: {visible(message)}\n")
+
 
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="handbook", description="Build the bilingual operations handbook from roles/ and procedures/.")
-    sub = top.add_subparsers(dest="command", required=True)
+    top = _Parser(prog="handbook", description="Build the bilingual operations handbook from roles/ and procedures/.")
+    sub = top.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     def add(name: str, func, help_text: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)

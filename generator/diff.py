@@ -137,23 +137,55 @@ def _export(root: Path, rev: str, into: Path) -> tuple[Path, str]:
         _git(root, "rev-parse", "--show-toplevel")
     except DiffError as exc:
         raise DiffError(f"{root} is not inside a git repository") from exc
-    if rev.startswith("-"):
-        raise DiffError(f"'{rev}' is not a revision")
+    if rev.startswith("-") or not rev.strip() or any(ord(c) < 32 or c == "\x7f" for c in rev):
+        raise DiffError(f"'{_visible(rev)}' is not a revision")
     try:
         commit = _git(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
     except DiffError as exc:
         raise DiffError(f"'{rev}' is not a revision of this repository (try a branch, a tag or a commit id)") from exc
     top = Path(_git(root, "rev-parse", "--show-toplevel"))
     prefix = _git(root, "rev-parse", "--show-prefix")
-    names = _git(top, "ls-tree", "-r", "--name-only", "--full-tree", "-z", commit, "--", prefix or ".").split("\0")
-    wanted = [n for n in names if n.startswith(prefix) and _is_data(n[len(prefix):])]
+    wanted = _data_files(top, commit, prefix, rev)
     if wanted:
         archive = _git(top, "archive", "--format=tar", commit, "--", *wanted, binary=True)
-        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-            tar.extractall(into, filter="data")
+        try:
+            with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+                for member in tar.getmembers():
+                    if not (member.isfile() or member.isdir()):  # ls-tree said files only; anything else is refused
+                        raise DiffError(f"'{member.name}' at {rev} is not a plain file; it is not compared")
+                tar.extractall(into, filter="data")
+        except (tarfile.TarError, OSError) as exc:
+            raise DiffError(f"the files of {rev} cannot be unpacked: {exc}") from None
     old_root = into / prefix if prefix else into
     old_root.mkdir(parents=True, exist_ok=True)
     return old_root, commit[:10]
+
+
+def _data_files(top: Path, commit: str, prefix: str, rev: str) -> list[str]:
+    """The data files of the root at `commit`; a symbolic link or a submodule among them is
+    refused (a link in the history could point anywhere on the machine that runs diff)."""
+    listing = _git(top, "ls-tree", "-r", "--full-tree", "-z", commit, "--", prefix or ".").split("\0")
+    wanted = []
+    for entry in listing:
+        if not entry or "\t" not in entry:
+            continue
+        info, name = entry.split("\t", 1)
+        mode = info.split(" ", 1)[0]
+        relative = name[len(prefix):]
+        if not name.startswith(prefix) or not (_is_data(relative) or relative in ("org", "roles", "procedures")):
+            continue
+        if mode == "120000":
+            raise DiffError(f"'{_visible(name)}' is a symbolic link at {rev}; the handbook reads plain files only, so {rev} cannot be compared (replace the link by the file in a new commit)")
+        if mode not in ("100644", "100755"):
+            raise DiffError(f"'{_visible(name)}' at {rev} is not a plain file (mode {mode}); it cannot be compared")
+        wanted.append(name)
+    return wanted
+
+
+def _visible(text: str) -> str:
+    from generator.config_reader import visible
+
+    return visible(text)
 
 
 def _is_data(relative: str) -> bool:

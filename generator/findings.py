@@ -98,6 +98,21 @@ _CATALOGUE = [
     Code("W810", "warning", "glossary term not used in English", "Use the glossary's English for the Chinese term, or say why not in a note."),
     # Document control
     Code("W901", "warning", "review overdue", "Review the document and update document.reviewed."),
+    # Site configuration and hand-written pages (mkdocs.yml, docs/)
+    Code("E950", "error", "mkdocs.yml setting not accepted", "Remove the setting or give it the type named in the message; mkdocs.yml takes the settings listed in the maintainer guide."),
+    Code("E951", "error", "INHERIT names another file", "Remove INHERIT or let it name generator/templates/site/mkdocs.base.yml; write other settings into mkdocs.yml itself."),
+    Code("E952", "error", "plugin not on the allow-list", "Remove the plugin (or its option); the handbook runs search and its own sandboxed macros only."),
+    Code("E953", "error", "hook not on the allow-list", "Remove the hook; a hook is Python code that the build would run."),
+    Code("E954", "error", "Markdown extension not on the allow-list", "Remove the extension or the option that names Python code; the guide lists the extensions allowed."),
+    Code("E955", "error", "address on another host", "Copy the file into docs/ and name it by its path; the site must work without internet."),
+    Code("E960", "error", "link or special file in docs/", "Replace the symbolic link by a copy of the file (a link may not leave the root, a linked folder is refused), or remove the device or pipe."),
+    Code("W961", "warning", "file type not published", "Only Markdown, PNG, JPEG, GIF, WebP and PDF files of docs/ are published; convert the file or remove it."),
+    Code("E962", "error", "page is not UTF-8", "Save the page as UTF-8."),
+    Code("E963", "error", "page clashes with a generated page", "Rename the hand-written page; the handbook writes a page at that path."),
+    Code("E964", "error", "link to a page that does not exist", "Correct the link's target (a path relative to the page, ending in .md) or remove the link."),
+    Code("E965", "error", "macros page refused", "Use only hb.… in a page with render_macros: true (see the message), fix the Jinja syntax, or remove render_macros: true."),
+    Code("E967", "error", "page front matter not accepted", "Write the front matter (between the --- lines) as plain YAML without tags, and without template:."),
+    Code("E966", "error", "file in docs/ too large", "Keep a page under 1 MiB and any other file under 20 MiB; split the page or shrink the file."),
 ]
 
 CODES: dict[str, Code] = {c.code: c for c in _CATALOGUE}

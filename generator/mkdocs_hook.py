@@ -34,7 +34,7 @@ def on_config(config):
         raise PluginError("handbook data has errors:\n" + "\n".join(f.text() for f in errors[:20]))
     lang = config.theme["language"]
     docs = Path(config.docs_dir)
-    handwritten = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md"))
+    handwritten = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md") if not p.is_symlink())
     config.nav = navigation(book, lang, handwritten)
     config.extra["handbook_lang"] = lang
     _STATE.update(book=book, lang=lang, handwritten=handwritten)
@@ -52,6 +52,23 @@ def on_files(files: Files, config) -> Files:
             uri = f"{ASSET_PREFIX}/{asset.relative_to(ASSETS).as_posix()}"
             files.append(File.generated(config, uri, abs_src_path=str(asset)))
     return files
+
+
+def on_page_markdown(markdown, page, config, files):
+    """Opted-in pages (render_macros: true), rendered in the sandbox as `handbook build` does."""
+    if not page.meta.get("render_macros"):
+        return markdown
+    docs = Path(config.docs_dir).resolve()
+    try:
+        prefix = docs.relative_to(_root(config).resolve()).as_posix() + "/"
+    except ValueError:
+        prefix = ""
+    try:
+        return macros.render_page(markdown, config, page, prefix + page.file.src_uri)
+    except macros.MacroError as exc:
+        from mkdocs.exceptions import PluginError
+
+        raise PluginError(str(exc)) from None
 
 
 def on_serve(server, config, builder):

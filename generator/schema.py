@@ -12,6 +12,8 @@ the model that is not followed by `handbook schema` fails CI.
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -78,16 +80,44 @@ def render(kind: str) -> str:
     return json.dumps(schema_for(kind), ensure_ascii=False, indent=2) + "\n"
 
 
+class SchemaRefused(Exception):
+    """schema/ (or a file in it) is a link or not a plain file: nothing is written through it."""
+
+
+def _refuse_links(folder: Path) -> None:
+    """Check every place a schema file would be written before writing any of them."""
+    if folder.is_symlink():
+        raise SchemaRefused(f"{folder} is a symbolic link; the schema files are written into a real folder only: replace the link by a folder")
+    if folder.exists() and not folder.is_dir():
+        raise SchemaRefused(f"{folder} is a file; remove it so that the schema folder can be written")
+    for kind in SCHEMAS:
+        path = folder / f"{kind}.schema.json"
+        if path.is_symlink():
+            raise SchemaRefused(f"{path} is a symbolic link; writing would change the file it points at: delete the link, then run `handbook schema` again")
+        if path.exists() and not path.is_file():
+            raise SchemaRefused(f"{path} is not a plain file; remove it, then run `handbook schema` again")
+
+
 def write_schemas(repo_root: Path) -> list[Path]:
-    """(Re)write every schema file under `repo_root/schema/`; returns the files written."""
+    """(Re)write every schema file under `repo_root/schema/`; returns the files written.
+
+    A schema folder or file that is a symbolic link is refused (SchemaRefused) before
+    anything is written; each file is written beside its place and renamed over it, so
+    that nothing is ever written through a link that appears meanwhile.
+    """
     folder = repo_root / SCHEMA_DIR
+    _refuse_links(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for kind in SCHEMAS:
         path = folder / f"{kind}.schema.json"
         text = render(kind)
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
+        if not path.is_file() or path.is_symlink() or path.read_text(encoding="utf-8") != text:
+            handle, scratch = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)  # O_EXCL: never an existing file
+            with os.fdopen(handle, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            os.chmod(scratch, 0o644)
+            os.replace(scratch, path)
         written.append(path)
     return written
 
@@ -98,7 +128,7 @@ def stale_schemas(repo_root: Path) -> list[str]:
     stale = []
     for kind in SCHEMAS:
         path = folder / f"{kind}.schema.json"
-        if not path.exists() or path.read_text(encoding="utf-8") != render(kind):
+        if path.is_symlink() or not path.is_file() or path.read_text(encoding="utf-8") != render(kind):
             stale.append(kind)
     return stale
 

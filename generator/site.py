@@ -26,6 +26,7 @@ import json
 import logging
 import multiprocessing
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -35,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from generator import macros, search
+from generator import macros, outputs, search
 from generator.contacts import ensure_resolved
 from generator.model import Handbook
 from generator.pages import LANGS, all_labels, deps_changed, navigation, page_paths, render_pages
@@ -54,6 +55,18 @@ class SiteError(Exception):
     """The site could not be built; the message says why, the old site is unchanged."""
 
 
+class SiteFindings(SiteError):
+    """The site could not be built because of what mkdocs.yml or docs/ say: findings with
+    file:line (picklable: a language's build process hands it to the parent)."""
+
+    def __init__(self, findings: list) -> None:
+        super().__init__(findings)
+        self.findings = list(findings)
+
+    def __str__(self) -> str:
+        return "\n".join(f.text() for f in self.findings)
+
+
 @dataclass
 class BuildReport:
     seconds: float = 0.0
@@ -70,21 +83,23 @@ class BuildReport:
 
 def root_config_file(root: Path) -> Path:
     """The root's mkdocs.yml, or the packaged defaults for a root without one."""
-    for name in ("mkdocs.yml", "mkdocs.yaml"):
-        if (root / name).is_file():
-            return root / name
-    return BASE_CONFIG
+    from generator.config_reader import config_file
+
+    return config_file(root) or BASE_CONFIG
 
 
 def read_config(path: Path) -> dict[str, Any]:
-    """The configuration as MkDocs reads it (INHERIT and !ENV resolved)."""
-    from mkdocs.utils import yaml_load
+    """The configuration MkDocs is given: the packaged defaults, or a root's mkdocs.yml read
+    by the handbook's strict reader (generator.config_reader; never MkDocs' loader, which
+    builds Python objects from tags) and merged with the defaults it INHERITs."""
+    from generator.config_reader import base_config, read_site_config
 
-    with open(path, "rb") as fh:
-        data = yaml_load(fh) or {}
-    if not isinstance(data, dict):
-        raise SiteError(f"{path}: not a mapping")
-    return data
+    if Path(path) == BASE_CONFIG:
+        return base_config()
+    config = read_site_config(Path(path).parent)
+    if config.data is None:
+        raise SiteFindings([f for f in config.findings if f.severity == "error"])
+    return config.data
 
 
 def _alternate(lang: str) -> list[dict[str, str]]:
@@ -112,6 +127,7 @@ def language_config(
     cfg = copy.deepcopy(base)  # MkDocs validation consumes nested dicts
     cfg.pop("INHERIT", None)
     cfg.pop("hooks", None)  # the hook is for a plain `mkdocs serve`; here pages are already written
+    cfg.pop("nav", None)
     cfg["docs_dir"] = str(docs_dir)
     cfg["site_dir"] = str(site_dir)
     if book.meta is not None:
@@ -140,7 +156,10 @@ def language_config(
         cfg[key] = [e for e in cfg.get(key) or [] if not isinstance(e, str) or (docs_dir / e).is_file()]
     cfg["markdown_extensions"] = _extensions_for_lang(cfg.get("markdown_extensions") or [], lang)
     cfg["nav"] = navigation(book, lang, handwritten)
-    plugins = [_plugin_for_lang(p, lang) for p in (cfg.get("plugins") or ["search"])]
+    # mkdocs-macros is never run: opted-in pages are rendered in the sandbox of
+    # generator.macros, which build_language adds as a plugin of its own.
+    entries = [p for p in (cfg.get("plugins") or ["search"]) if (p if isinstance(p, str) else next(iter(p))) != "macros"]
+    plugins = [_plugin_for_lang(p, lang) for p in entries]
     cfg["plugins"] = [p for p in plugins if p is not None]
     extra["handbook_search"] = len(plugins) > len(cfg["plugins"])  # generator.search replaces Material's
     cfg["strict"] = True
@@ -283,6 +302,7 @@ def build_language(cfg: dict[str, Any], config_path: Path, *, dirty: bool = Fals
     from mkdocs.exceptions import Abort, MkDocsException
 
     _write_macros_module(config_path.parent)
+    lang = cfg["theme"]["language"]
     quiet = _DirtyNotice()
     logging.getLogger("mkdocs.commands.build").addFilter(quiet)
     with _collect_mkdocs_warnings() as warnings:
@@ -291,14 +311,78 @@ def build_language(cfg: dict[str, Any], config_path: Path, *, dirty: bool = Fals
             config.plugins["handbook/sidebar"] = sidebar_plugin()
             if search_plugin is not None and cfg["extra"].get("handbook_search"):
                 config.plugins["material/search"] = search_plugin  # Material's header shows the box
+            config.plugins["handbook/macros"] = macros.sandbox_plugin(f"docs/{lang}/")
             build(config, dirty=dirty)
+        except macros.MacroError as exc:
+            raise SiteFindings([exc.finding]) from None
         except (Abort, MkDocsException) as exc:
+            _raise_page_findings(warnings, lang, Path(cfg["docs_dir"]))
+            _raise_config_findings(warnings + [str(exc)], config_path)
             detail = "\n  ".join(warnings) or str(exc)
-            raise SiteError(f"MkDocs build failed ({cfg['theme']['language']}): {exc}\n  {detail}") from None
+            raise SiteError(f"MkDocs build failed ({lang}): {exc}\n  {detail}") from None
+        except Exception as exc:  # noqa: BLE001 - MkDocs or an extension refused the configuration or a page
+            _raise_page_findings(warnings, lang, Path(cfg["docs_dir"]))
+            raise SiteError(f"MkDocs build failed ({lang}): {type(exc).__name__}: {exc}") from None
         finally:
             logging.getLogger("mkdocs.commands.build").removeFilter(quiet)
         if warnings:
+            _raise_page_findings(warnings, lang, Path(cfg["docs_dir"]))
             raise SiteError("MkDocs warnings:\n  " + "\n  ".join(warnings))
+
+
+_DOC_WARNING = re.compile(r"^Doc file '(?P<page>[^']+)' contains (?:a link|an absolute link|a relative link) '(?P<link>[^']*)'")
+
+
+_CONFIG_VALUE = re.compile(r"Config value '(?P<key>[A-Za-z_]+)': (?P<why>.*)")
+
+
+def _raise_config_findings(messages: list[str], config_path: Path) -> None:
+    """MkDocs' refusals of a setting ("Config value 'site_url': …"), as E950 at the key in the
+    root's mkdocs.yml.  The derived configuration beside `config_path` names the root in
+    handbook_root; the key is looked up in the root's file by the strict reader."""
+    from generator.config_reader import config_file, visible
+    from generator.findings import Finding
+    from generator.positions import Location
+    from generator.yaml_reader import read_yaml
+
+    job = _JOB
+    source = config_file(job.root) if job is not None else None
+    found = []
+    for message in messages:
+        for match in _CONFIG_VALUE.finditer(message):
+            key, why = match.group("key"), match.group("why")
+            where = Location("mkdocs.yml", 1, 1)
+            if source is not None:
+                read = read_yaml(source, source.name)
+                where = read.source.where((key,), key=True)
+            found.append(Finding.at(where, "E950", f"MkDocs refuses '{key}': {visible(why)[:300]}"))
+    if found:
+        raise SiteFindings(sorted(set(found)))
+
+
+def _raise_page_findings(warnings: list[str], lang: str, docs_dir: Path) -> None:
+    """MkDocs' warnings about links in a page, as findings (E964) at the page's line."""
+    from generator.config_reader import visible
+    from generator.findings import Finding
+    from generator.positions import Location
+
+    found = []
+    for message in warnings:
+        match = _DOC_WARNING.match(message)
+        if not match:
+            continue
+        page, link = match.group("page"), match.group("link")
+        line, col = 1, 1
+        try:
+            for number, text in enumerate((docs_dir / page).read_text(encoding="utf-8-sig").splitlines(), start=1):
+                if link and link in text:
+                    line, col = number, text.index(link) + 1
+                    break
+        except (OSError, UnicodeDecodeError):
+            pass
+        found.append(Finding.at(Location(visible(f"docs/{lang}/{page}"), line, col), "E964", visible(message)[:400]))
+    if found:
+        raise SiteFindings(found)
 
 
 # --------------------------------------------------------------------------- the whole site
@@ -325,14 +409,17 @@ def _quiet_jieba() -> None:
     jieba.setLogLevel(logging.WARNING)
 
 
-def _copy_handwritten(root: Path, lang: str, docs_dir: Path) -> list[str]:
-    """Copy the hand-written pages and the assets into a docs folder; return the pages."""
-    source = root / "docs" / lang
-    if source.is_dir():
-        shutil.copytree(source, docs_dir, ignore=shutil.ignore_patterns(".*"), dirs_exist_ok=True)
-    else:
-        docs_dir.mkdir(parents=True, exist_ok=True)
-    handwritten = sorted(p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*.md"))
+def _copy_handwritten(root: Path, lang: str, docs_dir: Path, scan: Any = None) -> list[str]:
+    """Copy the hand-written pages (the files generator.docs_inputs publishes: no link
+    followed out of the root, known types only) and the assets into a docs folder;
+    return the pages."""
+    from generator.docs_inputs import copy_docs, scan_docs
+
+    scan = scan if scan is not None else scan_docs(root)
+    refused = [f for f in scan.findings if f.severity == "error"]
+    if refused:
+        raise SiteFindings(refused)
+    handwritten = copy_docs(scan, lang, docs_dir)
     shutil.copytree(ASSETS, docs_dir / ASSET_PREFIX, dirs_exist_ok=True)
     return handwritten
 
@@ -391,7 +478,11 @@ def _search_plugin(job: _Job, lang: str) -> Any:
 def _write_generated(pages: list, docs_dir: Path, lang: str, handwritten: set[str]) -> None:
     for page in pages:
         if page.path in handwritten:
-            raise SiteError(f"docs/{lang}/{page.path} is hand-written but the handbook generates that page; rename it")
+            from generator.findings import Finding
+            from generator.positions import Location
+
+            where = Location(f"docs/{lang}/{page.path}", 1, 1)
+            raise SiteFindings([Finding.at(where, "E963", f"the handbook generates the page {page.path}; rename the hand-written page")])
         target = docs_dir / page.path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(page.text, encoding="utf-8")
@@ -511,7 +602,10 @@ def build_into(
     if with_pdf:
         pdfs = _write_pdfs(book, pdf_dir, previous_pdf)
         report.pdfs = len(pdfs)
-    handwritten = {lang: _copy_handwritten(root, lang, work / "docs" / lang) for lang in LANGS}
+    from generator.docs_inputs import scan_docs
+
+    scan = scan_docs(root)
+    handwritten = {lang: _copy_handwritten(root, lang, work / "docs" / lang, scan) for lang in LANGS}
     # Which pages each language has: the language switch keeps the page where the other
     # language has it too, and goes to that language's home page where it does not.
     existing = {
@@ -527,6 +621,7 @@ def build_into(
         if site_dirs[lang] != out:
             os.replace(site_dirs[lang], out / LANG_DIRS[lang].rstrip("/"))
     if pdfs:
+        outputs.mark(pdf_dir)
         os.replace(pdf_dir, out / "pdf")
     report.seconds = time.perf_counter() - started
     return report
@@ -543,11 +638,14 @@ def build_site(
     root = Path(root).resolve()
     site_dir = Path(site_dir).resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
+    outputs.remove_stale_scratch(site_dir.parent, site_dir.name)
     work = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.build-", dir=site_dir.parent))
     try:
+        outputs.claim(work)
         out = work / "site"
         report = build_into(book, root, out, work / "scratch", with_pdf=with_pdf, offline=offline, site_url=site_url,
                             previous_pdf=site_dir / "pdf")
+        outputs.mark(out)
         _swap(out, site_dir, work)
         return report
     finally:
@@ -638,15 +736,17 @@ def _rebuild_one(lang: str) -> tuple[int, dict[str, frozenset]]:
     renders again, and the dependencies of the pages rendered again."""
     job = _JOB
     assert job is not None
+    from generator.docs_inputs import scan_docs
+
     docs_dir = job.work / "docs" / lang
-    source = job.root / "docs" / lang
     changed: set[str] = set()
-    if source.is_dir():
-        for file in source.rglob("*"):
-            rel = file.relative_to(source).as_posix()
-            if file.is_file() and not any(part.startswith(".") for part in rel.split("/")):
-                if _sync_file(file, docs_dir / rel):
-                    changed.add(rel)
+    scan = scan_docs(job.root)
+    refused = [f for f in scan.findings if f.severity == "error"]
+    if refused:
+        raise SiteFindings(refused)
+    for rel, file in scan.files[lang].items():
+        if _sync_file(file, docs_dir / rel):
+            changed.add(rel)
     for file in ASSETS.rglob("*"):
         if file.is_file():
             rel = f"{ASSET_PREFIX}/{file.relative_to(ASSETS).as_posix()}"
@@ -713,7 +813,9 @@ class LiveSite:
         self.root = Path(root).resolve()
         self.site_dir = Path(site_dir).resolve()
         self.site_dir.parent.mkdir(parents=True, exist_ok=True)
+        outputs.remove_stale_scratch(self.site_dir.parent, self.site_dir.name)
         self.work = Path(tempfile.mkdtemp(prefix=f".{self.site_dir.name}.serve-", dir=self.site_dir.parent))
+        outputs.claim(self.work)
         self._state: dict[str, Any] | None = None
 
     def close(self) -> None:
@@ -734,13 +836,10 @@ class LiveSite:
             raise
 
     def _handwritten(self) -> dict[str, list[str]]:
-        out = {}
-        for lang in LANGS:
-            source = self.root / "docs" / lang
-            out[lang] = sorted(
-                p.relative_to(source).as_posix() for p in source.rglob("*.md") if not any(x.startswith(".") for x in p.relative_to(source).parts)
-            ) if source.is_dir() else []
-        return out
+        from generator.docs_inputs import scan_docs
+
+        scan = scan_docs(self.root)
+        return {lang: scan.pages(lang) for lang in LANGS}
 
     def _shape(self, book: Handbook, handwritten: dict[str, list[str]]) -> dict[str, Any]:
         return {
@@ -756,6 +855,7 @@ class LiveSite:
         out = self.work / "out"
         shutil.rmtree(out, ignore_errors=True)
         report = build_into(book, self.root, out, scratch, with_pdf=False)
+        outputs.mark(out)
         _swap(out, self.site_dir, self.work)
         shutil.rmtree(self.work / "old", ignore_errors=True)
         self._state = self._shape(book, self._handwritten())
@@ -809,11 +909,14 @@ def _snapshot(root: Path) -> dict[str, float]:
     return stamps
 
 
-def serve(root: Path, addr: str) -> int:
+def serve(root: Path, addr: str, site_dir: Path | None = None) -> int:
     """Build, serve on `addr`, and rebuild when a YAML file, page or the config changes.
 
-    A rebuild with bad data prints the findings and keeps serving the last good site.
-    The browser is not reloaded automatically; reload the page after a change.
+    The port is taken before the first build (a busy port is said at once, exit 1).  A
+    rebuild with bad data, a bad mkdocs.yml or a page that does not build prints the
+    findings and keeps serving the last good site; the next change that fixes it is
+    built as usual.  The browser is not reloaded automatically; reload the page after a
+    change.
     """
     import functools
     import http.server
@@ -822,11 +925,28 @@ def serve(root: Path, addr: str) -> int:
     from generator.pipeline import load_and_check
 
     root = Path(root).resolve()
-    site_dir = root / "site"
+    site_dir = Path(site_dir or root / "site").resolve()
     host, _, port = addr.rpartition(":")
-    host = host or "127.0.0.1"
+    host = host.strip("[]") or "127.0.0.1"
+    if not port.isdigit() or not 0 <= int(port) <= 65535:
+        print(f"handbook serve: error E974: --addr {addr!r} is not HOST:PORT (e.g. 127.0.0.1:8000)", file=sys.stderr)
+        return 1
 
-    live = LiveSite(root, site_dir)
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, fmt: str, *args: Any) -> None:
+            pass
+
+    try:
+        server = http.server.ThreadingHTTPServer((host, int(port)), functools.partial(Handler, directory=str(site_dir)))
+    except OSError as exc:
+        print(f"handbook serve: error E974: cannot listen on {host}:{port}: {exc.strerror or exc}; "
+              "another program uses the port? choose another with --addr 127.0.0.1:8001", file=sys.stderr)
+        return 1
+    try:
+        live = LiveSite(root, site_dir)
+    except BaseException:
+        server.server_close()
+        raise
 
     def stop(signum: int, frame: Any) -> None:
         raise KeyboardInterrupt  # SIGTERM too removes serve's scratch folder on the way out
@@ -836,28 +956,32 @@ def serve(root: Path, addr: str) -> int:
     signal.signal(signal.SIGTERM, stop)
 
     def rebuild() -> None:
-        book, findings = load_and_check(root)
-        errors = [f for f in findings if f.severity == "error"]
-        for f in findings:
-            print(f.text(), file=sys.stderr)
-        if errors:
-            print(f"handbook serve: {len(errors)} error(s); still serving the last good site", file=sys.stderr)
-            return
         try:
+            book, findings = load_and_check(root)
+            errors = [f for f in findings if f.severity == "error"]
+            for f in findings:
+                print(f.text(), file=sys.stderr)
+            if errors:
+                print(f"handbook serve: {len(errors)} error(s); still serving the last good site", file=sys.stderr)
+                return
             report = live.rebuild(book)
             how = f"{sum(report.pages.values())} page(s) rebuilt" if report.incremental else "full build"
             print(f"handbook serve: built in {report.seconds:.1f} s ({how})", file=sys.stderr)
         except SiteError as exc:
-            print(f"handbook serve: {exc}", file=sys.stderr)
+            print(f"handbook serve: {exc}\nhandbook serve: still serving the last good site", file=sys.stderr)
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except Exception as exc:  # noqa: BLE001 - serve outlives any input; the message says what failed
+            print(f"handbook serve: the build failed ({type(exc).__name__}: {exc}); still serving the last good site", file=sys.stderr)
 
-    rebuild()
-    site_dir.mkdir(exist_ok=True)
+    try:
+        rebuild()
+        site_dir.mkdir(exist_ok=True)
+    except BaseException:
+        server.server_close()
+        live.close()
+        raise
 
-    class Handler(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, fmt: str, *args: Any) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer((host, int(port or 8000)), functools.partial(Handler, directory=str(site_dir)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     print(f"handbook serve: http://{host}:{server.server_address[1]}/  (Ctrl-C to stop)", file=sys.stderr)

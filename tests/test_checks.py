@@ -99,6 +99,21 @@ CASES = [
     Case("E804", CLERK, "TO TRANSLATE", lambda r: replace(r, CLERK, "en: Answers the phone.", "en: TO TRANSLATE")),
     Case("W810", SUPERVISOR, "Visits residents", lambda r: replace(r, SUPERVISOR, "Visits owners", "Visits residents")),
     Case("W901", CLERK, "reviewed", lambda r: replace(r, CLERK, "reviewed: 2026-06-01", "reviewed: 2020-06-01")),
+    # mkdocs.yml and docs/ (issue 11)
+    Case("E950", "mkdocs.yml", "sitename", lambda r: write(r, "mkdocs.yml", "site_name: X\nsitename: Y\n")),
+    Case("E951", "mkdocs.yml", "INHERIT", lambda r: write(r, "mkdocs.yml", "site_name: X\nINHERIT: /etc/passwd\n")),
+    Case("E952", "mkdocs.yml", "evil", lambda r: write(r, "mkdocs.yml", "plugins:\n  - search\n  - evil\n")),
+    Case("E953", "mkdocs.yml", "x.py", lambda r: write(r, "mkdocs.yml", "hooks:\n  - x.py\n")),
+    Case("E954", "mkdocs.yml", "snippets", lambda r: write(r, "mkdocs.yml", "markdown_extensions:\n  - toc\n  - pymdownx.snippets\n")),
+    Case("E955", "mkdocs.yml", "cdn", lambda r: write(r, "mkdocs.yml", "extra_css:\n  - https://cdn.example.com/x.css\n")),
+    Case("E960", "docs/en/passwd.md", None, lambda r: _link(r, "docs/en/passwd.md", "/etc/passwd")),
+    Case("W961", "docs/en/page.html", None, lambda r: write(r, "docs/en/page.html", "<script>alert(1)</script>\n")),
+    Case("E962", "docs/en/gbk.md", "\ufffd", lambda r: _bytes(r, "docs/en/gbk.md", b"# Title\n\n" + "调度员".encode("gbk") + b"\n")),
+    Case("E963", "docs/en/roles/clerk.md", None, lambda r: write(r, "docs/en/roles/clerk.md", "# Mine\n")),
+    Case("E964", "docs/en/guide.md", "nope.md", lambda r: write(r, "docs/en/guide.md", "# Guide\n\nSee [the roles](roles/index.md) and [this](nope.md).\n")),
+    Case("E965", "docs/en/m.md", "cycler", lambda r: write(r, "docs/en/m.md", "---\nrender_macros: true\n---\n# M\n\n{{ cycler.__init__.__globals__ }}\n")),
+    Case("E967", "docs/en/fm.md", "!!python", lambda r: write(r, "docs/en/fm.md", "---\ntitle: !!python/name:os.system\n---\n# Page\n")),
+    Case("E966", "docs/en/big.md", None, lambda r: write(r, "docs/en/big.md", "# Big\n" + "x" * (1024 * 1024) + "\n")),
     # issue 11: the data files, attacked
     Case("E111", CLERK, "frequency: daily", lambda r: replace(r, CLERK, "    frequency: daily", "\u3000\u3000\u3000\u3000frequency: daily")),
     Case("E112", CLERK, "department", lambda r: replace(r, CLERK, "department: cs", "department\uff1acs")),
@@ -121,6 +136,14 @@ def _contact_book(root: Path, numbers: str) -> None:
     write(root, CONTACTS, "contacts:\n  - id: lift-co\n    name: {zh: 电梯维保单位, en: Lift company}\n"
           f"    purpose: {{zh: 电梯困人, en: People trapped in a lift.}}\n{numbers}")
     replace(root, LIFT, "    within_minutes: 1\n", "    within_minutes: 1\n    call: [lift-co]\n")
+def _link(root: Path, rel: str, target: str) -> None:
+    (root / rel).parent.mkdir(parents=True, exist_ok=True)
+    (root / rel).symlink_to(target)
+
+
+def _bytes(root: Path, rel: str, data: bytes) -> None:
+    (root / rel).parent.mkdir(parents=True, exist_ok=True)
+    (root / rel).write_bytes(data)
 
 
 def _outside_folder_link(root: Path) -> None:
