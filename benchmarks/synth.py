@@ -368,7 +368,7 @@ def _procedure_document(pid: str, emergency: tuple[str, str, str, str], dept: De
     minutes = 0
     for k, (zh, en) in enumerate(STEPS[: rng.randint(5, len(STEPS))]):
         owner = owners[(k * 3 + rng.randint(0, 2)) % len(owners)]
-        step: dict[str, Any] = {"id": f"step-{k + 1}", "owner": owner.id, "within_minutes": minutes, "text": _t(zh, en)}
+        step: dict[str, Any] = {"id": f"step-{k + 1}", "owner": owner.id, "within_minutes": min(minutes, 60), "text": _t(zh, en)}
         if owner.chain and rng.random() < 0.4:
             step["escalate_to"] = owner.chain[0]
         steps.append(step)
@@ -429,6 +429,7 @@ def write_organisation(out: Path, roles: int = 1000, departments: int | None = N
         "title": _t("物业集团运营手册（基准测试）", "Property group operations handbook (benchmark)"),
         "organisation": _t("示例物业集团", "Example Property Group"),
         "version": "1.0", "effective": EFFECTIVE, "review_period_days": 3650,
+        "base_url": "https://handbook.group.example/",  # the cards carry QR codes, as a group's would
     })
     write("org/departments.yml", "departments", {"departments": [
         {"id": d.id, "name": _t(d.zh, d.en), "description": _t(f"{d.zh}，共{len(d.roles)}个岗位", f"{d.en}, with {len(d.roles)} posts."), "head": d.roles[0].id}
