@@ -55,3 +55,24 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
 def offline_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     """The offline variant (file URLs, inlined search index) for a copy opened from disk."""
     return _build(data_root(), tmp_path_factory.mktemp("offline") / "site", offline=True)
+
+
+#: Chromium's switches for a closed network: without the background-networking ones it keeps
+#: trying hosts on the internet at every start.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for every browser test: Playwright's sync API runs one event
+    loop per thread, so a second `sync_playwright()` while one is open fails."""
+    from support import chromium_or_skip
+
+    executable = chromium_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

@@ -13,11 +13,9 @@ import pytest
 
 from support import chromium_or_skip  # noqa: E402
 
-CHROMIUM = chromium_or_skip()  # Debian's /usr/bin/chromium, or a real binary elsewhere (never a snap launcher)
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+chromium_or_skip()  # skip here without a browser, fail in CI; conftest's `browser` launches it
 
-from playwright.sync_api import Page, sync_playwright  # noqa: E402
+from playwright.sync_api import Page  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 SUBPATH = "/intranet/handbook/"
@@ -39,14 +37,6 @@ def server(built_site, tmp_path_factory):
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}{SUBPATH}"
     httpd.shutdown()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ import pytest
 from generator import pdf
 from generator.cli import main
 from generator.contacts import PropertyError, choose_site, ensure_resolved, first_call_ids, for_property
-from generator.pdf.render import run_jobs
 from generator.pipeline import load_and_check
 from support import mini_copy, replace, write
 
@@ -168,13 +167,13 @@ def test_a_property_build_shows_its_numbers_on_page_and_card(two_properties: Pat
     book, _ = load_and_check(two_properties)
     book = for_property(book, "north-tower")
     out = tmp_path / "pdf"
-    jobs = [j for j in pdf._jobs(book, out) if j.path.parent.name == "procedures" and j.path.stem == "lift-entrapment" and j.path.parent.parent.name != "bilingual"]
-    assert len(jobs) == 2
-    run_jobs(jobs, 2)
-    for job in jobs:
-        text = subprocess.run(["pdftotext", "-layout", str(job.path), "-"], capture_output=True, text=True, check=True).stdout
-        assert _digits(NORTH_LIFT) in _digits(text), job.path
-        assert _digits(SAMPLE_LIFT) not in _digits(text), job.path
+    written = pdf.write_pdfs(book, out, workers=2)
+    cards = [p for p in written if p.parent.name == "procedures" and p.stem == "lift-entrapment"]
+    assert {p.parent.parent.name for p in cards} == {"zh", "en", "bilingual"}, written
+    for card in cards:
+        text = subprocess.run(["pdftotext", "-layout", str(card), "-"], capture_output=True, text=True, check=True).stdout
+        assert _digits(NORTH_LIFT) in _digits(text), card
+        assert _digits(SAMPLE_LIFT) not in _digits(text), card
 
 
 def test_a_handbook_without_properties_builds_as_before(tmp_path: Path) -> None:

@@ -42,7 +42,10 @@ REPO = Path(__file__).resolve().parent.parent
 TIMEOUT = 60
 #: What must never reach a terminal or a CI log raw (tab and line feed aside).
 RAW_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]")
-PREVIOUS_SITE = {"index.html": "<p>the last good site</p>\n", "en/index.html": "<p>last good, English</p>\n"}
+#: The last good site, with the marker that says `handbook` wrote it (an unmarked, non-empty
+#: folder is refused as an output: E970).
+PREVIOUS_SITE = {"index.html": "<p>the last good site</p>\n", "en/index.html": "<p>last good, English</p>\n",
+                 ".handbook-output": "This folder was written by `handbook`; the next build replaces it as a whole.\n"}
 WITH_FORMATS = ("key-", "file-name-", "number-octal")
 
 

@@ -24,6 +24,7 @@ _EXTRA = {
     "title_suffix": T("岗位说明书", "Role description"),
     "page_of": T("第 {page} 页 共 {pages} 页", "Page {page} of {pages}"),
     "implied": T("（依职责推定）", "(implied by the duties)"),
+    "top_role": T("最高层级，无需上报", "Top of the organisation"),
 }
 
 _FONT_LATIN = "Arial"
@@ -159,8 +160,8 @@ def _sheet(view: RoleView, lang: str):
     w.row(particulars, [w.L("department"), w.t(view.department), w.L("reports_to"), w.t(view.reports_to) or "—"], bold_first=True)
     subs = "、".join(w.t(x) for x in view.direct_reports) if lang == "zh" else ", ".join(w.t(x) for x in view.direct_reports)
     liaison = ("、" if lang == "zh" else ", ").join(w.t(x) for x in view.liaison)
-    w.row(particulars, [w.L("direct_reports"), subs or "—", w.L("liaison"), liaison or "—"], bold_first=True)
-    cells = w.row(particulars, [w.L("default_path"), "", "", ""], bold_first=True)
+    w.row(particulars, [w.L("direct_reports"), subs or "—", w.L("liaises_with"), liaison or "—"], bold_first=True)
+    cells = w.row(particulars, [w.L("pdf_default_path"), "", "", ""], bold_first=True)
     cells[1].merge(cells[3]).text = xml_safe(_path(w, view.default_path) or w.L("top_role"))
 
     w.heading(w.L("purpose"))
@@ -175,13 +176,13 @@ def _sheet(view: RoleView, lang: str):
                 w.para(w.t(intro))
             if not section.duties:
                 continue
-            table = w.table([12, 92, 26, 40], [w.L("no"), w.L("duty"), w.L("frequency"), w.L("escalation")])
+            table = w.table([12, 92, 26, 40], [w.L("pdf_no"), w.L("duty"), w.L("frequency"), w.L("escalation")])
             for n, dv in enumerate(section.duties, start=1):
                 d = dv.duty
                 if dv.explicit:
                     path = _path(w, dv.path)
                 elif dv.path:
-                    path = f"{w.t(dv.path[0])}\n{w.L('by_line')}"
+                    path = f"{w.t(dv.path[0])}\n{w.L('pdf_by_line')}"
                 else:
                     path = "—"
                 cells = w.row(table, [d.label or str(n), w.t(d.text), w.t(dv.frequency), path])
@@ -191,7 +192,7 @@ def _sheet(view: RoleView, lang: str):
 
     if view.authorities:
         w.heading(w.L("authorities"))
-        table = w.table([12, 98, 35, 25], [w.L("no"), w.L("wording"), w.L("kind"), w.L("level")])
+        table = w.table([12, 98, 35, 25], [w.L("pdf_no"), w.L("wording"), w.L("kind"), w.L("level")])
         for n, a in enumerate(view.authorities, start=1):
             wording = w.t(a.text) if a.text else f"{w.t(a.level)} · {w.t(a.kind)}"
             cells = w.row(table, [a.label or str(n), wording, w.t(a.kind), w.t(a.level)])
@@ -212,7 +213,7 @@ def _sheet(view: RoleView, lang: str):
                     _note(w, cells[1], st.note)
 
     if view.procedures:
-        w.heading(w.L("procedures"))
+        w.heading(w.L("procedures_with_step"))
         table = w.table([45, 100, 25], [w.L("procedure"), w.L("step"), w.L("time_limit")])
         for ref in view.procedures:
             first = None
@@ -243,15 +244,15 @@ def _sheet(view: RoleView, lang: str):
     cells = w.row(control, [w.L("source"), "", "", ""], bold_first=True)
     cells[1].merge(cells[3]).text = xml_safe(source)
 
-    w.heading(w.L("signoff"))
-    w.para(w.L("signoff_text")).paragraph_format.keep_with_next = True
-    sign = w.table([26, 40, 26, 44, 34], ["", w.L("printed_name"), w.L("staff_no"), w.L("signature"), w.L("date")])
-    for who in ("employee", "supervisor"):
+    w.heading(w.L("pdf_signoff"))
+    w.para(w.L("pdf_signoff_text")).paragraph_format.keep_with_next = True
+    sign = w.table([26, 40, 26, 44, 34], ["", w.L("printed_name"), w.L("staff_no"), w.L("pdf_signature"), w.L("pdf_date")])
+    for who in ("pdf_employee", "pdf_supervisor"):
         cells = w.row(sign, [w.L(who), "", "", "", ""], bold_first=False)
         for run in cells[0].paragraphs[0].runs:
             run.bold = True
         _row_height(cells[0]._tc.getparent(), 14)
-    closing = w.para(f"{w.colon('document_version')}{r.document.version} · {w.colon('effective')}{r.document.effective.isoformat()}", style="Small")
+    closing = w.para(f"{w.colon('pdf_document_version')}{r.document.version} · {w.colon('effective')}{r.document.effective.isoformat()}", style="Small")
     closing.paragraph_format.space_before = Pt(6)
     return w.doc
 
