@@ -209,12 +209,18 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from generator.export import ExportError, export
+    from generator.outputs import mark
 
+    out = _output_or_none(args.out, args.root, "--out", "export")
+    if out is None:
+        return EXIT_DATA
     book = _checked_or_exit(args.root)
     if book is None:
         return EXIT_DATA
     try:
-        written = export(book, args.format, args.out.resolve(), args.role)
+        out.mkdir(parents=True, exist_ok=True)
+        mark(out)  # the next export into this folder may write over its files
+        written = export(book, args.format, out, args.role)
     except ExportError as exc:
         print(f"handbook export: {exc}", file=sys.stderr)
         return EXIT_DATA

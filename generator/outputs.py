@@ -93,7 +93,7 @@ def refuse_output(target: Path, root: Path, *, what: str = "--site-dir") -> str 
             return f"{what} {shown} is {'inside ' if len(resolved.relative_to(root).parts) > 1 else ''}the handbook's {first}; choose a folder of its own, e.g. {root / 'site'}"
     if resolved.exists() or lexical.is_symlink():
         if not resolved.is_dir():
-            return f"{what} {shown} is an existing file; choose a folder (the build writes a whole folder)"
+            return f"{what} {shown} is an existing file; choose a folder (the output is a folder of its own)"
         if (resolved / MARKER).is_file() or not any(resolved.iterdir()):
             return None
         if resolved in {root / d for d in DEFAULT_OUTPUTS} and _earlier_output(resolved):

@@ -203,7 +203,15 @@ def test_one_role_and_bad_requests(book, tmp_path: Path, capsys) -> None:
     (tmp_path / "file").write_text("x")
     assert main(["export", "--format", "xlsx", "--out", str(tmp_path / "file"), "--root", str(REPO)]) == 1
     err = capsys.readouterr().err
-    assert "is a file" in err and "Traceback" not in err
+    assert "E970" in err and "is an existing file" in err and "Traceback" not in err
+    # Not into the handbook's data, and not over a folder it did not write (generator.outputs).
+    before = sorted(p.name for p in (REPO / "roles").iterdir())
+    assert main(["export", "--format", "xlsx", "--out", str(REPO / "roles"), "--root", str(REPO)]) == 1
+    assert "E970" in capsys.readouterr().err and sorted(p.name for p in (REPO / "roles").iterdir()) == before
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "letter.docx").write_text("not the handbook's")
+    assert main(["export", "--format", "xlsx", "--out", str(tmp_path / "mine"), "--root", str(REPO)]) == 1
+    assert "did not write" in capsys.readouterr().err and (tmp_path / "mine" / "letter.docx").read_text() == "not the handbook's"
 
 
 def test_export_refuses_a_handbook_with_errors(tmp_path: Path, capsys) -> None:
