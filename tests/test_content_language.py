@@ -153,7 +153,6 @@ def _source_quotes(book) -> list[str]:
             quotes.add(item.zh)
     for proc in book.procedures.values():
         if proc.from_source is not None:
-            quotes.add(proc.from_source.zh)
             quotes.update(re.findall(r"“([^”]*)”", proc.from_source.zh))
     # a source line split at the page break of 篇5 work standard 1 is quoted joined
     return sorted((q for q in quotes if ASCII_MARKS.search(q)), key=len, reverse=True)
@@ -197,25 +196,13 @@ def _editorial_marks(text: str, quotes: list[str]) -> list[str]:
     return ASCII_MARKS.findall(text)
 
 
-def _procedure_texts(book) -> set[str]:
-    """The procedures' Chinese: reworded by the procedures' owner (issue #14, procedures), so
-    not judged here, on their own pages or where other pages show a step."""
-    out = set()
-    for proc in book.procedures.values():
-        out.update(t.zh for t in _walk_texts(proc))
-    return out
-
-
 def test_chinese_editorial_text_uses_full_width_punctuation(built_site, zh_pages):
     quotes = _source_quotes(built_site.book)
-    steps = _procedure_texts(built_site.book)
     bad = []
     for rel, page in zh_pages.items():
-        if rel.startswith("procedures/") or rel.startswith(OTHERS):
-            continue  # the procedures, the check codes and the benchmark have their own owners
+        if rel.startswith(OTHERS):
+            continue  # the check codes and the benchmark have their own owners
         for text, _ in page.nodes:
-            if text.strip() in steps:
-                continue
             marks = _editorial_marks(text, quotes)
             if marks:
                 bad.append(f"{rel}: {''.join(marks)} in {text.strip()[:80]!r}")
@@ -284,15 +271,12 @@ MISTRANSLATIONS = [
 ]
 
 
-def test_the_flagged_mistranslations_are_gone_from_english_pages(site, built_site):
-    steps = " ".join(t.en for t in _walk_texts(list(built_site.book.procedures.values())))
+def test_the_flagged_mistranslations_are_gone_from_english_pages(site):
     bad = {}
     for page in _pages(site, "en"):
-        if "procedures" in page.parts:
-            continue  # the procedures are reworded by their own owner
         html = page.read_text(encoding="utf-8")
         for phrase in MISTRANSLATIONS:
-            if phrase in html and phrase not in steps:  # procedure steps: their owner's
+            if phrase in html:
                 bad.setdefault(phrase, []).append(_rel(site, page))
     assert not bad, bad
 
