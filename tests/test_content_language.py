@@ -281,6 +281,59 @@ def test_the_flagged_mistranslations_are_gone_from_english_pages(site):
     assert not bad, bad
 
 
+#: The verbs the procedures' instructions open with. A step written as job-description prose
+#: ("Calls 119 …", "The dispatcher calls …") is not in it; a new instruction verb is added here.
+IMPERATIVES = {
+    "analyse", "arrange", "call", "check", "come", "coordinate", "decide", "fill", "find", "flush", "get",
+    "give", "go", "help", "hold", "keep", "lock", "log", "make", "name", "obtain", "post", "put",
+    "receive", "return", "seal", "send", "start", "take", "talk", "use",
+}
+#: A step may open with its condition or moment ("If …, call", "Once …, start", "The same day,
+#: make"): a checklist states when before what. The instruction is the first part after a comma
+#: that opens with an imperative (a condition may list things with commas of its own).
+LEADING_CLAUSE = re.compile(r"^(?:If|Once|When|As soon as|Only if|Within|The same day|In|Before|After|With|Unless)\b")
+STEP_TEXT = re.compile(r'<span class="hb-step-text">(.*?)</span>', re.S)
+
+
+def _first_word(text: str) -> str:
+    words = re.split(r"[^A-Za-z]+", text.strip())
+    while words and words[0].lower() in {"never", "do", "not", ""}:
+        words = words[1:]  # "never use", "do not open": a negative instruction
+    return words[0].lower() if words else ""
+
+
+def _opening_verb(text: str) -> str:
+    """The first word of a step's instruction, after a leading condition or time clause."""
+    text = text.strip()
+    if not LEADING_CLAUSE.match(text):
+        return _first_word(text)
+    parts = text.split(",")[1:]
+    return next((_first_word(p) for p in parts if _first_word(p) in IMPERATIVES), _first_word(parts[0]) if parts else "")
+
+
+def test_the_imperative_test_rejects_job_description_prose():
+    assert _opening_verb("If anyone is hurt, call the ambulance at once.") == "call"
+    assert _opening_verb("Calls 119 and reports to the supervisor.") not in IMPERATIVES
+    assert _opening_verb("The dispatcher calls 119.") not in IMPERATIVES
+    assert _opening_verb("Once confirmed, reports it.") not in IMPERATIVES
+    assert _opening_verb("If the alarm sounds, the dispatcher calls 119, informs the leader.") not in IMPERATIVES
+    assert _opening_verb("In a water cut, never use the fire-water reserve.") == "use"
+
+
+def test_every_english_step_is_an_instruction(site, built_site):
+    pages = sorted((site / "en" / "procedures").glob("*/index.html"))
+    assert len(pages) == len(built_site.book.procedures) >= 4
+    bad, seen = [], 0
+    for page in pages:
+        for raw in STEP_TEXT.findall(page.read_text(encoding="utf-8")):
+            seen += 1
+            if _opening_verb(raw) not in IMPERATIVES:
+                bad.append(f"{_rel(site, page)}: {raw[:90]!r}")
+    steps = sum(len(p.steps) + len(p.aftercare) for p in built_site.book.procedures.values())
+    assert seen == steps, "every step and after-care step of every procedure is on its page"
+    assert not bad, "steps not in the imperative:\n" + "\n".join(bad)
+
+
 def test_english_role_pages_name_the_part_in_english(en_pages):
     page = en_pages["en/roles/service-centre-supervisor/index.html"]
     joined = " ".join(t for t, _ in page.nodes)
