@@ -95,21 +95,34 @@ def texts_of(lang: str, text: Text | None) -> list[str]:
 
 
 def item_texts(items: list[Item]) -> list[Text]:
-    return [i.text for i in views.flatten_items(items)] + [i.note for i in views.flatten_items(items) if i.note]
+    return [i.text for i in views.flatten_items(items)]
 
 
 def role_texts(role: Role) -> list[Text]:
-    """Everything of a role that its sheet must print in full."""
+    """Everything of a role that its sheet must print in full (editors' notes are for
+    maintainers: the site folds them away and paper leaves them out, see editors_notes)."""
     out = [role.title, role.purpose]
     for duty in role.duties:
-        out += [duty.text, *item_texts(duty.items)] + ([duty.note] if duty.note else [])
+        out += [duty.text, *item_texts(duty.items)]
     for section in role.sections:
         out += [section.title, *section.intro]
     for a in role.authorities:
-        out += [t for t in (a.text, a.note) if t]
+        out += [a.text] if a.text else []
     for s in [*role.requirements, *role.standards]:
-        out += [s.text] + ([s.note] if s.note else [])
-    out += role.notes
+        out += [s.text]
+    return out
+
+
+def editors_notes(role: Role) -> list[Text]:
+    """The notes an editor wrote for maintainers on a role, and the source's placeholder
+    issue date: on the site's role page, folded "for maintainers"; never on staff paper."""
+    out = [d.note for d in role.duties if d.note]
+    out += [i.note for d in role.duties for i in views.flatten_items(d.items) if i.note]
+    out += [a.note for a in role.authorities if a.note]
+    out += [s.note for s in [*role.requirements, *role.standards] if s.note]
+    out += list(role.notes)
+    if role.source and role.source.issued:
+        out.append(role.source.issued)
     return out
 
 
@@ -160,6 +173,29 @@ def test_role_sheet_prints_everything_on_the_role(printed: Printed, lang: str) -
         for duty in role.duties:  # the escalation path, by role title
             path = [views.role_title(printed.book, h.role) for h in pdf.views.escalation_path(printed.book, rid, duty.escalate_to).hops]
             assert not missing(text, lang, path), (lang, rid, duty.id)
+
+
+def test_staff_paper_leaves_out_editors_notes_that_the_site_folds_away(printed: Printed, built_site) -> None:
+    """The zh role sheet, booklet and pack of a role with an editor's note ("…的笔误") and the
+    placeholder issue date ("二0**年一月一日") print neither; the site's role page keeps both
+    inside its maintainers' box."""
+    noted = {rid: notes for rid, r in printed.book.roles.items() if (notes := [n for n in editors_notes(r) if len(n.zh) >= 8])}
+    assert any("笔误" in n.zh for ns in noted.values() for n in ns), "the bundled data has an editor's typo note"
+    assert any("**" in n.zh for ns in noted.values() for n in ns), "the bundled data has the placeholder issue date"
+    booklet = norm(pdf_text(printed.out / "zh" / "booklet.pdf"))
+    for rid, notes in noted.items():
+        raw = re.sub(r"\s+", "", pdf_text(printed.out / "zh" / "roles" / f"{rid}.pdf"))
+        sheet = norm(raw)
+        pack = norm(pdf_text(printed.out / "zh" / "packs" / f"{rid}.pdf"))
+        page = (built_site.site / "roles" / rid / "index.html").read_text(encoding="utf-8")
+        boxes = norm(html.unescape(" ".join(re.findall(r'<details class="note hb-maint">(.*?)</details>', page, re.S))))
+        for n in notes:
+            assert norm(n.zh) not in sheet, (rid, "role sheet", n.zh)
+            assert norm(n.zh) not in pack, (rid, "pack", n.zh)
+            assert norm(n.zh) not in booklet, (rid, "booklet", n.zh)
+            assert norm(n.zh) in boxes, (rid, "site: not in a maintainers' box", n.zh)
+        assert "注:" not in raw and "发布日期" not in raw, rid  # raw: NFKC would turn ： into :
+        assert views.LABEL["pdf_document_version"].zh + "：" in raw, rid  # the sign-off's own colon
 
 
 def card_essentials(book: Handbook, proc: Procedure) -> list[Text]:
