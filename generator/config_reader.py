@@ -217,16 +217,23 @@ def _check(data: dict[str, Any], source: SourceMap) -> list[Finding]:
     return out
 
 
+def _name_and_options(entry: object) -> tuple[object, object] | None:
+    """A plugin or extension entry, `name` or `{name: options}`, as (name, options); None if neither."""
+    if isinstance(entry, str):
+        return entry, {}
+    if isinstance(entry, dict) and len(entry) == 1:
+        name, options = next(iter(entry.items()))
+        return name, options if options is not None else {}
+    return None
+
+
 def _check_plugins(plugins: list, at) -> None:
     for i, entry in enumerate(plugins):
-        if isinstance(entry, str):
-            name, options = entry, {}
-        elif isinstance(entry, dict) and len(entry) == 1:
-            name, options = next(iter(entry.items()))
-            options = options if options is not None else {}
-        else:
+        named = _name_and_options(entry)
+        if named is None:
             at(("plugins", i), "E950", "a plugin is a name, or a name with its options (- search: {…})")
             continue
+        name, options = named
         if name not in ALLOWED_PLUGINS:
             at(("plugins", i), "E952", f"the plugin {_show(name)} is not on the handbook's list{did_you_mean(str(name), ALLOWED_PLUGINS)} (allowed: {', '.join(ALLOWED_PLUGINS)}); a plugin is code run by the build, remove it")
             continue
@@ -240,14 +247,11 @@ def _check_plugins(plugins: list, at) -> None:
 
 def _check_extensions(extensions: list, at) -> None:
     for i, entry in enumerate(extensions):
-        if isinstance(entry, str):
-            name, options = entry, {}
-        elif isinstance(entry, dict) and len(entry) == 1:
-            name, options = next(iter(entry.items()))
-            options = options if options is not None else {}
-        else:
+        named = _name_and_options(entry)
+        if named is None:
             at(("markdown_extensions", i), "E950", "a Markdown extension is a name, or a name with its options")
             continue
+        name, options = named
         if name not in ALLOWED_EXTENSIONS:
             at(("markdown_extensions", i), "E954", f"the Markdown extension {_show(name)} is not on the handbook's list{did_you_mean(str(name), ALLOWED_EXTENSIONS)}; an extension is a Python module the build imports, remove it")
             continue

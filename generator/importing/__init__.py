@@ -19,7 +19,7 @@ import yaml
 
 from generator.importing.parsing import JobDescription, parse
 from generator.importing.reading import Line, ReadError, read_lines
-from generator.importing.roles import TRANSLATION_GAP, RoleDraft, build_role, pinyin_id, role_title
+from generator.importing.roles import TRANSLATION_GAP, RoleDraft, build_role, pinyin_id, role_title, unique_id
 from generator.model import ID_PATTERN, Handbook, Role
 
 __all__ = ["ImportRequest", "ImportReport", "import_files", "to_yaml", "TRANSLATION_GAP"]
@@ -155,13 +155,7 @@ def _guess_department(book: Handbook | None) -> str | None:
 
 
 def _role_id(doc: JobDescription, prefix: str | None, number: int, taken: set[str]) -> str:
-    base = f"{prefix}-{number}" if prefix else pinyin_id(role_title(doc))
-    candidate, n = base, 2
-    while candidate in taken:
-        candidate = f"{base}-{n}"
-        n += 1
-    taken.add(candidate)
-    return candidate
+    return unique_id(f"{prefix}-{number}" if prefix else pinyin_id(role_title(doc)), taken)
 
 
 _RESOLVER = yaml.resolver.Resolver()

@@ -147,7 +147,8 @@ def reading_note(entry: Entry, siblings: list[Entry]) -> dict | None:
     return None
 
 
-def _unique(base: str, taken: set[str]) -> str:
+def unique_id(base: str, taken: set[str]) -> str:
+    """`base`, or `base-2`, `base-3` … the first not in `taken` (which it joins): ids stay stable in file order."""
     candidate, n = base, 2
     while candidate in taken:
         candidate = f"{base}-{n}"
@@ -182,7 +183,7 @@ def build_role(doc: JobDescription, role_id: str, *, document: str, department: 
     if doc.sections:
         data["sections"] = []
         for section in doc.sections:
-            sid = _unique(pinyin_id(section.title, 40) if re.search(r"[\u4e00-\u9fff]", section.title) else "section", taken)
+            sid = unique_id(pinyin_id(section.title, 40) if re.search(r"[\u4e00-\u9fff]", section.title) else "section", taken)
             section_ids.append(sid)
             entry: dict = {"id": sid, "title": _gap(section.title)}
             if section.intro:
@@ -193,7 +194,7 @@ def build_role(doc: JobDescription, role_id: str, *, document: str, department: 
     for entry, section in doc.duties:
         prefix = section_ids[section] if section is not None else "duty"
         counters[prefix] = counters.get(prefix, 0) + 1
-        duty: dict = {"id": _unique(f"{prefix}-{counters[prefix]}", ids)}
+        duty: dict = {"id": unique_id(f"{prefix}-{counters[prefix]}", ids)}
         if entry.label is not None:
             duty["label"] = entry.label
         if section is not None:
