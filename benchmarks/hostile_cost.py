@@ -68,12 +68,15 @@ def deep_root(out: Path, depth: int) -> Path:
         (folder / f"{rid}.yml").write_text(
             f"id: {rid}\ntitle: {{zh: 层级{level}, en: Level {level}}}\ndepartment: cs\nreports_to: {above}\n"
             "purpose: {zh: 调度, en: Dispatches.}\n"
-            "document: {version: \"1.0\", effective: 2026-01-01, owner: director, reviewed: 2026-06-01}\n"
+            'document: {version: "1.0", effective: 2026-01-01, owner: director, reviewed: 2026-06-01}\n'
             f"duties:\n  - id: answer\n    text: {{zh: 接听电话, en: Answers the phone.}}\n    escalate_to: {above}\n",
-            encoding="utf-8")
+            encoding="utf-8",
+        )
         above = rid
     clerk = folder / "clerk.yml"
-    clerk.write_text(clerk.read_text(encoding="utf-8").replace("reports_to: supervisor", f"reports_to: {above}"), encoding="utf-8")
+    clerk.write_text(
+        clerk.read_text(encoding="utf-8").replace("reports_to: supervisor", f"reports_to: {above}"), encoding="utf-8"
+    )
     return root
 
 
@@ -91,10 +94,17 @@ def measure(root: Path) -> dict[str, float]:
         del found
     rules = time.perf_counter() - loaded
     t = time.perf_counter()
-    command = subprocess.run([sys.executable, "-m", "generator", "check", "--root", str(root)], cwd=REPO, capture_output=True)
-    return {"load_s": round(loaded - started, 3), "rules_s": round(rules, 3), "slowest_rule": slowest,
-            "slowest_rule_s": round(slowest_s, 3), "check_command_s": round(time.perf_counter() - t, 3),
-            "exit": command.returncode}
+    command = subprocess.run(
+        [sys.executable, "-m", "generator", "check", "--root", str(root)], cwd=REPO, capture_output=True
+    )
+    return {
+        "load_s": round(loaded - started, 3),
+        "rules_s": round(rules, 3),
+        "slowest_rule": slowest,
+        "slowest_rule_s": round(slowest_s, 3),
+        "check_command_s": round(time.perf_counter() - t, 3),
+        "exit": command.returncode,
+    }
 
 
 def main() -> int:
@@ -111,8 +121,10 @@ def main() -> int:
         }
     for name, f in figures.items():
         verdict = "met" if f["rules_s"] <= TARGET_RULES_S * 1.5 else "MISSED"
-        print(f"{name}: load {f['load_s']} s, rules {f['rules_s']} s (target ~{TARGET_RULES_S} s: {verdict}; "
-              f"slowest {f['slowest_rule']} {f['slowest_rule_s']} s), `handbook check` {f['check_command_s']} s, exit {f['exit']}")
+        print(
+            f"{name}: load {f['load_s']} s, rules {f['rules_s']} s (target ~{TARGET_RULES_S} s: {verdict}; "
+            f"slowest {f['slowest_rule']} {f['slowest_rule_s']} s), `handbook check` {f['check_command_s']} s, exit {f['exit']}"
+        )
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     return 0

@@ -41,7 +41,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -203,7 +203,6 @@ print(json.dumps({lang: str(p) for lang, p in write_baseline(Path(sys.argv[1]), 
 def write_baseline(root: Path, out: Path) -> dict[str, Path]:
     """The tool's generated Markdown and navigation as two plain MkDocs projects (zh, en)."""
     import yaml
-
     from generator import site
     from generator.pages import LANGS, navigation
     from generator.pipeline import load_and_check
@@ -249,13 +248,19 @@ def build_baseline(configs: dict[str, Path], parallel: bool) -> Run:
     cmds = [[*cmd, "-d", str(scratch / lang)] for cmd, lang in zip(cmds, configs)]
     start = time.perf_counter()
     before = os.times()
-    procs = [subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=CODE["dir"], env=child_env()) for cmd in cmds]
+    procs = [
+        subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=CODE["dir"], env=child_env())
+        for cmd in cmds
+    ]
     outcomes = [p.communicate() for p in procs]
     wall = time.perf_counter() - start
     after = os.times()
     shutil.rmtree(scratch, ignore_errors=True)
     if any(p.returncode for p in procs):
-        raise SystemExit("benchmark: plain mkdocs build (parallel) failed:\n" + "\n".join(err.decode()[-2000:] for _, err in outcomes))
+        raise SystemExit(
+            "benchmark: plain mkdocs build (parallel) failed:\n"
+            + "\n".join(err.decode()[-2000:] for _, err in outcomes)
+        )
     cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
     return Run(wall, cpu, float("nan"), 0, "")
 
@@ -274,8 +279,16 @@ def page_sizes(site_dir: Path) -> dict[str, Any]:
     for lang, top in langs.items():
         pages = [p for p in top.rglob("*.html") if lang == "en" or not p.relative_to(top).parts[0] == "en"]
         sizes = {p.relative_to(site_dir).as_posix(): p.stat().st_size for p in pages}
-        roles = [s for k, s in sizes.items() if k.startswith(f"{'en/' if lang == 'en' else ''}roles/") and k.count("/") == (3 if lang == "en" else 2)]
-        dept_matrices = [s for k, s in sizes.items() if f"{'en/' if lang == 'en' else ''}matrix/" in k and not k.endswith("matrix/index.html")]
+        roles = [
+            s
+            for k, s in sizes.items()
+            if k.startswith(f"{'en/' if lang == 'en' else ''}roles/") and k.count("/") == (3 if lang == "en" else 2)
+        ]
+        dept_matrices = [
+            s
+            for k, s in sizes.items()
+            if f"{'en/' if lang == 'en' else ''}matrix/" in k and not k.endswith("matrix/index.html")
+        ]
         largest = max(sizes, key=sizes.get)
         index = top / "search" / "search_index.json"
         search_files = [index] if index.is_file() else sorted((top / "search").glob("*.js"))
@@ -325,7 +338,7 @@ def machine() -> dict[str, Any]:
             from importlib.metadata import version
 
             versions[pkg] = version(pkg)
-        except Exception:  # noqa: BLE001 - a missing package is just not listed
+        except Exception:
             pass
     return {
         "nproc": os.cpu_count(),
@@ -342,8 +355,12 @@ def machine() -> dict[str, Any]:
 def _revision() -> str:
     """The commit measured, and the generator files that differ from it (a shared work tree)."""
     try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "generator"], cwd=REPO, capture_output=True, text=True).stdout.split("\n")
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "generator"], cwd=REPO, capture_output=True, text=True
+        ).stdout.split("\n")
     except OSError:
         return "unknown"
     changed = sorted(line[3:] for line in dirty if line.strip())
@@ -371,7 +388,9 @@ def check_figures(root: Path, repeat: int) -> dict[str, Any]:
 
 
 def build_figures(root: Path, site_dir: Path) -> dict[str, Any]:
-    run = _must(measured([str(BIN / "handbook"), "build", "--root", str(root), "--site-dir", str(site_dir)]), "handbook build")
+    run = _must(
+        measured([str(BIN / "handbook"), "build", "--root", str(root), "--site-dir", str(site_dir)]), "handbook build"
+    )
     return {"cli_s": round(run.wall, 2), "cpu_s": round(run.cpu, 2), "max_rss_mb": round(run.max_rss_mb, 1)}
 
 
@@ -384,7 +403,9 @@ def run_all(args: argparse.Namespace) -> dict[str, Any]:
     for n in sizes:
         log(f"— {n:,} roles: generating")
         root = work / f"org-{n}"
-        summary = synth.write_organisation(root, roles=n, procedures=args.procedures if n == args.roles else max(2, args.procedures * n // args.roles))
+        summary = synth.write_organisation(
+            root, roles=n, procedures=args.procedures if n == args.roles else max(2, args.procedures * n // args.roles)
+        )
         entry: dict[str, Any] = {"organisation": summary}
         entry["data_mb"] = round(sum(p.stat().st_size for p in root.rglob("*.yml")) / 1e6, 1)
         log(f"— {n:,} roles: check ×{args.repeat}")
@@ -398,13 +419,19 @@ def run_all(args: argparse.Namespace) -> dict[str, Any]:
             # In a child process: the benchmark itself must stay small, or every command it
             # starts afterwards reports the parent's memory as its own peak (Linux
             # carries the resident size over fork into ru_maxrss).
-            configs = {lang: Path(p) for lang, p in python_snippet(WRITE_BASELINE, str(root), str(work / f"baseline-{n}"), str(HERE)).items()
-                       if lang in ("zh", "en")}
+            configs = {
+                lang: Path(p)
+                for lang, p in python_snippet(WRITE_BASELINE, str(root), str(work / f"baseline-{n}"), str(HERE)).items()
+                if lang in ("zh", "en")
+            }
             seq = build_baseline(configs, parallel=False)
             par = build_baseline(configs, parallel=True)
             entry["baseline"] = {
-                "sequential_s": round(seq.wall, 2), "sequential_cpu_s": round(seq.cpu, 2), "max_rss_mb": round(seq.max_rss_mb, 1),
-                "parallel_s": round(par.wall, 2), "parallel_cpu_s": round(par.cpu, 2),
+                "sequential_s": round(seq.wall, 2),
+                "sequential_cpu_s": round(seq.cpu, 2),
+                "max_rss_mb": round(seq.max_rss_mb, 1),
+                "parallel_s": round(par.wall, 2),
+                "parallel_cpu_s": round(par.cpu, 2),
             }
             entry["build_ratio"] = round(entry["build"]["cli_s"] / seq.wall, 2)
             entry["build_ratio_cpu"] = round(entry["build"]["cpu_s"] / seq.cpu, 2)
@@ -429,10 +456,17 @@ def run_all(args: argparse.Namespace) -> dict[str, Any]:
 def verdicts(result: dict[str, Any], big: int, small: int | None) -> dict[str, Any]:
     b = result["sizes"][str(big)]
     out: dict[str, Any] = {
-        "check_under_1s": {"value": b["check"]["in_process_s"], "cli": b["check"]["cli_s"], "target": TARGETS["check_s"],
-                           "met": b["check"]["in_process_s"] < TARGETS["check_s"]},
-        "build_vs_plain_mkdocs": {"value": b.get("build_ratio"), "target": TARGETS["build_ratio"],
-                                  "met": b.get("build_ratio") is not None and b["build_ratio"] <= TARGETS["build_ratio"]},
+        "check_under_1s": {
+            "value": b["check"]["in_process_s"],
+            "cli": b["check"]["cli_s"],
+            "target": TARGETS["check_s"],
+            "met": b["check"]["in_process_s"] < TARGETS["check_s"],
+        },
+        "build_vs_plain_mkdocs": {
+            "value": b.get("build_ratio"),
+            "target": TARGETS["build_ratio"],
+            "met": b.get("build_ratio") is not None and b["build_ratio"] <= TARGETS["build_ratio"],
+        },
     }
     medians = {lang: b["pages"][lang]["median_role_page_kb"] for lang in ("zh", "en")}
     flat: dict[str, Any] = {"at_big": medians, "target_kb": TARGETS["median_role_page_kb"]}
@@ -446,10 +480,12 @@ def verdicts(result: dict[str, Any], big: int, small: int | None) -> dict[str, A
     flat["met"] = met
     out["median_role_page_small_and_flat"] = flat
     if "rebuild" in b:
-        out["rebuild_fifth_of_build"] = {"value": b["rebuild"]["fraction_of_full_build"], "target": TARGETS["rebuild_fraction"],
-                                         "met": b["rebuild"]["fraction_of_full_build"] <= TARGETS["rebuild_fraction"]}
+        out["rebuild_fifth_of_build"] = {
+            "value": b["rebuild"]["fraction_of_full_build"],
+            "target": TARGETS["rebuild_fraction"],
+            "met": b["rebuild"]["fraction_of_full_build"] <= TARGETS["rebuild_fraction"],
+        }
     return out
-
 
 
 # --------------------------------------------------------------------------- the PDF set (issue 12)
@@ -504,7 +540,9 @@ def measured_tree(cmd: list[str]) -> tuple[Run, float]:
         wall = time.perf_counter() - start
         out.seek(0)
         text = out.read().decode("utf-8", "replace")
-    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status), text), round(peak[0], 1)
+    return Run(
+        wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status), text
+    ), round(peak[0], 1)
 
 
 def _pdf_files(out: Path) -> dict[str, Path]:
@@ -548,13 +586,27 @@ def pdf_figures(n: int, work: Path) -> dict[str, Any]:
     _must(noop, "handbook pdf without a change")
     return {
         "organisation": summary,
-        "documents": len(files), "by_kind": kinds, "pages": pages,
-        "wall_s": round(full.wall, 1), "cpu_s": round(full.cpu, 1), "peak_mb": peak,
-        "disk_mb": round(disk / 1e6, 1), "cpu_s_per_page": round(full.cpu / pages, 3), "wall_s_per_page": round(full.wall / pages, 3),
-        "load_average_before": [round(x, 2) for x in load], "load_average_after": [round(x, 2) for x in os.getloadavg()],
-        "incremental": {"edited": edit.relative_to(root).as_posix(), "wall_s": round(again.wall, 1), "cpu_s": round(again.cpu, 1),
-                        "peak_mb": again_peak, "rewritten": len(rewritten), "rewritten_sample": rewritten[:12],
-                        "fraction_of_full": round(again.wall / full.wall, 3), "no_change_wall_s": round(noop.wall, 1)},
+        "documents": len(files),
+        "by_kind": kinds,
+        "pages": pages,
+        "wall_s": round(full.wall, 1),
+        "cpu_s": round(full.cpu, 1),
+        "peak_mb": peak,
+        "disk_mb": round(disk / 1e6, 1),
+        "cpu_s_per_page": round(full.cpu / pages, 3),
+        "wall_s_per_page": round(full.wall / pages, 3),
+        "load_average_before": [round(x, 2) for x in load],
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
+        "incremental": {
+            "edited": edit.relative_to(root).as_posix(),
+            "wall_s": round(again.wall, 1),
+            "cpu_s": round(again.cpu, 1),
+            "peak_mb": again_peak,
+            "rewritten": len(rewritten),
+            "rewritten_sample": rewritten[:12],
+            "fraction_of_full": round(again.wall / full.wall, 3),
+            "no_change_wall_s": round(noop.wall, 1),
+        },
     }
 
 
@@ -564,11 +616,26 @@ def pdf_verdicts(sizes: dict[str, Any]) -> dict[str, Any]:
         return {}
     e = sizes[n]
     return {
-        "full_set_10_min": {"value": e["wall_s"], "target": PDF_TARGETS["full_s"], "met": e["wall_s"] <= PDF_TARGETS["full_s"]},
-        "disk_1_gb": {"value": e["disk_mb"], "target": PDF_TARGETS["disk_mb"], "met": e["disk_mb"] <= PDF_TARGETS["disk_mb"]},
-        "peak_4_gb": {"value": e["peak_mb"], "target": PDF_TARGETS["peak_mb"], "met": e["peak_mb"] <= PDF_TARGETS["peak_mb"]},
-        "incremental_tenth": {"value": e["incremental"]["fraction_of_full"], "target": PDF_TARGETS["incremental_fraction"],
-                              "met": e["incremental"]["fraction_of_full"] <= PDF_TARGETS["incremental_fraction"]},
+        "full_set_10_min": {
+            "value": e["wall_s"],
+            "target": PDF_TARGETS["full_s"],
+            "met": e["wall_s"] <= PDF_TARGETS["full_s"],
+        },
+        "disk_1_gb": {
+            "value": e["disk_mb"],
+            "target": PDF_TARGETS["disk_mb"],
+            "met": e["disk_mb"] <= PDF_TARGETS["disk_mb"],
+        },
+        "peak_4_gb": {
+            "value": e["peak_mb"],
+            "target": PDF_TARGETS["peak_mb"],
+            "met": e["peak_mb"] <= PDF_TARGETS["peak_mb"],
+        },
+        "incremental_tenth": {
+            "value": e["incremental"]["fraction_of_full"],
+            "target": PDF_TARGETS["incremental_fraction"],
+            "met": e["incremental"]["fraction_of_full"] <= PDF_TARGETS["incremental_fraction"],
+        },
     }
 
 
@@ -608,7 +675,11 @@ def run_pdf(args: argparse.Namespace) -> dict[str, Any]:
     work = Path(args.work or tempfile.mkdtemp(prefix="handbook-bench-pdf-"))
     work.mkdir(parents=True, exist_ok=True)
     snapshot_code(work)
-    result: dict[str, Any] = {"machine": machine(), "uptime": subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip(), "sizes": {}}
+    result: dict[str, Any] = {
+        "machine": machine(),
+        "uptime": subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip(),
+        "sizes": {},
+    }
     for n in sorted(int(x) for x in args.pdf_roles.split(",") if x.strip()):
         result["sizes"][str(n)] = pdf_figures(n, work)
     result["uptime_at_end"] = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
@@ -616,6 +687,7 @@ def run_pdf(args: argparse.Namespace) -> dict[str, Any]:
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
     return result
+
 
 # --------------------------------------------------------------------------- output
 
@@ -647,26 +719,54 @@ def table(result: dict[str, Any]) -> str:
     row("`check` peak memory (MB)", lambda e: e["check"]["max_rss_mb"])
     row("`handbook build` command (s, CPU s)", lambda e: f"{e['build']['cli_s']} ({e['build']['cpu_s']})")
     row("`build` peak memory (MB)", lambda e: e["build"]["max_rss_mb"])
-    row("plain MkDocs, zh then en (s, CPU s)", lambda e: f"{e['baseline']['sequential_s']} ({e['baseline']['sequential_cpu_s']})")
+    row(
+        "plain MkDocs, zh then en (s, CPU s)",
+        lambda e: f"{e['baseline']['sequential_s']} ({e['baseline']['sequential_cpu_s']})",
+    )
     row("plain MkDocs, zh and en in parallel (s)", lambda e: e["baseline"]["parallel_s"])
     row("build ÷ plain MkDocs (wall; CPU)", lambda e: f"{e['build_ratio']}; {e['build_ratio_cpu']}")
-    row("rebuild after one YAML edit (s)", lambda e: f"{e['rebuild']['rebuild_s']} (check {e['rebuild']['check_s']}, build {e['rebuild']['build_s']})")
+    row(
+        "rebuild after one YAML edit (s)",
+        lambda e: f"{e['rebuild']['rebuild_s']} (check {e['rebuild']['check_s']}, build {e['rebuild']['build_s']})",
+    )
     row("rebuild ÷ full build", lambda e: e["rebuild"]["fraction_of_full_build"])
-    row("pages MkDocs renders again after the edit (zh, en)",
-        lambda e: ", ".join(str(v) for v in e["rebuild"]["pages_rendered_again"].values()) if e["rebuild"].get("pages_rendered_again") else None)
+    row(
+        "pages MkDocs renders again after the edit (zh, en)",
+        lambda e: (
+            ", ".join(str(v) for v in e["rebuild"]["pages_rendered_again"].values())
+            if e["rebuild"].get("pages_rendered_again")
+            else None
+        ),
+    )
     for lang in ("zh", "en"):
         row(f"{lang}: pages", lambda e, l=lang: f"{e['pages'][l]['pages']:,}")
-        row(f"{lang}: median / largest role page (kB)", lambda e, l=lang: f"{e['pages'][l]['median_role_page_kb']} / {e['pages'][l]['largest_role_page_kb']}")
+        row(
+            f"{lang}: median / largest role page (kB)",
+            lambda e, l=lang: f"{e['pages'][l]['median_role_page_kb']} / {e['pages'][l]['largest_role_page_kb']}",
+        )
         row(f"{lang}: median page (kB)", lambda e, l=lang: e["pages"][l]["median_page_kb"])
-        row(f"{lang}: largest page (kB)", lambda e, l=lang: f"{e['pages'][l]['largest_page_kb']} (`{e['pages'][l]['largest_page']}`)")
+        row(
+            f"{lang}: largest page (kB)",
+            lambda e, l=lang: f"{e['pages'][l]['largest_page_kb']} (`{e['pages'][l]['largest_page']}`)",
+        )
         row(f"{lang}: search index (kB)", lambda e, l=lang: e["pages"][l]["search_index_kb"])
         row(f"{lang}: permission matrix, whole organisation (kB)", lambda e, l=lang: e["pages"][l]["matrix_page_kb"])
-        row(f"{lang}: permission matrix per department, median / largest (kB)",
-            lambda e, l=lang: f"{e['pages'][l]['median_department_matrix_kb']} / {e['pages'][l]['largest_department_matrix_kb']}")
+        row(
+            f"{lang}: permission matrix per department, median / largest (kB)",
+            lambda e, l=lang: (
+                f"{e['pages'][l]['median_department_matrix_kb']} / {e['pages'][l]['largest_department_matrix_kb']}"
+            ),
+        )
     row("whole site (MB, files)", lambda e: f"{e['pages']['site_mb']} MB, {e['pages']['site_files']:,} files")
-    row("plain MkDocs site (MB, files)", lambda e: f"{e['baseline_pages']['site_mb']} MB, {e['baseline_pages']['site_files']:,} files")
+    row(
+        "plain MkDocs site (MB, files)",
+        lambda e: f"{e['baseline_pages']['site_mb']} MB, {e['baseline_pages']['site_files']:,} files",
+    )
     width = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
-    lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(head, width)) + " |", "|" + "|".join("-" * (w + 2) for w in width) + "|"]
+    lines = [
+        "| " + " | ".join(c.ljust(w) for c, w in zip(head, width)) + " |",
+        "|" + "|".join("-" * (w + 2) for w in width) + "|",
+    ]
     lines += ["| " + " | ".join(c.ljust(w) for c, w in zip(r, width)) + " |" for r in rows]
     return "\n".join(lines)
 
@@ -674,14 +774,22 @@ def table(result: dict[str, Any]) -> str:
 def targets_table(result: dict[str, Any]) -> str:
     lines = ["| target | measured | met |", "|---|---|---|"]
     t = result["targets"]
-    lines.append(f"| check under {TARGETS['check_s']} s | {t['check_under_1s']['value']} s in process, {t['check_under_1s']['cli']} s as a command | {'yes' if t['check_under_1s']['met'] else 'no'} |")
-    lines.append(f"| build ≤ {TARGETS['build_ratio']} × plain MkDocs | {t['build_vs_plain_mkdocs']['value']} × | {'yes' if t['build_vs_plain_mkdocs']['met'] else 'no'} |")
+    lines.append(
+        f"| check under {TARGETS['check_s']} s | {t['check_under_1s']['value']} s in process, {t['check_under_1s']['cli']} s as a command | {'yes' if t['check_under_1s']['met'] else 'no'} |"
+    )
+    lines.append(
+        f"| build ≤ {TARGETS['build_ratio']} × plain MkDocs | {t['build_vs_plain_mkdocs']['value']} × | {'yes' if t['build_vs_plain_mkdocs']['met'] else 'no'} |"
+    )
     f = t["median_role_page_small_and_flat"]
     growth = f.get("growth", {})
-    lines.append(f"| median role page < {TARGETS['median_role_page_kb']:.0f} kB, flat | zh {f['at_big']['zh']} kB, en {f['at_big']['en']} kB; growth from the small size: {growth} | {'yes' if f['met'] else 'no'} |")
+    lines.append(
+        f"| median role page < {TARGETS['median_role_page_kb']:.0f} kB, flat | zh {f['at_big']['zh']} kB, en {f['at_big']['en']} kB; growth from the small size: {growth} | {'yes' if f['met'] else 'no'} |"
+    )
     if "rebuild_fifth_of_build" in t:
         r = t["rebuild_fifth_of_build"]
-        lines.append(f"| rebuild ≤ {TARGETS['rebuild_fraction']} of a full build | {r['value']} | {'yes' if r['met'] else 'no'} |")
+        lines.append(
+            f"| rebuild ≤ {TARGETS['rebuild_fraction']} of a full build | {r['value']} | {'yes' if r['met'] else 'no'} |"
+        )
     return "\n".join(lines)
 
 
@@ -692,8 +800,14 @@ def targets_table(result: dict[str, Any]) -> str:
 #: procedure, an inflected English word, a glossary term.
 SEARCH_QUERIES = {
     "zh": ["前台调度员", "钥匙交接", "谁审批装修", "电梯困人", "费用催缴", "退款处理"],
-    "en": ["Front Desk Dispatcher", "handover of keys", "who may approve refunds", "people trapped in a lift",
-           "evacuation routes", "payment reminders"],
+    "en": [
+        "Front Desk Dispatcher",
+        "handover of keys",
+        "who may approve refunds",
+        "people trapped in a lift",
+        "evacuation routes",
+        "payment reminders",
+    ],
 }
 SEARCH_TARGETS = {"first_search_kb": 300.0, "results_ms": 300.0}
 
@@ -739,14 +853,17 @@ def _search_one(browser: Any, url: str, folder: Path, prefix: str, query: str, t
         else:  # Chinese arrives whole from the input method
             box.fill(query)
         page.wait_for_function("q => window.__hbBench.shown[q] !== undefined", arg=query, timeout=30000)
-        timing = page.evaluate("q => ({ms: window.__hbBench.shown[q].at - window.__hbBench.input, "
-                               "from_focus_ms: window.__hbBench.shown[q].at - window.__hbBench.focus, count: window.__hbBench.shown[q].count})", query)
-        after = [u for u in loaded[len(page_files):] if "/search/" in u]
+        timing = page.evaluate(
+            "q => ({ms: window.__hbBench.shown[q].at - window.__hbBench.input, "
+            "from_focus_ms: window.__hbBench.shown[q].at - window.__hbBench.focus, count: window.__hbBench.shown[q].count})",
+            query,
+        )
+        after = [u for u in loaded[len(page_files) :] if "/search/" in u]
     finally:
         context.close()
 
     def size(u: str) -> int:
-        rel = u[len(prefix):]
+        rel = u[len(prefix) :]
         path = folder / rel
         return path.stat().st_size if path.is_file() else 0
 
@@ -763,7 +880,9 @@ def _search_one(browser: Any, url: str, folder: Path, prefix: str, query: str, t
     }
 
 
-def _search_site(browser: Any, site: Path, offline: bool, role: str, lang: str, queries: list[str]) -> list[dict[str, Any]]:
+def _search_site(
+    browser: Any, site: Path, offline: bool, role: str, lang: str, queries: list[str]
+) -> list[dict[str, Any]]:
     import functools
     import http.server
     import threading
@@ -771,7 +890,10 @@ def _search_site(browser: Any, site: Path, offline: bool, role: str, lang: str, 
     lang_dir = "" if lang == "zh" else "en/"
     if offline:
         prefix = site.resolve().as_uri() + "/"
-        return [_search_one(browser, prefix + lang_dir + f"roles/{role}.html", site, prefix, q, typed=lang == "en") for q in queries]
+        return [
+            _search_one(browser, prefix + lang_dir + f"roles/{role}.html", site, prefix, q, typed=lang == "en")
+            for q in queries
+        ]
 
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args: Any) -> None:
@@ -786,7 +908,10 @@ def _search_site(browser: Any, site: Path, offline: bool, role: str, lang: str, 
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     try:
         prefix = f"http://127.0.0.1:{httpd.server_address[1]}/intranet/handbook/"
-        return [_search_one(browser, prefix + lang_dir + f"roles/{role}/", site, prefix, q, typed=lang == "en") for q in queries]
+        return [
+            _search_one(browser, prefix + lang_dir + f"roles/{role}/", site, prefix, q, typed=lang == "en")
+            for q in queries
+        ]
     finally:
         httpd.shutdown()
 
@@ -796,8 +921,11 @@ def _index_kb(site: Path) -> dict[str, Any]:
     for lang, sub in (("zh", ""), ("en", "en/")):
         folder = site / sub / "search"
         files = list(folder.glob("*.js"))
-        out[lang] = {"files": len(files), "total_kb": _kb(sum(f.stat().st_size for f in files)),
-                     "largest_kb": _kb(max((f.stat().st_size for f in files), default=0))}
+        out[lang] = {
+            "files": len(files),
+            "total_kb": _kb(sum(f.stat().st_size for f in files)),
+            "largest_kb": _kb(max((f.stat().st_size for f in files), default=0)),
+        }
     return out
 
 
@@ -807,23 +935,36 @@ def search_figures(sizes: list[int], work: Path, procedures: int, roles_big: int
     results; served from a sub-path, and the offline copy from disk at the smaller size."""
     from playwright.sync_api import sync_playwright
 
-    out: dict[str, Any] = {"queries": SEARCH_QUERIES, "targets": SEARCH_TARGETS, "load_average_at_start": [round(x, 2) for x in os.getloadavg()]}
+    out: dict[str, Any] = {
+        "queries": SEARCH_QUERIES,
+        "targets": SEARCH_TARGETS,
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+    }
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
         try:
             for n in sizes:
                 root = work / f"org-{n}"
                 if not (root / "handbook.yml").is_file():
                     log(f"— search, {n:,} roles: generating")
-                    synth.write_organisation(root, roles=n, procedures=procedures if n == roles_big else max(2, procedures * n // roles_big))
+                    synth.write_organisation(
+                        root, roles=n, procedures=procedures if n == roles_big else max(2, procedures * n // roles_big)
+                    )
                 variants = [("served", False)] + ([("offline", True)] if n == min(sizes) else [])
                 entry: dict[str, Any] = {}
                 for name, offline in variants:
                     site = work / f"search-site-{n}-{name}"
                     log(f"— search, {n:,} roles: handbook build ({name})")
-                    cmd = [str(BIN / "handbook"), "build", "--root", str(root), "--site-dir", str(site)] + (["--offline"] if offline else [])
+                    cmd = [str(BIN / "handbook"), "build", "--root", str(root), "--site-dir", str(site)] + (
+                        ["--offline"] if offline else []
+                    )
                     build = _must(measured(cmd), "handbook build")
-                    role = sorted(p.stem for p in (root / "roles").rglob("*.yml"))[len(list((root / "roles").rglob("*.yml"))) // 2]
+                    role = sorted(p.stem for p in (root / "roles").rglob("*.yml"))[
+                        len(list((root / "roles").rglob("*.yml"))) // 2
+                    ]
                     per_lang = {}
                     for lang in ("zh", "en"):
                         log(f"— search, {n:,} roles, {name}, {lang}: {len(SEARCH_QUERIES[lang])} queries in Chromium")
@@ -847,9 +988,21 @@ def search_figures(sizes: list[int], work: Path, procedures: int, roles_big: int
     big = out.get(str(roles_big), {}).get("served", {}).get("langs", {})
     out["verdicts"] = {
         lang: {
-            "first_search_kb": {"value": v["max_kb"], "target": SEARCH_TARGETS["first_search_kb"], "met": v["max_kb"] <= SEARCH_TARGETS["first_search_kb"]},
-            "results_ms": {"value": v["max_ms"], "target": SEARCH_TARGETS["results_ms"], "met": v["max_ms"] <= SEARCH_TARGETS["results_ms"]},
-            "nothing_before_use": {"value": v["index_kb_before_use"], "target": 0, "met": v["index_kb_before_use"] == 0},
+            "first_search_kb": {
+                "value": v["max_kb"],
+                "target": SEARCH_TARGETS["first_search_kb"],
+                "met": v["max_kb"] <= SEARCH_TARGETS["first_search_kb"],
+            },
+            "results_ms": {
+                "value": v["max_ms"],
+                "target": SEARCH_TARGETS["results_ms"],
+                "met": v["max_ms"] <= SEARCH_TARGETS["results_ms"],
+            },
+            "nothing_before_use": {
+                "value": v["index_kb_before_use"],
+                "target": 0,
+                "met": v["index_kb_before_use"] == 0,
+            },
         }
         for lang, v in big.items()
     }
@@ -857,32 +1010,47 @@ def search_figures(sizes: list[int], work: Path, procedures: int, roles_big: int
 
 
 def search_table(result: dict[str, Any]) -> str:
-    lines = ["| size | copy | lang | first search: max kB | files | last key → results: median / max ms | index before use (kB) | index total kB |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    lines = [
+        "| size | copy | lang | first search: max kB | files | last key → results: median / max ms | index before use (kB) | index total kB |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
     for n, entry in result.items():
         if not n.isdigit():
             continue
         for name, v in entry.items():
             for lang, lv in v["langs"].items():
                 files = max(q["files"] for q in lv["queries"])
-                lines.append(f"| {int(n):,} | {name} | {lang} | {lv['max_kb']} | {files} | {lv['median_ms']} / {lv['max_ms']} | "
-                             f"{lv['index_kb_before_use']} | {v['index'][lang]['total_kb']} |")
+                lines.append(
+                    f"| {int(n):,} | {name} | {lang} | {lv['max_kb']} | {files} | {lv['median_ms']} / {lv['max_ms']} | "
+                    f"{lv['index_kb_before_use']} | {v['index'][lang]['total_kb']} |"
+                )
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Measure check, build, page sizes and rebuild on a synthetic organisation.")
+    parser = argparse.ArgumentParser(
+        description="Measure check, build, page sizes and rebuild on a synthetic organisation."
+    )
     parser.add_argument("--roles", type=int, default=1000)
-    parser.add_argument("--small-roles", type=int, default=100, help="second size, to show page sizes stay flat (0: skip)")
-    parser.add_argument("--procedures", type=int, default=100, help="procedures at --roles (scaled down for the small size)")
+    parser.add_argument(
+        "--small-roles", type=int, default=100, help="second size, to show page sizes stay flat (0: skip)"
+    )
+    parser.add_argument(
+        "--procedures", type=int, default=100, help="procedures at --roles (scaled down for the small size)"
+    )
     parser.add_argument("--repeat", type=int, default=3, help="check runs per size (the median is reported)")
     parser.add_argument("--json", type=Path, default=None, help="write the figures here as JSON")
     parser.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temporary one)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder (sites, data) to look at")
-    parser.add_argument("--search", action="store_true",
-                        help="measure only the staff search (bytes and time to results in Chromium); with --json, "
-                             "its figures go under 'search' in that file, the others are kept")
-    parser.add_argument("--pdf", action="store_true", help="measure only the PDF set (issue 12); its figures go under \"pdf\" in --json")
+    parser.add_argument(
+        "--search",
+        action="store_true",
+        help="measure only the staff search (bytes and time to results in Chromium); with --json, "
+        "its figures go under 'search' in that file, the others are kept",
+    )
+    parser.add_argument(
+        "--pdf", action="store_true", help='measure only the PDF set (issue 12); its figures go under "pdf" in --json'
+    )
     parser.add_argument("--pdf-roles", default="100,1000", help="sizes of the PDF benchmark, comma-separated")
     args = parser.parse_args(argv)
     if args.search:
@@ -901,7 +1069,9 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(targets_table(result))
     m = result["machine"]
-    print(f"\n{m['nproc']} × {m['cpu']}, {m['ram_gib']} GiB RAM, Python {m['python']}, load average {m['load_average_at_start']} → {m['load_average_at_end']}")
+    print(
+        f"\n{m['nproc']} × {m['cpu']}, {m['ram_gib']} GiB RAM, Python {m['python']}, load average {m['load_average_at_start']} → {m['load_average_at_end']}"
+    )
     if args.json:
         args.json.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return 0
@@ -919,7 +1089,12 @@ def search_main(args: argparse.Namespace) -> int:
             shutil.rmtree(work, ignore_errors=True)
     print(search_table(result))
     for lang, v in result["verdicts"].items():
-        print(f"{lang}: " + "; ".join(f"{k} {x['value']} (target {x['target']}): {'met' if x['met'] else 'NOT met'}" for k, x in v.items()))
+        print(
+            f"{lang}: "
+            + "; ".join(
+                f"{k} {x['value']} (target {x['target']}): {'met' if x['met'] else 'NOT met'}" for k, x in v.items()
+            )
+        )
     print(f"load: {result['uptime']}")
     if args.json:
         data = json.loads(args.json.read_text(encoding="utf-8")) if args.json.is_file() else {}

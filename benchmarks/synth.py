@@ -50,21 +50,66 @@ GLOSSARY = [
 ]
 
 PROJECTS = [
-    ("cuihu", "翠湖花园", "Cuihu Garden"), ("jinxiu", "锦绣华庭", "Jinxiu Court"), ("binjiang", "滨江名苑", "Binjiang Residences"),
-    ("yuelan", "悦澜山", "Yuelan Hill"), ("xinghe", "星河湾", "Xinghe Bay"), ("huating", "华庭广场", "Huating Plaza"),
-    ("lvyin", "绿茵小镇", "Lvyin Town"), ("haiyue", "海悦天地", "Haiyue Centre"), ("yunshan", "云山府", "Yunshan Mansion"),
-    ("jiangnan", "江南苑", "Jiangnan Garden"), ("dongfang", "东方明珠大厦", "Dongfang Tower"), ("chunjiang", "春江花月", "Chunjiang Residences"),
-    ("taoyuan", "桃源居", "Taoyuan Homes"), ("zhongshan", "中山商务中心", "Zhongshan Business Centre"), ("hexie", "和谐家园", "Hexie Homes"),
-    ("guanlan", "观澜湖", "Guanlan Lake"), ("fengqi", "凤栖台", "Fengqi Terrace"), ("longteng", "龙腾科技园", "Longteng Tech Park"),
-    ("meilin", "梅林一村", "Meilin Village"), ("nanshan", "南山雅居", "Nanshan Residences"),
+    ("cuihu", "翠湖花园", "Cuihu Garden"),
+    ("jinxiu", "锦绣华庭", "Jinxiu Court"),
+    ("binjiang", "滨江名苑", "Binjiang Residences"),
+    ("yuelan", "悦澜山", "Yuelan Hill"),
+    ("xinghe", "星河湾", "Xinghe Bay"),
+    ("huating", "华庭广场", "Huating Plaza"),
+    ("lvyin", "绿茵小镇", "Lvyin Town"),
+    ("haiyue", "海悦天地", "Haiyue Centre"),
+    ("yunshan", "云山府", "Yunshan Mansion"),
+    ("jiangnan", "江南苑", "Jiangnan Garden"),
+    ("dongfang", "东方明珠大厦", "Dongfang Tower"),
+    ("chunjiang", "春江花月", "Chunjiang Residences"),
+    ("taoyuan", "桃源居", "Taoyuan Homes"),
+    ("zhongshan", "中山商务中心", "Zhongshan Business Centre"),
+    ("hexie", "和谐家园", "Hexie Homes"),
+    ("guanlan", "观澜湖", "Guanlan Lake"),
+    ("fengqi", "凤栖台", "Fengqi Terrace"),
+    ("longteng", "龙腾科技园", "Longteng Tech Park"),
+    ("meilin", "梅林一村", "Meilin Village"),
+    ("nanshan", "南山雅居", "Nanshan Residences"),
 ]
 
 #: (id, zh, en, posts): the kinds of department a project has, with the titles of its staff.
 DEPARTMENT_TYPES = [
-    ("cs", "客服部", "Customer Service", [("dispatcher", "前台调度员", "Front Desk Dispatcher"), ("cashier", "收费管理员", "Fee Clerk"), ("steward", "楼管员", "Building Steward")]),
-    ("eng", "工程维护部", "Engineering and Maintenance", [("electrician", "电工", "Electrician"), ("plumber", "水暖工", "Plumber"), ("lift-tech", "电梯维修工", "Lift Technician")]),
-    ("clean", "环卫部", "Cleaning and Landscaping", [("cleaner", "保洁员", "Cleaner"), ("gardener", "绿化工", "Gardener")]),
-    ("sec", "保安部", "Security", [("guard", "保安员", "Security Guard"), ("patrol", "巡逻岗", "Patrol Guard"), ("cctv", "监控员", "CCTV Operator")]),
+    (
+        "cs",
+        "客服部",
+        "Customer Service",
+        [
+            ("dispatcher", "前台调度员", "Front Desk Dispatcher"),
+            ("cashier", "收费管理员", "Fee Clerk"),
+            ("steward", "楼管员", "Building Steward"),
+        ],
+    ),
+    (
+        "eng",
+        "工程维护部",
+        "Engineering and Maintenance",
+        [
+            ("electrician", "电工", "Electrician"),
+            ("plumber", "水暖工", "Plumber"),
+            ("lift-tech", "电梯维修工", "Lift Technician"),
+        ],
+    ),
+    (
+        "clean",
+        "环卫部",
+        "Cleaning and Landscaping",
+        [("cleaner", "保洁员", "Cleaner"), ("gardener", "绿化工", "Gardener")],
+    ),
+    (
+        "sec",
+        "保安部",
+        "Security",
+        [
+            ("guard", "保安员", "Security Guard"),
+            ("patrol", "巡逻岗", "Patrol Guard"),
+            ("cctv", "监控员", "CCTV Operator"),
+        ],
+    ),
     ("fin", "财务部", "Finance", [("accountant", "会计", "Accountant"), ("teller", "出纳", "Cashier")]),
 ]
 
@@ -97,52 +142,102 @@ OBJECTS = [
 ]
 
 VERBS = [
-    ("检查", "Checks"), ("汇总并上报", "Compiles and reports"), ("督导", "Supervises"), ("登记并跟进", "Records and follows up"),
-    ("审核", "Reviews"), ("组织落实", "Organises"), ("协调处理", "Coordinates"), ("抽查", "Spot-checks"), ("负责", "Is responsible for"),
+    ("检查", "Checks"),
+    ("汇总并上报", "Compiles and reports"),
+    ("督导", "Supervises"),
+    ("登记并跟进", "Records and follows up"),
+    ("审核", "Reviews"),
+    ("组织落实", "Organises"),
+    ("协调处理", "Coordinates"),
+    ("抽查", "Spot-checks"),
+    ("负责", "Is responsible for"),
 ]
 
 PURPOSES = [
     ("，发现问题及时整改并记录在案", ", has any problem found put right at once and keeps a written record of it"),
     ("，确保数据准确、手续齐全", ", making sure that the figures are correct and the paperwork complete"),
-    ("，对不能处置解决的，及时上报部门经理", ", and reports to the department manager without delay whatever cannot be settled"),
+    (
+        "，对不能处置解决的，及时上报部门经理",
+        ", and reports to the department manager without delay whatever cannot be settled",
+    ),
     ("，并将结果填入工作日志", ", and enters the result in the work log"),
     ("，保证服务质量符合公司标准", ", so that the quality of service meets the company's standards"),
     ("", ""),
 ]
 
 EXTRAS = [
-    ("；涉及费用的，须经主管签字确认后方可执行", "; anything that involves money is carried out only after the supervisor has signed it off"),
-    ("；遇特殊情况按应急预案处置，并做好交接班记录", "; in an emergency follows the emergency plan and records it in the shift handover"),
-    ("；每项工作完成后须由责任人签名并注明完成时间", "; the person responsible signs every task when it is done and writes down the time"),
+    (
+        "；涉及费用的，须经主管签字确认后方可执行",
+        "; anything that involves money is carried out only after the supervisor has signed it off",
+    ),
+    (
+        "；遇特殊情况按应急预案处置，并做好交接班记录",
+        "; in an emergency follows the emergency plan and records it in the shift handover",
+    ),
+    (
+        "；每项工作完成后须由责任人签名并注明完成时间",
+        "; the person responsible signs every task when it is done and writes down the time",
+    ),
 ]
 
 FREQ_TEXT = {
-    "daily": ("每天", " every day"), "weekly": ("每周", " every week"), "monthly": ("每月", " every month"),
-    "month-end": ("月底", " at the end of each month"), "yearly": ("每年", " once a year"), "periodic": ("定期", " regularly"),
+    "daily": ("每天", " every day"),
+    "weekly": ("每周", " every week"),
+    "monthly": ("每月", " every month"),
+    "month-end": ("月底", " at the end of each month"),
+    "yearly": ("每年", " once a year"),
+    "periodic": ("定期", " regularly"),
     "on-demand": ("", " as needed"),
 }
 
 AUTHORITY_SUBJECTS = [
-    ("dispatch", "人员调度", "staff dispatch"), ("fee-waiver", "费用减免", "fee waivers"), ("repair-order", "维修派工", "repair orders"),
-    ("purchase", "物资采购", "purchases of supplies"), ("overtime", "加班安排", "overtime"), ("leave", "请假审批", "leave requests"),
-    ("access", "门禁授权", "access control"), ("renovation", "装修审批", "renovation permits"), ("contractor", "外包验收", "acceptance of contractors' work"),
-    ("cash", "现金收付", "cash handling"), ("refund", "退款处理", "refunds"), ("notice", "通知发布", "public notices"),
-    ("parking", "车位分配", "parking allocation"), ("keys", "钥匙管理", "key management"), ("emergency", "应急处置", "emergency response"),
-    ("complaint", "投诉处理", "complaint handling"), ("records", "档案调阅", "access to records"), ("training", "培训安排", "training"),
-    ("rota", "排班调整", "rota changes"), ("penalty", "违规处罚", "penalties for breaches"),
+    ("dispatch", "人员调度", "staff dispatch"),
+    ("fee-waiver", "费用减免", "fee waivers"),
+    ("repair-order", "维修派工", "repair orders"),
+    ("purchase", "物资采购", "purchases of supplies"),
+    ("overtime", "加班安排", "overtime"),
+    ("leave", "请假审批", "leave requests"),
+    ("access", "门禁授权", "access control"),
+    ("renovation", "装修审批", "renovation permits"),
+    ("contractor", "外包验收", "acceptance of contractors' work"),
+    ("cash", "现金收付", "cash handling"),
+    ("refund", "退款处理", "refunds"),
+    ("notice", "通知发布", "public notices"),
+    ("parking", "车位分配", "parking allocation"),
+    ("keys", "钥匙管理", "key management"),
+    ("emergency", "应急处置", "emergency response"),
+    ("complaint", "投诉处理", "complaint handling"),
+    ("records", "档案调阅", "access to records"),
+    ("training", "培训安排", "training"),
+    ("rota", "排班调整", "rota changes"),
+    ("penalty", "违规处罚", "penalties for breaches"),
 ]
 AUTHORITY_MODES = [("approve", "审批", "approval of"), ("inspect", "检查", "inspection of")]
 
 LEVELS_BY_RANK = {
-    "top": ["decide", "approve"], "director": ["decide", "approve"], "head": ["decide", "approve", "propose"],
-    "supervisor": ["approve", "propose", "execute"], "lead": ["propose", "execute", "informed"], "staff": ["execute", "informed"],
+    "top": ["decide", "approve"],
+    "director": ["decide", "approve"],
+    "head": ["decide", "approve", "propose"],
+    "supervisor": ["approve", "propose", "execute"],
+    "lead": ["propose", "execute", "informed"],
+    "staff": ["execute", "informed"],
 }
 
-SECTIONS = [("daily-work", "日常工作", "Daily work"), ("service", "客户服务", "Customer service"), ("management", "内部管理", "Internal management")]
+SECTIONS = [
+    ("daily-work", "日常工作", "Daily work"),
+    ("service", "客户服务", "Customer service"),
+    ("management", "内部管理", "Internal management"),
+]
 
 REQUIREMENTS = [
-    ("高中及以上学历，一年以上物业管理相关工作经验", "Secondary school or higher, and at least one year's experience in property management."),
-    ("熟悉物业管理相关法律法规及公司各项规章制度", "Knows the laws and regulations on property management and the company's rules."),
+    (
+        "高中及以上学历，一年以上物业管理相关工作经验",
+        "Secondary school or higher, and at least one year's experience in property management.",
+    ),
+    (
+        "熟悉物业管理相关法律法规及公司各项规章制度",
+        "Knows the laws and regulations on property management and the company's rules.",
+    ),
     ("具有良好的沟通协调能力和服务意识", "Communicates and coordinates well, with a strong sense of service."),
     ("能熟练使用办公软件及物业管理系统", "Uses office software and the property management system with ease."),
     ("身体健康，能适应轮班工作", "In good health and able to work shifts."),
@@ -155,18 +250,39 @@ STANDARDS = [
 ]
 
 EMERGENCIES = [
-    ("fire", "火警", "Fire alarm", "critical"), ("water-cut", "突然停水", "Sudden water cut", "high"), ("power-cut", "突然停电", "Sudden power cut", "high"),
-    ("lift-trapped", "电梯困人", "People trapped in a lift", "critical"), ("major-complaint", "重大投诉", "Major complaint", "medium"),
-    ("gas-leak", "燃气泄漏", "Gas leak", "critical"), ("burst-pipe", "水管爆裂", "Burst water pipe", "high"), ("typhoon", "台风", "Typhoon", "high"),
-    ("flooding", "暴雨内涝", "Flooding after heavy rain", "high"), ("falling-object", "高空坠物", "Object falling from height", "critical"),
+    ("fire", "火警", "Fire alarm", "critical"),
+    ("water-cut", "突然停水", "Sudden water cut", "high"),
+    ("power-cut", "突然停电", "Sudden power cut", "high"),
+    ("lift-trapped", "电梯困人", "People trapped in a lift", "critical"),
+    ("major-complaint", "重大投诉", "Major complaint", "medium"),
+    ("gas-leak", "燃气泄漏", "Gas leak", "critical"),
+    ("burst-pipe", "水管爆裂", "Burst water pipe", "high"),
+    ("typhoon", "台风", "Typhoon", "high"),
+    ("flooding", "暴雨内涝", "Flooding after heavy rain", "high"),
+    ("falling-object", "高空坠物", "Object falling from height", "critical"),
 ]
 
 STEPS = [
-    ("接到报告后立即赶赴现场，核实情况并报告值班主管", "On receiving the report, go to the scene at once, confirm what is happening and report to the supervisor on duty."),
-    ("安抚在场人员，疏导围观人员，设置警戒区域", "Reassure the people present, move onlookers away and cordon off the area."),
-    ("按预案通知工程维护部、保安部相关人员到场", "Call the engineering and security staff to the scene as the plan says."),
-    ("需要外部救援时，拨打相应的求助电话并派人到路口接应", "Where outside help is needed, call the emergency number and send someone to meet the crew at the entrance."),
-    ("在业主群和大堂发布通知，说明情况及预计恢复时间", "Post a notice in the owners' group chat and in the lobby, saying what happened and when service should be back."),
+    (
+        "接到报告后立即赶赴现场，核实情况并报告值班主管",
+        "On receiving the report, go to the scene at once, confirm what is happening and report to the supervisor on duty.",
+    ),
+    (
+        "安抚在场人员，疏导围观人员，设置警戒区域",
+        "Reassure the people present, move onlookers away and cordon off the area.",
+    ),
+    (
+        "按预案通知工程维护部、保安部相关人员到场",
+        "Call the engineering and security staff to the scene as the plan says.",
+    ),
+    (
+        "需要外部救援时，拨打相应的求助电话并派人到路口接应",
+        "Where outside help is needed, call the emergency number and send someone to meet the crew at the entrance.",
+    ),
+    (
+        "在业主群和大堂发布通知，说明情况及预计恢复时间",
+        "Post a notice in the owners' group chat and in the lobby, saying what happened and when service should be back.",
+    ),
     ("全程记录处置经过，保存照片和视频资料", "Record every step of the response, and keep the photos and videos."),
     ("处置完毕后检查现场，确认无遗留隐患", "When it is over, inspect the scene and make sure no hazard is left."),
     ("逐户回访受影响的业主，听取意见", "Call on every owner affected and hear what they have to say."),
@@ -175,8 +291,13 @@ AFTERCARE = [
     ("二十四小时内提交书面事件报告", "Hand in a written incident report within 24 hours."),
     ("组织复盘会议，修订应急预案", "Hold a review meeting and update the emergency plan."),
 ]
-CONTACTS = [("fire-brigade", "消防", "Fire brigade", "119"), ("police", "报警", "Police", "110"), ("ambulance", "急救", "Ambulance", "120"),
-            ("lift-company", "电梯维保单位", "Lift maintenance company", "96333"), ("utility", "供电所", "Power supply office", "95598")]
+CONTACTS = [
+    ("fire-brigade", "消防", "Fire brigade", "119"),
+    ("police", "报警", "Police", "110"),
+    ("ambulance", "急救", "Ambulance", "120"),
+    ("lift-company", "电梯维保单位", "Lift maintenance company", "96333"),
+    ("utility", "供电所", "Power supply office", "95598"),
+]
 
 CN_DIGITS = "〇一二三四五六七八九"
 
@@ -254,16 +375,39 @@ def _organisation(roles: int, departments: int) -> tuple[list[DeptSpec], dict[st
     directors = []
     for d in range(n_directors):
         rid = f"regional-director-{d + 1}"
-        add(RoleSpec(rid, office.id, "director", f"区域总监（{_cn_number(d + 1)}区）", f"Regional Director, region {d + 1}", "general-manager"), office)
+        add(
+            RoleSpec(
+                rid,
+                office.id,
+                "director",
+                f"区域总监（{_cn_number(d + 1)}区）",
+                f"Regional Director, region {d + 1}",
+                "general-manager",
+            ),
+            office,
+        )
         directors.append(rid)
     for k in range(sizes[0] - 1 - n_directors):
-        add(RoleSpec(f"group-officer-{k + 1}", office.id, "staff", f"总部专员 {k + 1}号", f"Head Office Officer {k + 1}", directors[k % len(directors)]), office)
+        add(
+            RoleSpec(
+                f"group-officer-{k + 1}",
+                office.id,
+                "staff",
+                f"总部专员 {k + 1}号",
+                f"Head Office Officer {k + 1}",
+                directors[k % len(directors)],
+            ),
+            office,
+        )
 
     for index, dept in enumerate(depts[1:], start=1):
         size = sizes[index]
         tid, tzh, ten, posts = next(t for t in DEPARTMENT_TYPES if t[0] == dept.kind)
         head = f"{dept.id}-manager"
-        add(RoleSpec(head, dept.id, "head", f"{dept.zh}经理", f"{dept.en} Manager", directors[index % len(directors)]), dept)
+        add(
+            RoleSpec(head, dept.id, "head", f"{dept.zh}经理", f"{dept.en} Manager", directors[index % len(directors)]),
+            dept,
+        )
         rest = size - 1
         n_sup = max(1, rest // 7)
         n_lead = max(0, min(rest - n_sup, rest // 3))
@@ -271,19 +415,37 @@ def _organisation(roles: int, departments: int) -> tuple[list[DeptSpec], dict[st
         sups = []
         for s in range(n_sup):
             rid = f"{dept.id}-supervisor-{s + 1}"
-            add(RoleSpec(rid, dept.id, "supervisor", f"{dept.zh}主管（{_cn_number(s + 1)}组）", f"{dept.en} Supervisor, team {s + 1}", head), dept)
+            add(
+                RoleSpec(
+                    rid,
+                    dept.id,
+                    "supervisor",
+                    f"{dept.zh}主管（{_cn_number(s + 1)}组）",
+                    f"{dept.en} Supervisor, team {s + 1}",
+                    head,
+                ),
+                dept,
+            )
             sups.append(rid)
         leads = []
         for l_ in range(n_lead):
             rid = f"{dept.id}-lead-{l_ + 1}"
-            add(RoleSpec(rid, dept.id, "lead", f"{tzh}领班 {l_ + 1}号", f"{ten} Shift Lead {l_ + 1}", sups[l_ % len(sups)]), dept)
+            add(
+                RoleSpec(
+                    rid, dept.id, "lead", f"{tzh}领班 {l_ + 1}号", f"{ten} Shift Lead {l_ + 1}", sups[l_ % len(sups)]
+                ),
+                dept,
+            )
             leads.append(rid)
         above = leads or sups
         for k in range(n_staff):
             pid, pzh, pen = posts[k % len(posts)]
             number = k // len(posts) + 1
             rid = f"{dept.id}-{pid}-{number}"
-            add(RoleSpec(rid, dept.id, "staff", f"{pzh} {number}号岗", f"{pen}, post {number}", above[k % len(above)]), dept)
+            add(
+                RoleSpec(rid, dept.id, "staff", f"{pzh} {number}号岗", f"{pen}, post {number}", above[k % len(above)]),
+                dept,
+            )
     return depts, by_id
 
 
@@ -308,13 +470,21 @@ def _role_document(spec: RoleSpec, rng: random.Random, kinds: list[str], duties:
     sections = SECTIONS[: 2 + (spec.rank in ("head", "supervisor", "top", "director"))]
     duty_list = []
     for i, frequency in enumerate(frequencies):
-        duty: dict[str, Any] = {"id": f"duty-{i + 1}", "label": str(i + 1), "section": sections[i * len(sections) // duties][0],
-                                "text": _duty_text(rng, frequency, long=rng.random() < 0.3), "frequency": frequency}
+        duty: dict[str, Any] = {
+            "id": f"duty-{i + 1}",
+            "label": str(i + 1),
+            "section": sections[i * len(sections) // duties][0],
+            "text": _duty_text(rng, frequency, long=rng.random() < 0.3),
+            "frequency": frequency,
+        }
         if spec.chain and rng.random() < 0.25:
             # Skip a level, or name the next two: both give a valid path to the top.
             duty["escalate_to"] = spec.chain[1] if len(spec.chain) > 1 and rng.random() < 0.5 else spec.chain[:2]
         if rng.random() < 0.15:
-            duty["items"] = [{"label": chr(ord("A") + j), "text": _duty_text(rng, "on-demand", False)} for j in range(rng.randint(2, 4))]
+            duty["items"] = [
+                {"label": chr(ord("A") + j), "text": _duty_text(rng, "on-demand", False)}
+                for j in range(rng.randint(2, 4))
+            ]
         duty_list.append(duty)
     authorities = []
     for j, kind in enumerate(rng.sample(kinds, k=min(len(kinds), 8))):
@@ -333,12 +503,16 @@ def _role_document(spec: RoleSpec, rng: random.Random, kinds: list[str], duties:
         "department": spec.dept,
         "reports_to": spec.reports_to,
         "top": spec.rank == "top" or None,
-        "purpose": _t(f"在{_superior_zh(spec)}领导下，负责本岗位的各项工作，为业主提供规范、周到的服务",
-                      f"Under the direction of the {_superior_en(spec)}, carries out the work of the post and gives owners a correct and attentive service."),
+        "purpose": _t(
+            f"在{_superior_zh(spec)}领导下，负责本岗位的各项工作，为业主提供规范、周到的服务",
+            f"Under the direction of the {_superior_en(spec)}, carries out the work of the post and gives owners a correct and attentive service.",
+        ),
         "sections": [{"id": s, "title": _t(zh, en)} for s, zh, en in sections],
         "duties": duty_list,
         "authorities": authorities,
-        "requirements": [{"id": f"req-{k + 1}", "text": _t(*pair)} for k, pair in enumerate(rng.sample(REQUIREMENTS, 3))],
+        "requirements": [
+            {"id": f"req-{k + 1}", "text": _t(*pair)} for k, pair in enumerate(rng.sample(REQUIREMENTS, 3))
+        ],
         "standards": [{"id": f"std-{k + 1}", "text": _t(*pair)} for k, pair in enumerate(rng.sample(STANDARDS, 2))],
         "document": {"version": "1.0", "effective": EFFECTIVE, "owner": head, "reviewed": REVIEWED},
     }
@@ -360,7 +534,9 @@ def _superior_en(spec: RoleSpec) -> str:
     return _SUPERIOR.get(spec.reports_to or "", ("", "board"))[1] if spec.reports_to else "board of the company"
 
 
-def _procedure_document(pid: str, emergency: tuple[str, str, str, str], dept: DeptSpec, by_id: dict[str, RoleSpec], rng: random.Random) -> dict[str, Any]:
+def _procedure_document(
+    pid: str, emergency: tuple[str, str, str, str], dept: DeptSpec, by_id: dict[str, RoleSpec], rng: random.Random
+) -> dict[str, Any]:
     eid, ezh, een, severity = emergency
     owners = [r for r in dept.roles if r.rank in ("staff", "lead", "supervisor")] or dept.roles
     head = dept.roles[0]
@@ -368,7 +544,12 @@ def _procedure_document(pid: str, emergency: tuple[str, str, str, str], dept: De
     minutes = 0
     for k, (zh, en) in enumerate(STEPS[: rng.randint(5, len(STEPS))]):
         owner = owners[(k * 3 + rng.randint(0, 2)) % len(owners)]
-        step: dict[str, Any] = {"id": f"step-{k + 1}", "owner": owner.id, "within_minutes": min(minutes, 60), "text": _t(zh, en)}
+        step: dict[str, Any] = {
+            "id": f"step-{k + 1}",
+            "owner": owner.id,
+            "within_minutes": min(minutes, 60),
+            "text": _t(zh, en),
+        }
         if owner.chain and rng.random() < 0.4:
             step["escalate_to"] = owner.chain[0]
         steps.append(step)
@@ -377,17 +558,42 @@ def _procedure_document(pid: str, emergency: tuple[str, str, str, str], dept: De
     return {
         "id": pid,
         "title": _t(f"{dept.zh}{ezh}应急处置", f"{een}: emergency response at {dept.en}"),
-        "trigger": _t(f"{dept.zh.replace('客服部', '')}发生{ezh}，或接到业主报告", f"A {een.lower()} at {dept.en.replace(' Customer Service', '')}, or an owner reports one."),
+        "trigger": _t(
+            f"{dept.zh.replace('客服部', '')}发生{ezh}，或接到业主报告",
+            f"A {een.lower()} at {dept.en.replace(' Customer Service', '')}, or an owner reports one.",
+        ),
         "severity": severity,
-        "template": _t("本程序为模板，各项目须根据当地规定和联系方式调整", "This procedure is a template; each project adapts it to local rules and contacts."),
+        "template": _t(
+            "本程序为模板，各项目须根据当地规定和联系方式调整",
+            "This procedure is a template; each project adapts it to local rules and contacts.",
+        ),
         "steps": steps,
         "escalation": [
-            {"id": "first", "after_minutes": 15, "condition": _t("十五分钟内未能控制", "Not under control within 15 minutes."), "notify": [head.id]},
-            {"id": "second", "after_minutes": 30, "condition": _t("三十分钟内未能解决", "Not resolved within 30 minutes."), "notify": [director]},
-            {"id": "third", "after_minutes": 60, "condition": _t("一小时内未能解决或有人员受伤", "Not resolved within an hour, or someone is hurt."), "notify": ["general-manager"]},
+            {
+                "id": "first",
+                "after_minutes": 15,
+                "condition": _t("十五分钟内未能控制", "Not under control within 15 minutes."),
+                "notify": [head.id],
+            },
+            {
+                "id": "second",
+                "after_minutes": 30,
+                "condition": _t("三十分钟内未能解决", "Not resolved within 30 minutes."),
+                "notify": [director],
+            },
+            {
+                "id": "third",
+                "after_minutes": 60,
+                "condition": _t("一小时内未能解决或有人员受伤", "Not resolved within an hour, or someone is hurt."),
+                "notify": ["general-manager"],
+            },
         ],
-        "contacts": [{"id": cid, "name": _t(zh, en), "number": number} for cid, zh, en, number in rng.sample(CONTACTS, 3)],
-        "aftercare": [{"id": f"after-{k + 1}", "owner": head.id, "text": _t(zh, en)} for k, (zh, en) in enumerate(AFTERCARE)],
+        "contacts": [
+            {"id": cid, "name": _t(zh, en), "number": number} for cid, zh, en, number in rng.sample(CONTACTS, 3)
+        ],
+        "aftercare": [
+            {"id": f"after-{k + 1}", "owner": head.id, "text": _t(zh, en)} for k, (zh, en) in enumerate(AFTERCARE)
+        ],
         "document": {"version": "1.0", "effective": EFFECTIVE, "owner": head.id, "reviewed": REVIEWED},
     }
 
@@ -401,8 +607,15 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def write_organisation(out: Path, roles: int = 1000, departments: int | None = None, duties: int = 20, procedures: int = 100,
-                       kinds: int = 40, seed: int = 1) -> dict[str, int]:
+def write_organisation(
+    out: Path,
+    roles: int = 1000,
+    departments: int | None = None,
+    duties: int = 20,
+    procedures: int = 100,
+    kinds: int = 40,
+    seed: int = 1,
+) -> dict[str, int]:
     """Write a synthetic handbook root into `out` (emptied first); return what it holds."""
     departments = departments or max(2, round(roles / 20))
     rng = random.Random(seed)
@@ -419,22 +632,43 @@ def write_organisation(out: Path, roles: int = 1000, departments: int | None = N
     def write(rel: str, kind: str, data: dict[str, Any]) -> None:
         nonlocal files
         depth = rel.count("/")
-        body = yaml.dump(_clean(data), Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000, default_flow_style=False)
+        body = yaml.dump(
+            _clean(data), Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000, default_flow_style=False
+        )
         target = out / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(f"# yaml-language-server: $schema={'../' * depth}schema/{kind}.schema.json\n{body}", encoding="utf-8")
+        target.write_text(
+            f"# yaml-language-server: $schema={'../' * depth}schema/{kind}.schema.json\n{body}", encoding="utf-8"
+        )
         files += 1
 
-    write("handbook.yml", "handbook", {
-        "title": _t("物业集团运营手册（基准测试）", "Property group operations handbook (benchmark)"),
-        "organisation": _t("示例物业集团", "Example Property Group"),
-        "version": "1.0", "effective": EFFECTIVE, "review_period_days": 3650,
-        "base_url": "https://handbook.group.example/",  # the cards carry QR codes, as a group's would
-    })
-    write("org/departments.yml", "departments", {"departments": [
-        {"id": d.id, "name": _t(d.zh, d.en), "description": _t(f"{d.zh}，共{len(d.roles)}个岗位", f"{d.en}, with {len(d.roles)} posts."), "head": d.roles[0].id}
-        for d in depts
-    ]})
+    write(
+        "handbook.yml",
+        "handbook",
+        {
+            "title": _t("物业集团运营手册（基准测试）", "Property group operations handbook (benchmark)"),
+            "organisation": _t("示例物业集团", "Example Property Group"),
+            "version": "1.0",
+            "effective": EFFECTIVE,
+            "review_period_days": 3650,
+            "base_url": "https://handbook.group.example/",  # the cards carry QR codes, as a group's would
+        },
+    )
+    write(
+        "org/departments.yml",
+        "departments",
+        {
+            "departments": [
+                {
+                    "id": d.id,
+                    "name": _t(d.zh, d.en),
+                    "description": _t(f"{d.zh}，共{len(d.roles)}个岗位", f"{d.en}, with {len(d.roles)} posts."),
+                    "head": d.roles[0].id,
+                }
+                for d in depts
+            ]
+        },
+    )
     kind_ids = []
     kind_list = []
     for n in range(kinds):
@@ -442,12 +676,23 @@ def write_organisation(out: Path, roles: int = 1000, departments: int | None = N
         suffix = f"-{n // (2 * len(AUTHORITY_SUBJECTS)) + 1}" if n >= 2 * len(AUTHORITY_SUBJECTS) else ""
         kid = f"{sid}-{mid}{suffix}"
         kind_ids.append(kid)
-        kind_list.append({"id": kid, "title": _t(f"{szh}{mzh}{suffix}", f"{men.capitalize()} {sen}{suffix}"),
-                          "description": _t(f"对{szh}事项的{mzh}权限", f"The power of {men} {sen}.")})
+        kind_list.append(
+            {
+                "id": kid,
+                "title": _t(f"{szh}{mzh}{suffix}", f"{men.capitalize()} {sen}{suffix}"),
+                "description": _t(f"对{szh}事项的{mzh}权限", f"The power of {men} {sen}."),
+            }
+        )
     write("org/authorities.yml", "authorities", {"kinds": kind_list})
-    write("org/glossary.yml", "glossary", {"terms": [
-        {"id": tid, "zh": zh, "en": en, **({"also": also} if also else {})} for tid, zh, en, also in GLOSSARY
-    ]})
+    write(
+        "org/glossary.yml",
+        "glossary",
+        {
+            "terms": [
+                {"id": tid, "zh": zh, "en": en, **({"also": also} if also else {})} for tid, zh, en, also in GLOSSARY
+            ]
+        },
+    )
 
     duty_count = 0
     for dept in depts:
@@ -466,7 +711,14 @@ def write_organisation(out: Path, roles: int = 1000, departments: int | None = N
             pid = f"{pid}-{n + 1}"
         write(f"procedures/{pid}.yml", "procedure", _procedure_document(pid, emergency, dept, by_id, rng))
         made += 1
-    return {"roles": len(by_id), "departments": len(depts), "duties": duty_count, "procedures": made, "kinds": kinds, "files": files}
+    return {
+        "roles": len(by_id),
+        "departments": len(depts),
+        "duties": duty_count,
+        "procedures": made,
+        "kinds": kinds,
+        "files": files,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,8 +11,8 @@ import datetime as dt
 import re
 import typing
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
 from pathlib import Path as FsPath
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -42,7 +42,6 @@ def run_checks(book: Handbook, today: dt.date | None = None) -> list[Finding]:
     return sorted(set(findings))
 
 
-
 # --- ids --------------------------------------------------------------------------
 
 
@@ -51,7 +50,11 @@ def file_names(book: Handbook) -> Iterator[Finding]:
     for doc in [*book.roles.values(), *book.procedures.values()]:
         stem = FsPath(doc.source_map.file).stem
         if stem != doc.id:
-            yield Finding.at(doc.where("id"), "E303", f"the file is named '{stem}' but its id is '{doc.id}'; rename the file to {doc.id}.yml")
+            yield Finding.at(
+                doc.where("id"),
+                "E303",
+                f"the file is named '{stem}' but its id is '{doc.id}'; rename the file to {doc.id}.yml",
+            )
 
 
 def role_folders(book: Handbook) -> Iterator[Finding]:
@@ -65,10 +68,18 @@ def role_folders(book: Handbook) -> Iterator[Finding]:
         if len(parts) < 2 or parts[0] != "roles":
             continue  # built in memory, not read from a root
         if len(parts) == 2:
-            yield Finding.at(role.where("department"), "E305", f"the role file is directly under roles/; move it to roles/{role.department}/{parts[1]}")
+            yield Finding.at(
+                role.where("department"),
+                "E305",
+                f"the role file is directly under roles/; move it to roles/{role.department}/{parts[1]}",
+            )
         elif len(parts) > 3 or parts[1] != role.department:
             folder = "/".join(parts[:-1])
-            yield Finding.at(role.where("department"), "E304", f"the file is in {folder}/ but its department is '{role.department}'; move it to roles/{role.department}/{parts[-1]} or correct the department")
+            yield Finding.at(
+                role.where("department"),
+                "E304",
+                f"the file is in {folder}/ but its department is '{role.department}'; move it to roles/{role.department}/{parts[-1]} or correct the department",
+            )
 
 
 def unique_ids(book: Handbook) -> Iterator[Finding]:
@@ -79,7 +90,13 @@ def unique_ids(book: Handbook) -> Iterator[Finding]:
         yield from _unique(book.authorities_file, "kinds", book.authorities_file.kinds, "permission kind")
     if book.glossary_file:
         yield from _unique(book.glossary_file, "terms", book.glossary_file.terms, "glossary term")
-    singular = {"sections": "section", "duties": "duty", "authorities": "authority", "requirements": "requirement", "standards": "standard"}
+    singular = {
+        "sections": "section",
+        "duties": "duty",
+        "authorities": "authority",
+        "requirements": "requirement",
+        "standards": "standard",
+    }
     for role in book.roles.values():
         for field, kind in singular.items():
             yield from _unique(role, field, getattr(role, field), kind)
@@ -90,7 +107,11 @@ def unique_ids(book: Handbook) -> Iterator[Finding]:
                 ident = item if isinstance(item, str) else item.id  # a contact named by id
                 at = (field, i) if isinstance(item, str) else (field, i, "id")
                 if ident in seen:
-                    yield Finding.at(proc.where(*at), "E302", f"the id '{ident}' is used twice in this procedure (also at line {proc.where(*seen[ident]).line})")
+                    yield Finding.at(
+                        proc.where(*at),
+                        "E302",
+                        f"the id '{ident}' is used twice in this procedure (also at line {proc.where(*seen[ident]).line})",
+                    )
                 else:
                     seen[ident] = at
 
@@ -98,10 +119,12 @@ def unique_ids(book: Handbook) -> Iterator[Finding]:
 def _unique(doc: Document, field: str, items: list[BaseModel], kind: str) -> Iterator[Finding]:
     seen: dict[str, int] = {}
     for i, item in enumerate(items):
-        ident = getattr(item, "id")
+        ident = item.id
         if ident in seen:
             line = doc.where(field, seen[ident], "id").line
-            yield Finding.at(doc.where(field, i, "id"), "E302", f"the {kind} id '{ident}' is used twice (also at line {line})")
+            yield Finding.at(
+                doc.where(field, i, "id"), "E302", f"the {kind} id '{ident}' is used twice (also at line {line})"
+            )
         else:
             seen[ident] = i
 
@@ -163,17 +186,41 @@ def other_references(book: Handbook) -> Iterator[Finding]:
     """Departments, permission kinds and sections named by a role exist."""
     for role in book.roles.values():
         if book.departments_file and role.department not in book.departments:
-            yield _unknown(role, ("department",), role.department, "E402", f"no department has the id '{shown(role.department)}'{did_you_mean(role.department, book.departments)}")
+            yield _unknown(
+                role,
+                ("department",),
+                role.department,
+                "E402",
+                f"no department has the id '{shown(role.department)}'{did_you_mean(role.department, book.departments)}",
+            )
         for i, dept in enumerate(role.liaises_with):
             if book.departments_file and dept not in book.departments:
-                yield _unknown(role, ("liaises_with", i), dept, "E402", f"no department has the id '{shown(dept)}'{did_you_mean(dept, book.departments)}")
+                yield _unknown(
+                    role,
+                    ("liaises_with", i),
+                    dept,
+                    "E402",
+                    f"no department has the id '{shown(dept)}'{did_you_mean(dept, book.departments)}",
+                )
         for i, auth in enumerate(role.authorities):
             if book.authorities_file and auth.kind not in book.kinds:
-                yield _unknown(role, ("authorities", i, "kind"), auth.kind, "E403", f"no permission kind has the id '{shown(auth.kind)}'{did_you_mean(auth.kind, book.kinds)}")
+                yield _unknown(
+                    role,
+                    ("authorities", i, "kind"),
+                    auth.kind,
+                    "E403",
+                    f"no permission kind has the id '{shown(auth.kind)}'{did_you_mean(auth.kind, book.kinds)}",
+                )
         sections = {s.id for s in role.sections}
         for i, duty in enumerate(role.duties):
             if duty.section is not None and duty.section not in sections:
-                yield _unknown(role, ("duties", i, "section"), duty.section, "E404", f"the role has no section '{shown(duty.section)}'{did_you_mean(duty.section, sections)}")
+                yield _unknown(
+                    role,
+                    ("duties", i, "section"),
+                    duty.section,
+                    "E404",
+                    f"the role has no section '{shown(duty.section)}'{did_you_mean(duty.section, sections)}",
+                )
 
 
 # --- organisation ----------------------------------------------------------------------
@@ -183,30 +230,58 @@ def organisation(book: Handbook) -> Iterator[Finding]:
     """One declared top; everyone else reports to someone, without cycles."""
     tops = book.top_roles()
     if book.roles and not tops:
-        heads = [r for r in book.roles.values() if r.reports_to is None] or [min(book.roles.values(), key=lambda r: r.source_map.file)]
+        heads = [r for r in book.roles.values() if r.reports_to is None] or [
+            min(book.roles.values(), key=lambda r: r.source_map.file)
+        ]
         for head in heads:
-            yield Finding.at(head.where("top"), "E501", f"no role is marked `top: true`; if '{head.id}' heads the organisation, mark it `top: true`")
+            yield Finding.at(
+                head.where("top"),
+                "E501",
+                f"no role is marked `top: true`; if '{head.id}' heads the organisation, mark it `top: true`",
+            )
     if len(tops) > 1:
         # Two tops make two organisations: escalation "reaches the top" at either, and the
         # chart, the matrix and every path stop short of the real head.
         for top in tops:
             others = [t.id for t in tops if t is not top]
-            listed = ", ".join(f"'{o}'" for o in others[:3]) + (f" and {len(others) - 3:,} more" if len(others) > 3 else "")
-            yield Finding.at(top.where("top"), "E505", f"'{top.id}' is marked `top: true`, and so is {listed}; an organisation has one top: keep `top: true` on the role that heads it and make the others report to it")
+            listed = ", ".join(f"'{o}'" for o in others[:3]) + (
+                f" and {len(others) - 3:,} more" if len(others) > 3 else ""
+            )
+            yield Finding.at(
+                top.where("top"),
+                "E505",
+                f"'{top.id}' is marked `top: true`, and so is {listed}; an organisation has one top: keep `top: true` on the role that heads it and make the others report to it",
+            )
     hierarchy = Hierarchy(book)
     for role in book.roles.values():
         if role.top and role.reports_to is not None:
-            yield Finding.at(role.where("reports_to"), "E503", f"'{role.id}' is marked top but reports to '{role.reports_to}'; remove one of the two")
+            yield Finding.at(
+                role.where("reports_to"),
+                "E503",
+                f"'{role.id}' is marked top but reports to '{role.reports_to}'; remove one of the two",
+            )
             continue
         if not role.top and role.reports_to is None:
-            yield Finding.at(role.where("id"), "E503", f"'{role.id}' reports to no one; add reports_to, or mark it `top: true` if it heads the organisation")
+            yield Finding.at(
+                role.where("id"),
+                "E503",
+                f"'{role.id}' reports to no one; add reports_to, or mark it `top: true` if it heads the organisation",
+            )
             continue
         if role.id in hierarchy.circle:  # reported on each role of the circle, not on those leading into it
-            yield Finding.at(role.where("reports_to"), "E502", f"reporting lines go round in a circle: {hierarchy.loop_text(role.id)}")
+            yield Finding.at(
+                role.where("reports_to"),
+                "E502",
+                f"reporting lines go round in a circle: {hierarchy.loop_text(role.id)}",
+            )
         elif role.id in hierarchy.entry:
             continue  # leads into a circle, reported on the circle
         elif not hierarchy.reaches[role.id] and hierarchy.length[role.id] and hierarchy.end[role.id] in book.roles:
-            yield Finding.at(role.where("reports_to"), "E504", f"the reporting line of '{role.id}' ends at '{hierarchy.end[role.id]}', which is not a top role")
+            yield Finding.at(
+                role.where("reports_to"),
+                "E504",
+                f"the reporting line of '{role.id}' ends at '{hierarchy.end[role.id]}', which is not a top role",
+            )
 
 
 # --- escalation -------------------------------------------------------------------------
@@ -228,8 +303,14 @@ def escalation_paths(book: Handbook) -> Iterator[Finding]:
                     yield from _path_findings(hierarchy, proc, (field, i), step.owner, step.escalate_to, verdicts)
 
 
-def _path_findings(hierarchy: Hierarchy, doc: Document, at: Path, owner: str, explicit: list[str],
-                   verdicts: dict[tuple[str, tuple[str, ...]], tuple[str, str] | None]) -> Iterator[Finding]:
+def _path_findings(
+    hierarchy: Hierarchy,
+    doc: Document,
+    at: Path,
+    owner: str,
+    explicit: list[str],
+    verdicts: dict[tuple[str, tuple[str, ...]], tuple[str, str] | None],
+) -> Iterator[Finding]:
     # The 28,000 duties and authorities of 1,000 roles share a few thousand (owner,
     # escalate_to) pairs: each path is judged once, and its verdict reused.  A path
     # without escalate_to is the owner's reporting line, whose faults are the role's
@@ -250,15 +331,25 @@ def completeness(book: Handbook) -> Iterator[Finding]:
     """Roles have duties; procedures have steps and a ladder with time limits."""
     for role in book.roles.values():
         if not role.duties:
-            yield Finding.at(role.where("duties"), "E701", f"the role '{role.id}' lists no duty; every role has at least one")
+            yield Finding.at(
+                role.where("duties"), "E701", f"the role '{role.id}' lists no duty; every role has at least one"
+            )
     for proc in book.procedures.values():
         if not proc.steps:
             yield Finding.at(proc.where("steps"), "E702", f"the procedure '{proc.id}' has no step")
         if not proc.escalation:
-            yield Finding.at(proc.where("escalation"), "E703", f"the procedure '{proc.id}' has no escalation rung with a time limit (after_minutes)")
+            yield Finding.at(
+                proc.where("escalation"),
+                "E703",
+                f"the procedure '{proc.id}' has no escalation rung with a time limit (after_minutes)",
+            )
         for i, rung in enumerate(proc.escalation):
             if not rung.notify:  # the threshold passes and nobody is told
-                yield Finding.at(proc.where("escalation", i, "notify"), "E604", f"the rung '{rung.id}' notifies nobody; list the roles to tell when {rung.after_minutes} minutes have passed")
+                yield Finding.at(
+                    proc.where("escalation", i, "notify"),
+                    "E604",
+                    f"the rung '{rung.id}' notifies nobody; list the roles to tell when {rung.after_minutes} minutes have passed",
+                )
 
 
 # --- languages ------------------------------------------------------------------------
@@ -278,21 +369,35 @@ def languages(book: Handbook, found: list[tuple[Document, Path, Text]] | None = 
     """Both languages present and in the right script; no placeholder left."""
     for doc, path, text in all_texts(book) if found is None else found:
         zh, en = text.zh, text.en
-        if CJK.search(zh) and not CJK.search(en) and en.strip() and not _PLACEHOLDER.search(zh) and not _PLACEHOLDER.search(en):
+        if (
+            CJK.search(zh)
+            and not CJK.search(en)
+            and en.strip()
+            and not _PLACEHOLDER.search(zh)
+            and not _PLACEHOLDER.search(en)
+        ):
             if en.startswith(TRANSLATION_GAP):
-                yield Finding.at(doc.where(*path, "en"), "E804", f"{dotted(path)}.en is a translation to write: translate '{zh[:30]}'")
+                yield Finding.at(
+                    doc.where(*path, "en"),
+                    "E804",
+                    f"{dotted(path)}.en is a translation to write: translate '{zh[:30]}'",
+                )
             continue  # the common case, settled with four searches
         for lang in ("zh", "en"):
             value = getattr(text, lang)
             if not value.strip():
                 yield Finding.at(doc.where(*path, lang), "E801", f"the {lang} text is empty")
             elif any(marker in value for marker in PLACEHOLDERS):
-                yield Finding.at(doc.where(*path, lang), "E704", f"{dotted(path)}.{lang} is still a placeholder; write the real text")
+                yield Finding.at(
+                    doc.where(*path, lang), "E704", f"{dotted(path)}.{lang} is still a placeholder; write the real text"
+                )
         if text.zh.strip() and not CJK.search(text.zh) and not any(m in text.zh for m in PLACEHOLDERS):
             yield Finding.at(doc.where(*path, "zh"), "E802", f"the zh text has no Chinese characters: '{text.zh[:40]}'")
         match = CJK.search(text.en)
         if match:
-            yield Finding.at(doc.where(*path, "en"), "E803", f"the en text contains Chinese ('{match.group()}'); translate it")
+            yield Finding.at(
+                doc.where(*path, "en"), "E803", f"the en text contains Chinese ('{match.group()}'); translate it"
+            )
 
 
 def glossary(book: Handbook, found: list[tuple[Document, Path, Text]] | None = None) -> Iterator[Finding]:
@@ -308,7 +413,11 @@ def glossary(book: Handbook, found: list[tuple[Document, Path, Text]] | None = N
         english = text.en.lower()
         for term, forms in used:
             if not any(form in english for form in forms):
-                yield Finding.at(doc.where(*path, "en"), "W810", f"the Chinese uses '{term.zh}' but the English has none of: {', '.join(forms)}")
+                yield Finding.at(
+                    doc.where(*path, "en"),
+                    "W810",
+                    f"the Chinese uses '{term.zh}' but the English has none of: {', '.join(forms)}",
+                )
 
 
 Terms = list[tuple[Any, list[str]]]
@@ -358,7 +467,9 @@ def _terms_in(terms: Terms) -> Callable[[str], Terms]:
 
 def all_texts(book: Handbook) -> Iterator[tuple[Document, Path, Text]]:
     """Every bilingual text of the handbook with the document and path it sits at."""
-    docs: list[Document] = [d for d in (book.meta, book.departments_file, book.authorities_file, book.glossary_file) if d]
+    docs: list[Document] = [
+        d for d in (book.meta, book.departments_file, book.authorities_file, book.glossary_file) if d
+    ]
     docs += [*book.roles.values(), *book.procedures.values()]
     docs += [d for d in (book.contacts_file, *book.sites.values()) if d]  # the contact book and the properties
     for doc in docs:
@@ -394,7 +505,9 @@ def _text_fields(cls: type[BaseModel]) -> tuple[str, ...]:
     """
     fields = _FIELDS.get(cls)
     if fields is None:
-        fields = _FIELDS[cls] = tuple(name for name, info in cls.model_fields.items() if _may_hold_model(info.annotation))
+        fields = _FIELDS[cls] = tuple(
+            name for name, info in cls.model_fields.items() if _may_hold_model(info.annotation)
+        )
     return fields
 
 
@@ -424,7 +537,11 @@ def base_url(book: Handbook) -> Iterator[Finding]:
     """
     url = book.meta.base_url if book.meta else None
     if url is not None and not _WEB_URL.match(url):
-        yield Finding.at(book.meta.where("base_url"), "E204", f"base_url '{url[:80]}' is not a web address; write it as https://host/path/")
+        yield Finding.at(
+            book.meta.where("base_url"),
+            "E204",
+            f"base_url '{url[:80]}' is not a web address; write it as https://host/path/",
+        )
 
 
 # --- document control --------------------------------------------------------------------
@@ -451,11 +568,21 @@ def plausible_dates(book: Handbook, today: dt.date) -> Iterator[Finding]:
         dated.append((doc, ("document", "reviewed"), doc.document.reviewed, "reviewed"))
     for doc, path, date, kind in dated:
         if date < EARLIEST:
-            yield Finding.at(doc.where(*path), "E209", f"{dotted(path)} is {date}, before {EARLIEST.year}; correct the year")
+            yield Finding.at(
+                doc.where(*path), "E209", f"{dotted(path)} is {date}, before {EARLIEST.year}; correct the year"
+            )
         elif kind == "reviewed" and date > today + dt.timedelta(days=1):
-            yield Finding.at(doc.where(*path), "E209", f"{dotted(path)} is {date}, after today ({today}); a review date is the day the review was done")
+            yield Finding.at(
+                doc.where(*path),
+                "E209",
+                f"{dotted(path)} is {date}, after today ({today}); a review date is the day the review was done",
+            )
         elif date > latest:
-            yield Finding.at(doc.where(*path), "E209", f"{dotted(path)} is {date}, more than {AHEAD_YEARS} years ahead; correct the year")
+            yield Finding.at(
+                doc.where(*path),
+                "E209",
+                f"{dotted(path)} is {date}, more than {AHEAD_YEARS} years ahead; correct the year",
+            )
 
 
 def review_dates(book: Handbook, today: dt.date) -> Iterator[Finding]:
@@ -464,7 +591,11 @@ def review_dates(book: Handbook, today: dt.date) -> Iterator[Finding]:
     for doc in [*book.roles.values(), *book.procedures.values()]:
         age = (today - doc.document.reviewed).days
         if age > period:
-            yield Finding.at(doc.where("document", "reviewed"), "W901", f"last reviewed {doc.document.reviewed}, {age} days ago; the review period is {period} days")
+            yield Finding.at(
+                doc.where("document", "reviewed"),
+                "W901",
+                f"last reviewed {doc.document.reviewed}, {age} days ago; the review period is {period} days",
+            )
 
 
 from generator import readiness  # noqa: E402  (contacts, numbers, ladders, posts on duty)

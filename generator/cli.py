@@ -67,7 +67,9 @@ def _checked_or_exit(root: Path):
     for finding in [*problems, *warnings]:
         print(finding.text(), file=sys.stderr)
     if problems:
-        print(f"handbook: {len(problems)} error(s); nothing was built, the previous output is unchanged", file=sys.stderr)
+        print(
+            f"handbook: {len(problems)} error(s); nothing was built, the previous output is unchanged", file=sys.stderr
+        )
         return None
     return book
 
@@ -106,7 +108,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         return EXIT_DATA
     print(f"handbook: site written to {site_dir}")
     if args.offline:
-        print(f"  a copy to open from disk: double-click {site_dir / 'index.html'} (search and language switch work without a server)")
+        print(
+            f"  a copy to open from disk: double-click {site_dir / 'index.html'} (search and language switch work without a server)"
+        )
     else:
         print(f"  serve it: python -m http.server -d {site_dir} 8000, then open http://127.0.0.1:8000/")
         print("  (for a copy opened from disk without a server, build with --offline)")
@@ -141,7 +145,9 @@ def cmd_pdf(args: argparse.Namespace) -> int:
     if args.role:
         if args.role not in book.roles:
             known = ", ".join(sorted(book.roles)[:8])
-            print(f"handbook: there is no role {args.role!r}; roles are named by their id, e.g. {known}", file=sys.stderr)
+            print(
+                f"handbook: there is no role {args.role!r}; roles are named by their id, e.g. {known}", file=sys.stderr
+            )
             return EXIT_DATA
         path = write_pack(book, args.role, out, args.lang)
         print(f"handbook: new starter's pack written to {path}")
@@ -197,7 +203,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     from generator.importing import ImportRequest, import_files
 
     root = args.root if (args.root / "org").is_dir() else None
-    request = ImportRequest([Path(f) for f in args.files], args.out.resolve(), args.department, args.prefix, args.force, root)
+    request = ImportRequest(
+        [Path(f) for f in args.files], args.out.resolve(), args.department, args.prefix, args.force, root
+    )
     try:
         report = import_files(request)
     except ValueError as exc:
@@ -232,7 +240,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def _add_import_export(add) -> None:
     p = add("import", cmd_import, "Word (.docx) or text job descriptions → role YAML files to check and complete")
-    p.add_argument("files", nargs="+", metavar="FILE", help=".docx, .txt or .md files; each may hold several job descriptions")
+    p.add_argument(
+        "files", nargs="+", metavar="FILE", help=".docx, .txt or .md files; each may hold several job descriptions"
+    )
     p.add_argument("--out", type=Path, required=True, help="folder for the role files, e.g. roles/customer-service")
     p.add_argument("--department", help="department id (org/departments.yml) for the imported roles")
     p.add_argument("--prefix", help="ids PREFIX-1, PREFIX-2 … instead of pinyin of the titles")
@@ -241,6 +251,7 @@ def _add_import_export(add) -> None:
     p.add_argument("--format", choices=["docx", "xlsx"], required=True)
     p.add_argument("--role", help="only this role (docx: its sheets; xlsx: the whole matrix still)")
     p.add_argument("--out", type=Path, required=True, help="output folder")
+
 
 class _Parser(argparse.ArgumentParser):
     """argparse, with the exit code of the contract: a wrong argument is the user's (1), not a bug (2)."""
@@ -258,7 +269,9 @@ def parser() -> argparse.ArgumentParser:
 
     def add(name: str, func, help_text: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)
-        p.add_argument("--root", type=_root, default=Path.cwd(), help="the handbook's root folder (default: the current folder)")
+        p.add_argument(
+            "--root", type=_root, default=Path.cwd(), help="the handbook's root folder (default: the current folder)"
+        )
         p.set_defaults(func=func)
         return p
 
@@ -268,14 +281,22 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--site-dir", type=Path, default=None, help="where to write the site (default: ROOT/site)")
     p.add_argument("--pdf", action="store_true", help="also write the PDFs into the site's pdf/ folder")
     p.add_argument("--offline", action="store_true", help="a copy that opens from disk (file://) without a web server")
-    p.add_argument("--property", default=None, metavar="ID", help="build for this property (sites/ID.yml): its address and numbers")
+    p.add_argument(
+        "--property", default=None, metavar="ID", help="build for this property (sites/ID.yml): its address and numbers"
+    )
     p = add("serve", cmd_serve, "serve the site with live reload, YAML changes included")
     p.add_argument("--addr", default="127.0.0.1:8000")
     p = add("pdf", cmd_pdf, "write role sheets, procedure cards and checklists as PDF")
     p.add_argument("--out", type=Path, default=None, help="output folder (default: ROOT/site/pdf)")
-    p.add_argument("--role", default=None, help="write only the new starter's pack of this role (sheet, checklists, its cards)")
-    p.add_argument("--lang", choices=["zh", "en", "bilingual"], default="zh", help="edition of the pack (with --role; default zh)")
-    p.add_argument("--property", default=None, metavar="ID", help="cards with the numbers of this property (sites/ID.yml)")
+    p.add_argument(
+        "--role", default=None, help="write only the new starter's pack of this role (sheet, checklists, its cards)"
+    )
+    p.add_argument(
+        "--lang", choices=["zh", "en", "bilingual"], default="zh", help="edition of the pack (with --role; default zh)"
+    )
+    p.add_argument(
+        "--property", default=None, metavar="ID", help="cards with the numbers of this property (sites/ID.yml)"
+    )
     p = add("diff", cmd_diff, "what the working tree changes against a git revision, as Markdown")
     p.add_argument("rev")
     p = add("new", cmd_new, "write a skeleton role or procedure to fill in")
@@ -297,7 +318,10 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except OSError as exc:  # the machine, not the tool: a full disk, a folder without write access
         where = f" {exc.filename}" if exc.filename else ""
-        print(f"handbook: cannot read or write{where}: {exc.strerror or exc}; the previous output is unchanged", file=sys.stderr)
+        print(
+            f"handbook: cannot read or write{where}: {exc.strerror or exc}; the previous output is unchanged",
+            file=sys.stderr,
+        )
         return EXIT_DATA
     except Exception as exc:  # a bug, not bad data: say so without a wall of traceback
         setup = sys.modules.get("generator.pdf.style")  # imported only where PDFs are written
@@ -309,4 +333,3 @@ def main(argv: list[str] | None = None) -> int:
         if os.environ.get("HANDBOOK_DEBUG"):
             raise
         return EXIT_BUG
-

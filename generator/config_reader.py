@@ -82,8 +82,30 @@ ALLOWED_HOOKS = frozenset({"generator/mkdocs_hook.py"})
 #: renderer of opted-in pages (generator.macros); mkdocs-macros' options that import
 #: modules or read files (modules, include_dir, include_yaml, j2_extensions …) are refused.
 ALLOWED_PLUGINS: dict[str, frozenset[str]] = {
-    "search": frozenset({"lang", "separator", "pipeline", "min_search_length", "prebuild_index", "indexing", "jieba_dict", "jieba_dict_user"}),
-    "material/search": frozenset({"lang", "separator", "pipeline", "min_search_length", "prebuild_index", "indexing", "jieba_dict", "jieba_dict_user"}),
+    "search": frozenset(
+        {
+            "lang",
+            "separator",
+            "pipeline",
+            "min_search_length",
+            "prebuild_index",
+            "indexing",
+            "jieba_dict",
+            "jieba_dict_user",
+        }
+    ),
+    "material/search": frozenset(
+        {
+            "lang",
+            "separator",
+            "pipeline",
+            "min_search_length",
+            "prebuild_index",
+            "indexing",
+            "jieba_dict",
+            "jieba_dict_user",
+        }
+    ),
     "macros": frozenset({"module_name", "render_by_default", "on_error_fail", "on_undefined"}),
 }
 
@@ -91,21 +113,56 @@ ALLOWED_PLUGINS: dict[str, frozenset[str]] = {
 #: pymdownx.snippets, which includes any file of the disk, is not among them).
 ALLOWED_EXTENSIONS = frozenset(
     {
-        "abbr", "admonition", "attr_list", "def_list", "footnotes", "md_in_html", "meta", "sane_lists",
-        "smarty", "tables", "toc", "fenced_code", "nl2br", "wikilinks", "legacy_attrs", "legacy_em",
-        "markdown.extensions.abbr", "markdown.extensions.admonition", "markdown.extensions.attr_list",
-        "markdown.extensions.def_list", "markdown.extensions.footnotes", "markdown.extensions.md_in_html",
-        "markdown.extensions.tables", "markdown.extensions.toc", "markdown.extensions.sane_lists",
-        "pymdownx.betterem", "pymdownx.caret", "pymdownx.critic", "pymdownx.details", "pymdownx.highlight",
-        "pymdownx.inlinehilite", "pymdownx.keys", "pymdownx.mark", "pymdownx.smartsymbols",
-        "pymdownx.superfences", "pymdownx.tabbed", "pymdownx.tasklist", "pymdownx.tilde", "pymdownx.escapeall",
-        "pymdownx.saneheaders", "pymdownx.magiclink", "pymdownx.progressbar",
+        "abbr",
+        "admonition",
+        "attr_list",
+        "def_list",
+        "footnotes",
+        "md_in_html",
+        "meta",
+        "sane_lists",
+        "smarty",
+        "tables",
+        "toc",
+        "fenced_code",
+        "nl2br",
+        "wikilinks",
+        "legacy_attrs",
+        "legacy_em",
+        "markdown.extensions.abbr",
+        "markdown.extensions.admonition",
+        "markdown.extensions.attr_list",
+        "markdown.extensions.def_list",
+        "markdown.extensions.footnotes",
+        "markdown.extensions.md_in_html",
+        "markdown.extensions.tables",
+        "markdown.extensions.toc",
+        "markdown.extensions.sane_lists",
+        "pymdownx.betterem",
+        "pymdownx.caret",
+        "pymdownx.critic",
+        "pymdownx.details",
+        "pymdownx.highlight",
+        "pymdownx.inlinehilite",
+        "pymdownx.keys",
+        "pymdownx.mark",
+        "pymdownx.smartsymbols",
+        "pymdownx.superfences",
+        "pymdownx.tabbed",
+        "pymdownx.tasklist",
+        "pymdownx.tilde",
+        "pymdownx.escapeall",
+        "pymdownx.saneheaders",
+        "pymdownx.magiclink",
+        "pymdownx.progressbar",
     }
 )
 
 #: Options that Python-Markdown extensions take as a function (toc's slugify …): a string
 #: there would be called, so they are refused.
-CALLABLE_OPTIONS = frozenset({"slugify", "format", "validator", "custom_fences", "emoji_index", "emoji_generator", "build_url"})
+CALLABLE_OPTIONS = frozenset(
+    {"slugify", "format", "validator", "custom_fences", "emoji_index", "emoji_generator", "build_url"}
+)
 
 _REMOTE = ("http://", "https://", "//", "ftp://", "data:", "javascript:")
 
@@ -158,7 +215,17 @@ def read_site_config(root: Path) -> SiteConfig:
     display = path.name
     if path.is_symlink():
         here = Location(display, 1, 1)
-        return SiteConfig(None, [Finding.at(here, "E950", f"{display} is a symbolic link; keep the site configuration as a plain file in the handbook root")], path)
+        return SiteConfig(
+            None,
+            [
+                Finding.at(
+                    here,
+                    "E950",
+                    f"{display} is a symbolic link; keep the site configuration as a plain file in the handbook root",
+                )
+            ],
+            path,
+        )
     read = read_yaml(path, display)
     if read.data is None or any(f.severity == "error" for f in read.findings):
         return SiteConfig(None, read.findings, path)
@@ -181,7 +248,12 @@ def _check(data: dict[str, Any], source: SourceMap) -> list[Finding]:
 
     for key, value in data.items():
         if key not in TOP_KEYS:
-            at((key,), "E950", f"{_show(key)} is not a setting the handbook accepts in mkdocs.yml{did_you_mean(key, TOP_KEYS)}; remove it", key=True)
+            at(
+                (key,),
+                "E950",
+                f"{_show(key)} is not a setting the handbook accepts in mkdocs.yml{did_you_mean(key, TOP_KEYS)}; remove it",
+                key=True,
+            )
             continue
         if not isinstance(value, TOP_KEYS[key]) or (bool in TOP_KEYS[key]) != isinstance(value, bool):
             wanted = " or ".join(_type_name(t) for t in TOP_KEYS[key])
@@ -192,13 +264,25 @@ def _check(data: dict[str, Any], source: SourceMap) -> list[Finding]:
     for key in ("docs_dir", "site_dir"):
         value = data.get(key)
         if isinstance(value, str) and (Path(value).is_absolute() or ".." in Path(value).parts):
-            at((key,), "E950", f"{key} {_show(value)} leaves the handbook root; handbook build uses docs/<language> and --site-dir, remove the key or name a folder inside the root")
+            at(
+                (key,),
+                "E950",
+                f"{key} {_show(value)} leaves the handbook root; handbook build uses docs/<language> and --site-dir, remove the key or name a folder inside the root",
+            )
     inherit = data.get("INHERIT")
     if inherit is not None and inherit.strip().lstrip("./") != BASE_NAME:
-        at(("INHERIT",), "E951", f"INHERIT may only name the program's own defaults, '{BASE_NAME}'; remove it or write the settings into mkdocs.yml itself")
+        at(
+            ("INHERIT",),
+            "E951",
+            f"INHERIT may only name the program's own defaults, '{BASE_NAME}'; remove it or write the settings into mkdocs.yml itself",
+        )
     for i, hook in enumerate(data.get("hooks") or []):
         if not isinstance(hook, str) or hook.strip().lstrip("./") not in ALLOWED_HOOKS:
-            at(("hooks", i), "E953", f"the hook {_show(hook)} is not one the handbook ships (allowed: {', '.join(sorted(ALLOWED_HOOKS))}); a hook is Python code run by the build, remove it")
+            at(
+                ("hooks", i),
+                "E953",
+                f"the hook {_show(hook)} is not one the handbook ships (allowed: {', '.join(sorted(ALLOWED_HOOKS))}); a hook is Python code run by the build, remove it",
+            )
     _check_plugins(data.get("plugins") or [], at)
     _check_extensions(data.get("markdown_extensions") or [], at)
     _check_theme(data.get("theme"), at)
@@ -208,12 +292,26 @@ def _check(data: dict[str, Any], source: SourceMap) -> list[Finding]:
             if not isinstance(target, str):
                 at((key, i), "E950", f"{key} lists file paths; {_show(entry)} is not one")
             elif _remote(target):
-                at((key, i), "E955", f"{_show(target)} is on another host; the site must work without internet: copy the file into docs/ and name it by its path")
+                at(
+                    (key, i),
+                    "E955",
+                    f"{_show(target)} is on another host; the site must work without internet: copy the file into docs/ and name it by its path",
+                )
     extra = data.get("extra") or {}
     if "analytics" in extra:
-        at(("extra", "analytics"), "E955", "extra.analytics loads a tracker from another host; remove it (the site must work without internet)", key=True)
+        at(
+            ("extra", "analytics"),
+            "E955",
+            "extra.analytics loads a tracker from another host; remove it (the site must work without internet)",
+            key=True,
+        )
     if "extra_templates" in data:
-        at(("extra_templates",), "E950", "extra_templates are Jinja templates run by the build; the handbook does not take them, remove the key", key=True)
+        at(
+            ("extra_templates",),
+            "E950",
+            "extra_templates are Jinja templates run by the build; the handbook does not take them, remove the key",
+            key=True,
+        )
     return out
 
 
@@ -235,14 +333,23 @@ def _check_plugins(plugins: list, at) -> None:
             continue
         name, options = named
         if name not in ALLOWED_PLUGINS:
-            at(("plugins", i), "E952", f"the plugin {_show(name)} is not on the handbook's list{did_you_mean(str(name), ALLOWED_PLUGINS)} (allowed: {', '.join(ALLOWED_PLUGINS)}); a plugin is code run by the build, remove it")
+            at(
+                ("plugins", i),
+                "E952",
+                f"the plugin {_show(name)} is not on the handbook's list{did_you_mean(str(name), ALLOWED_PLUGINS)} (allowed: {', '.join(ALLOWED_PLUGINS)}); a plugin is code run by the build, remove it",
+            )
             continue
         if not isinstance(options, dict):
             at(("plugins", i, name), "E950", f"the options of '{name}' must be a mapping")
             continue
         for option in options:
             if option not in ALLOWED_PLUGINS[name]:
-                at(("plugins", i, name, option), "E952", f"the option '{option}' of the plugin '{name}' is not allowed (allowed: {', '.join(sorted(ALLOWED_PLUGINS[name]))}); remove it", key=True)
+                at(
+                    ("plugins", i, name, option),
+                    "E952",
+                    f"the option '{option}' of the plugin '{name}' is not allowed (allowed: {', '.join(sorted(ALLOWED_PLUGINS[name]))}); remove it",
+                    key=True,
+                )
 
 
 def _check_extensions(extensions: list, at) -> None:
@@ -253,14 +360,23 @@ def _check_extensions(extensions: list, at) -> None:
             continue
         name, options = named
         if name not in ALLOWED_EXTENSIONS:
-            at(("markdown_extensions", i), "E954", f"the Markdown extension {_show(name)} is not on the handbook's list{did_you_mean(str(name), ALLOWED_EXTENSIONS)}; an extension is a Python module the build imports, remove it")
+            at(
+                ("markdown_extensions", i),
+                "E954",
+                f"the Markdown extension {_show(name)} is not on the handbook's list{did_you_mean(str(name), ALLOWED_EXTENSIONS)}; an extension is a Python module the build imports, remove it",
+            )
             continue
         if not isinstance(options, dict):
             at(("markdown_extensions", i, name), "E950", f"the options of '{name}' must be a mapping")
             continue
         for option in options:
             if option in CALLABLE_OPTIONS:
-                at(("markdown_extensions", i, name, option), "E954", f"the option '{option}' of '{name}' names Python code; remove it", key=True)
+                at(
+                    ("markdown_extensions", i, name, option),
+                    "E954",
+                    f"the option '{option}' of '{name}' names Python code; remove it",
+                    key=True,
+                )
 
 
 def _check_theme(theme: Any, at) -> None:
@@ -268,19 +384,41 @@ def _check_theme(theme: Any, at) -> None:
         return
     name = theme if isinstance(theme, str) else theme.get("name", "material")
     if name != "material":
-        at(("theme",) if isinstance(theme, str) else ("theme", "name"), "E950", f"the theme must be 'material' (the handbook's templates are made for it), not {_show(name)}")
+        at(
+            ("theme",) if isinstance(theme, str) else ("theme", "name"),
+            "E950",
+            f"the theme must be 'material' (the handbook's templates are made for it), not {_show(name)}",
+        )
     if isinstance(theme, dict):
-        for key, kind in (("features", list), ("palette", (list, dict)), ("icon", dict), ("font", (bool, dict)), ("language", str)):
+        for key, kind in (
+            ("features", list),
+            ("palette", (list, dict)),
+            ("icon", dict),
+            ("font", (bool, dict)),
+            ("language", str),
+        ):
             if key in theme and not isinstance(theme[key], kind):
-                at(("theme", key), "E950", f"theme.{key} has the wrong type ({_type_name(type(theme[key]))}); see Material's documentation or remove it")
+                at(
+                    ("theme", key),
+                    "E950",
+                    f"theme.{key} has the wrong type ({_type_name(type(theme[key]))}); see Material's documentation or remove it",
+                )
         for name, value in (theme.get("icon") or {}).items() if isinstance(theme.get("icon"), dict) else ():
             values = value.values() if isinstance(value, dict) else [value]
             if any(not isinstance(v, str) or ".." in v or v.startswith("/") for v in values):
-                at(("theme", "icon", name), "E950", f"theme.icon.{visible(str(name))} must name an icon (material/…), not a path")
+                at(
+                    ("theme", "icon", name),
+                    "E950",
+                    f"theme.icon.{visible(str(name))} must name an icon (material/…), not a path",
+                )
         for key in ("logo", "favicon"):
             value = theme.get(key)
             if isinstance(value, str) and _remote(value):
-                at(("theme", key), "E955", f"theme.{key} {_show(value)} is on another host; put the image into docs/ and name it by its path")
+                at(
+                    ("theme", key),
+                    "E955",
+                    f"theme.{key} {_show(value)} is on another host; put the image into docs/ and name it by its path",
+                )
 
 
 def _remote(value: str) -> bool:
@@ -298,4 +436,12 @@ def _show(value: Any) -> str:
 
 
 def _type_name(kind: type) -> str:
-    return {str: "a text", bool: "true or false", dict: "a mapping", list: "a list", int: "a number", float: "a number", type(None): "empty"}.get(kind, kind.__name__)
+    return {
+        str: "a text",
+        bool: "true or false",
+        dict: "a mapping",
+        list: "a list",
+        int: "a number",
+        float: "a number",
+        type(None): "empty",
+    }.get(kind, kind.__name__)

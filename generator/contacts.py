@@ -59,7 +59,9 @@ def choose_site(book: Handbook, requested: str | None) -> str | None:
             raise PropertyError(f"no property has the id '{requested}'; the handbook lists: {known}")
         return requested
     if len(book.sites) > 1:
-        raise PropertyError(f"the handbook lists {len(book.sites)} properties ({', '.join(sorted(book.sites))}); build one with --property ID")
+        raise PropertyError(
+            f"the handbook lists {len(book.sites)} properties ({', '.join(sorted(book.sites))}); build one with --property ID"
+        )
     return next(iter(book.sites), None)
 
 
@@ -101,8 +103,14 @@ def first_call_ids(proc: Procedure) -> list[str]:
 
 
 def _as_contact(entry: BookContact, numbers: list[str]) -> Contact:
-    return Contact(id=entry.id, name=entry.name, number=numbers[0] if numbers else "", others=numbers[1:],
-                   hours=entry.hours, note=entry.purpose)
+    return Contact(
+        id=entry.id,
+        name=entry.name,
+        number=numbers[0] if numbers else "",
+        others=numbers[1:],
+        hours=entry.hours,
+        note=entry.purpose,
+    )
 
 
 def resolve_procedure(book: Handbook, proc: Procedure, site: Site | None) -> Procedure:
@@ -115,7 +123,12 @@ def resolve_procedure(book: Handbook, proc: Procedure, site: Site | None) -> Pro
         elif ref in book.contacts:
             resolved.append(_as_contact(book.contacts[ref], numbers_for(book, ref, site)))
         # an unknown id is reported by check (E710); a build never gets here with one
-    return proc.model_copy(update={"contacts": resolved, "first_call": first_call_ids(proc) or [c.id for c in resolved[:2] if isinstance(c, Contact)]})
+    return proc.model_copy(
+        update={
+            "contacts": resolved,
+            "first_call": first_call_ids(proc) or [c.id for c in resolved[:2] if isinstance(c, Contact)],
+        }
+    )
 
 
 def for_property(book: Handbook, site_id: str | None) -> Handbook:

@@ -105,7 +105,12 @@ def _errors(findings: Iterable[Finding]) -> list[Finding]:
 
 
 def _load_failure(rev: str, sides: list[tuple[str, list[Finding]]]) -> str:
-    lines = [f"## Handbook changes against `{_md(rev)}`", "", "**Cannot compare by meaning: a side does not load.** Fix these first (`handbook check` shows the same):", ""]
+    lines = [
+        f"## Handbook changes against `{_md(rev)}`",
+        "",
+        "**Cannot compare by meaning: a side does not load.** Fix these first (`handbook check` shows the same):",
+        "",
+    ]
     for label, errors in sides:
         if errors:
             lines.append(f"### ✖ {label}: {len(errors)} error(s)")
@@ -171,11 +176,13 @@ def _data_files(top: Path, commit: str, prefix: str, rev: str) -> list[str]:
             continue
         info, name = entry.split("\t", 1)
         mode = info.split(" ", 1)[0]
-        relative = name[len(prefix):]
+        relative = name[len(prefix) :]
         if not name.startswith(prefix) or not (_is_data(relative) or relative in ("org", "roles", "procedures")):
             continue
         if mode == "120000":
-            raise DiffError(f"'{_visible(name)}' is a symbolic link at {rev}; the handbook reads plain files only, so {rev} cannot be compared (replace the link by the file in a new commit)")
+            raise DiffError(
+                f"'{_visible(name)}' is a symbolic link at {rev}; the handbook reads plain files only, so {rev} cannot be compared (replace the link by the file in a new commit)"
+            )
         if mode not in ("100644", "100755"):
             raise DiffError(f"'{_visible(name)}' at {rev} is not a plain file (mode {mode}); it cannot be compared")
         wanted.append(name)
@@ -246,7 +253,7 @@ def _rekey(flat: Flat, renames: dict[Key, Key]) -> Flat:
     def move(key: Key) -> Key:
         for old, new in renames.items():
             if key[: len(old)] == old:
-                return new + key[len(old):]
+                return new + key[len(old) :]
         return key
 
     return Flat({move(k): v for k, v in flat.values.items()}, {move(k): v for k, v in flat.entities.items()})
@@ -315,9 +322,17 @@ def compare(old: Handbook, new: Handbook, label: str) -> str:
     ]
     lines = [f"## Handbook changes against {label}", ""]
     summary = _summary(report)
-    lines += [summary or "No change in meaning: roles, duties, authorities, escalation and procedures are as they were.", ""]
+    lines += [
+        summary or "No change in meaning: roles, duties, authorities, escalation and procedures are as they were.",
+        "",
+    ]
     if report.stale:
-        lines += ["### ⚠ Stale translations", "", "One language changed and the other did not; update the other or confirm it still matches.", ""]
+        lines += [
+            "### ⚠ Stale translations",
+            "",
+            "One language changed and the other did not; update the other or confirm it still matches.",
+            "",
+        ]
         lines += [f"- {s}" for s in report.stale] + [""]
     for title, body in sections:
         while body and not body[-1]:
@@ -329,17 +344,36 @@ def compare(old: Handbook, new: Handbook, label: str) -> str:
 
 def _summary(report: Report) -> str:
     order = [
-        ("role added", "roles added"), ("role removed", "roles removed"), ("role renamed", "roles renamed"), ("role changed", "roles changed"),
-        ("duty added", "duties added"), ("duty removed", "duties removed"), ("duty reworded", "duties reworded"), ("duty moved", "duties changed owner"),
-        ("reporting line", "reporting lines changed"), ("path", "escalation paths changed"), ("cell", "permission-matrix cells changed"),
-        ("procedure added", "procedures added"), ("procedure removed", "procedures removed"), ("procedure renamed", "procedures renamed"), ("procedure changed", "procedures changed"),
+        ("role added", "roles added"),
+        ("role removed", "roles removed"),
+        ("role renamed", "roles renamed"),
+        ("role changed", "roles changed"),
+        ("duty added", "duties added"),
+        ("duty removed", "duties removed"),
+        ("duty reworded", "duties reworded"),
+        ("duty moved", "duties changed owner"),
+        ("reporting line", "reporting lines changed"),
+        ("path", "escalation paths changed"),
+        ("cell", "permission-matrix cells changed"),
+        ("procedure added", "procedures added"),
+        ("procedure removed", "procedures removed"),
+        ("procedure renamed", "procedures renamed"),
+        ("procedure changed", "procedures changed"),
         ("stale", "stale translations"),
     ]
     parts = []
     for key, plural in order:
         n = report.counts.get(key, 0)
         if n:
-            word = plural if n > 1 else key.replace("cell", "permission-matrix cell changed").replace("path", "escalation path changed").replace("reporting line", "reporting line changed").replace("stale", "stale translation").replace("duty moved", "duty changed owner")
+            word = (
+                plural
+                if n > 1
+                else key.replace("cell", "permission-matrix cell changed")
+                .replace("path", "escalation path changed")
+                .replace("reporting line", "reporting line changed")
+                .replace("stale", "stale translation")
+                .replace("duty moved", "duty changed owner")
+            )
             parts.append(f"{'⚠ ' if key == 'stale' else ''}{n} {word}")
     return ("**Summary:** " + " · ".join(parts)) if parts else ""
 
@@ -411,7 +445,15 @@ def _doc_renames(old: dict[str, Any], new: dict[str, Any]) -> dict[str, str]:
     return renames
 
 
-def _document_changes(report: Report, where: str, old: BaseModel, new: BaseModel, old_book: Handbook, new_book: Handbook, doc_kind: str = "") -> list[str]:
+def _document_changes(
+    report: Report,
+    where: str,
+    old: BaseModel,
+    new: BaseModel,
+    old_book: Handbook,
+    new_book: Handbook,
+    doc_kind: str = "",
+) -> list[str]:
     """Bullet lines for the changes inside one document (a role, a procedure, an org file)."""
     old_flat, new_flat = flatten(old), flatten(new)
     renames = _item_renames(old_flat, new_flat)
@@ -447,7 +489,7 @@ def _document_changes(report: Report, where: str, old: BaseModel, new: BaseModel
         if before == after or inside(key) or (key[-1] == "id" and key[:-1] in entities):
             continue
         ent = _entity_of(key, entities)
-        changed[ent][key[len(ent):]] = (before, after)
+        changed[ent][key[len(ent) :]] = (before, after)
     for ent, fields in changed.items():
         kind = (new_flat.entities.get(ent) or old_flat.entities.get(ent) or ("",))[0]
         head = f"{kind} `{ent[-1]}`" if ent else ""
@@ -478,7 +520,9 @@ def _entity_summary(model: Any, book: Handbook, doc: BaseModel, kind: str) -> st
     if kind in ("duty", "authority", "step", "aftercare step"):
         owner = model.owner if kind.endswith("step") else getattr(doc, "id", "")
         if owner in book.roles:
-            extra.append(f"escalates to {_path_text(book, [h.role for h in escalation_path(book, owner, model.escalate_to).hops])}")
+            extra.append(
+                f"escalates to {_path_text(book, [h.role for h in escalation_path(book, owner, model.escalate_to).hops])}"
+            )
     if getattr(model, "notify", None):
         extra.append(f"after {model.after_minutes} min notify {', '.join(_role(book, r) for r in model.notify)}")
     return out + (f" ({'; '.join(extra)})" if extra else "")
@@ -488,7 +532,15 @@ ROLE_REF_FIELDS = {"reports_to", "owner", "escalate_to", "notify", "head"}
 
 
 def _field_changes(
-    report: Report, where: str, head: str, kind: str, fields: dict[Key, tuple[Any, Any]], old_book: Handbook, new_book: Handbook, current: dict[Key, Any], ent: Key
+    report: Report,
+    where: str,
+    head: str,
+    kind: str,
+    fields: dict[Key, tuple[Any, Any]],
+    old_book: Handbook,
+    new_book: Handbook,
+    current: dict[Key, Any],
+    ent: Key,
 ) -> list[str]:
     lines: list[str] = []
     texts: dict[Key, dict[str, tuple[Any, Any]]] = defaultdict(dict)
@@ -496,11 +548,21 @@ def _field_changes(
         if key and key[-1] in ("zh", "en"):
             texts[key[:-1]][key[-1]] = change
         else:
-            lines.append(f"- {head + ' ' if head else ''}{_label(key)}: {_value(key, change[0], old_book, new_book)} → {_value(key, change[1], new_book, old_book)}")
+            lines.append(
+                f"- {head + ' ' if head else ''}{_label(key)}: {_value(key, change[0], old_book, new_book)} → {_value(key, change[1], new_book, old_book)}"
+            )
     for tkey, langs in texts.items():
         name = f"{head + ' ' if head else ''}{_label(tkey)}".strip()
         both_sides = all(v is not None for pair in langs.values() for v in pair)
-        verb = "reworded" if both_sides else ("added" if all(p[0] is None for p in langs.values()) else ("removed" if all(p[1] is None for p in langs.values()) else "changed"))
+        verb = (
+            "reworded"
+            if both_sides
+            else (
+                "added"
+                if all(p[0] is None for p in langs.values())
+                else ("removed" if all(p[1] is None for p in langs.values()) else "changed")
+            )
+        )
         lines.append(f"- {name} {verb}:")
         for lang in ("zh", "en"):
             if lang in langs:
@@ -533,7 +595,9 @@ def _value(key: Key, value: Any, book: Handbook, fallback: Handbook | None = Non
         return "(none)"
     if key and key[-1] in ROLE_REF_FIELDS:
         ids = value if isinstance(value, tuple) else (value,)
-        return ", ".join(_role(fallback if fallback and r not in book.roles and r in fallback.roles else book, r) for r in ids)
+        return ", ".join(
+            _role(fallback if fallback and r not in book.roles and r in fallback.roles else book, r) for r in ids
+        )
     if key and key[-1] == "department" and value in book.departments:
         return f"{_md(book.departments[value].name.zh)} ({_md(book.departments[value].name.en)})"
     if isinstance(value, tuple):
@@ -554,7 +618,9 @@ def _roles_section(report: Report) -> list[str]:
             report.count("duty added", len(role.duties))
             chain = reporting_chain(new, rid).hops
             lines += [f"#### Added: {_role_head(role)}", ""]
-            lines.append(f"- department {_value(('department',), role.department, new)}; reports to {_path_text(new, chain)}")
+            lines.append(
+                f"- department {_value(('department',), role.department, new)}; reports to {_path_text(new, chain)}"
+            )
             lines += [f"- duty `{d.id}`: {_bi(d.text)}" for d in role.duties]
             lines += [f"- authority `{a.id}`: {a.kind} = {a.level}" for a in role.authorities]
             lines.append("")
@@ -587,10 +653,16 @@ def _moved_duties(report: Report) -> list[str]:
         if (rid, did) in mapped_gone:
             continue
         for (orid, odid), oduty in sorted(mapped_gone.items()):
-            if orid != rid and (orid, odid) not in came and (oduty.text.zh == duty.text.zh or oduty.text.en == duty.text.en):
+            if (
+                orid != rid
+                and (orid, odid) not in came
+                and (oduty.text.zh == duty.text.zh or oduty.text.en == duty.text.en)
+            ):
                 report.count("duty moved")
                 old_owner = next((o for o, n in report.role_renames.items() if n == orid), orid)
-                lines.append(f"- duty `{odid}` “{_md(duty.text.zh)}” / “{_md(duty.text.en)}”: {_role(old, old_owner)} → {_role(new, rid)}")
+                lines.append(
+                    f"- duty `{odid}` “{_md(duty.text.zh)}” / “{_md(duty.text.en)}”: {_role(old, old_owner)} → {_role(new, rid)}"
+                )
                 break
     return lines
 
@@ -610,7 +682,13 @@ def _reporting_section(report: Report) -> list[str]:
             rows.append(f"| {_role(new, rid)} | {_path_text(old, old_hops)} | {_path_text(new, after)} |")
     if not rows:
         return []
-    return ["The whole line above each role whose line changed (a role moves, and everyone below it moves too).", "", "| Role | Before | After |", "|---|---|---|", *rows]
+    return [
+        "The whole line above each role whose line changed (a role moves, and everyone below it moves too).",
+        "",
+        "| Role | Before | After |",
+        "|---|---|---|",
+        *rows,
+    ]
 
 
 def _items_with_paths(book: Handbook) -> Iterator[tuple[tuple[str, str, str], str, str, list[str]]]:
@@ -624,7 +702,12 @@ def _items_with_paths(book: Handbook) -> Iterator[tuple[tuple[str, str, str], st
         for field_name in ("steps", "aftercare"):
             for step in getattr(proc, field_name):
                 hops = [h.role for h in escalation_path(book, step.owner, step.escalate_to).hops]
-                yield ("procedure", proc.id, f"{field_name}:{step.id}"), step.owner, f"procedure {_md(proc.title.zh)} ({_md(proc.title.en)}) step `{step.id}`", hops
+                yield (
+                    ("procedure", proc.id, f"{field_name}:{step.id}"),
+                    step.owner,
+                    f"procedure {_md(proc.title.zh)} ({_md(proc.title.en)}) step `{step.id}`",
+                    hops,
+                )
 
 
 def _paths_section(report: Report) -> list[str]:
@@ -649,9 +732,16 @@ def _paths_section(report: Report) -> list[str]:
             old_hops_of[tuple(mapped)] = old_hops
     if not grouped:
         return []
-    rows = ["Each duty, authority or procedure step whose escalation path is different now, with the reason left to the sections above.", "", "| Owner | Duty / step | Before | After |", "|---|---|---|---|"]
+    rows = [
+        "Each duty, authority or procedure step whose escalation path is different now, with the reason left to the sections above.",
+        "",
+        "| Owner | Duty / step | Before | After |",
+        "|---|---|---|---|",
+    ]
     for (owner, mapped, hops), labels in sorted(grouped.items()):
-        rows.append(f"| {_role(new, owner)} | {', '.join(labels)} | {_path_text(old, old_hops_of[mapped])} | {_path_text(new, list(hops))} |")
+        rows.append(
+            f"| {_role(new, owner)} | {', '.join(labels)} | {_path_text(old, old_hops_of[mapped])} | {_path_text(new, list(hops))} |"
+        )
     return rows
 
 
@@ -675,7 +765,7 @@ def _matrix_section(report: Report) -> list[str]:
             book = new if rid in new.roles else old
             old_rid = next((o for o, n in report.role_renames.items() if n == rid), rid)
             role = _role(new, rid) if rid in new.roles else _role(old, old_rid)
-            kind_title = (new.kinds.get(kind) or old.kinds.get(kind))
+            kind_title = new.kinds.get(kind) or old.kinds.get(kind)
             kind_text = f"{_md(kind_title.title.zh)} ({_md(kind_title.title.en)})" if kind_title else f"`{_code(kind)}`"
             del book
             rows.append(f"| {role} | {kind_text} | {b or '—'} | {a or '—'} |")
@@ -698,8 +788,15 @@ def _procedures_section(report: Report) -> list[str]:
     for pid, proc in new.procedures.items():
         if pid not in old.procedures and pid not in renamed_new:
             report.count("procedure added")
-            lines += [f"#### Added: {_proc_head(proc)}", "", f"- severity {proc.severity}; {len(proc.steps)} step(s); escalation after {', '.join(str(r.after_minutes) + ' min' for r in proc.escalation) or '—'}"]
-            lines += [f"- step `{s.id}` ({_role(new, s.owner)}{f', within {s.within_minutes} min' if s.within_minutes is not None else ''}): {_bi(s.text)}" for s in proc.steps]
+            lines += [
+                f"#### Added: {_proc_head(proc)}",
+                "",
+                f"- severity {proc.severity}; {len(proc.steps)} step(s); escalation after {', '.join(str(r.after_minutes) + ' min' for r in proc.escalation) or '—'}",
+            ]
+            lines += [
+                f"- step `{s.id}` ({_role(new, s.owner)}{f', within {s.within_minutes} min' if s.within_minutes is not None else ''}): {_bi(s.text)}"
+                for s in proc.steps
+            ]
             lines.append("")
     for pid, proc in old.procedures.items():
         if pid not in new.procedures and pid not in report.proc_renames:
@@ -709,7 +806,9 @@ def _procedures_section(report: Report) -> list[str]:
     return lines
 
 
-def _kept_documents(report: Report, old_docs: dict[str, Any], new_docs: dict[str, Any], renames: dict[str, str], head: Any, kind: str) -> list[str]:
+def _kept_documents(
+    report: Report, old_docs: dict[str, Any], new_docs: dict[str, Any], renames: dict[str, str], head: Any, kind: str
+) -> list[str]:
     """Roles or procedures present on both sides (under the same or a new id), with what changed."""
     lines: list[str] = []
     for new_id, doc in new_docs.items():

@@ -67,7 +67,13 @@ def scan_docs(root: Path) -> DocsScan:
         scan.files[lang] = {}
         top = root / "docs" / lang
         if top.is_symlink():
-            scan.findings.append(_at(f"docs/{lang}", "E960", f"docs/{lang} is a symbolic link; a linked folder is not published, keep the pages in the handbook root"))
+            scan.findings.append(
+                _at(
+                    f"docs/{lang}",
+                    "E960",
+                    f"docs/{lang} is a symbolic link; a linked folder is not published, keep the pages in the handbook root",
+                )
+            )
             continue
         if not top.is_dir():
             continue
@@ -106,7 +112,13 @@ def _walk(root: Path, folder: Path, display: str, rel: str, out: dict[str, Path]
             continue
         suffix = Path(entry.name).suffix.lower()
         if suffix not in PUBLISHED:
-            findings.append(_at(shown, "W961", f"a '{visible(suffix or entry.name)}' file is not published (published: {', '.join(sorted(PUBLISHED))}); it is left out"))
+            findings.append(
+                _at(
+                    shown,
+                    "W961",
+                    f"a '{visible(suffix or entry.name)}' file is not published (published: {', '.join(sorted(PUBLISHED))}); it is left out",
+                )
+            )
             continue
         limit = MAX_PAGE_BYTES if suffix == ".md" else MAX_FILE_BYTES
         if info.st_size > limit:
@@ -152,7 +164,13 @@ def page_findings(scan: DocsScan, generated: dict[str, list[str]]) -> list[Findi
         for rel in scan.pages(lang):
             display = visible(f"docs/{lang}/{rel}")
             if rel in made and rel != "index.md":
-                out.append(Finding.at(Location(display, 1, 1), "E963", f"the handbook generates the page {rel}; rename the hand-written page"))
+                out.append(
+                    Finding.at(
+                        Location(display, 1, 1),
+                        "E963",
+                        f"the handbook generates the page {rel}; rename the hand-written page",
+                    )
+                )
             try:
                 raw = files[rel].read_bytes()
             except OSError as exc:
@@ -163,7 +181,13 @@ def page_findings(scan: DocsScan, generated: dict[str, list[str]]) -> list[Findi
             except UnicodeDecodeError as exc:
                 before = raw[: exc.start]
                 line, col = before.count(b"\n") + 1, len(before) - before.rfind(b"\n")
-                out.append(Finding.at(Location(display, line, col), "E962", f"byte 0x{raw[exc.start]:02x} is not UTF-8; save the page as UTF-8 (it may be GBK)"))
+                out.append(
+                    Finding.at(
+                        Location(display, line, col),
+                        "E962",
+                        f"byte 0x{raw[exc.start]:02x} is not UTF-8; save the page as UTF-8 (it may be GBK)",
+                    )
+                )
                 continue
             out += front_matter_findings(text, display)
             out += _remote_findings(text, display)
@@ -192,7 +216,13 @@ def front_matter_findings(text: str, display: str) -> list[Finding]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = first + (mark.line if mark else 0)
-        return [Finding.at(Location(display, line, (mark.column + 1) if mark else 1), "E967", f"the front matter is not valid YAML: {visible(str(getattr(exc, 'problem', exc)))}")]
+        return [
+            Finding.at(
+                Location(display, line, (mark.column + 1) if mark else 1),
+                "E967",
+                f"the front matter is not valid YAML: {visible(str(getattr(exc, 'problem', exc)))}",
+            )
+        ]
     out: list[Finding] = []
     resolver = yaml.resolver.Resolver()
     stack = [node] if node is not None else []
@@ -201,23 +231,54 @@ def front_matter_findings(text: str, display: str) -> list[Finding]:
         item = stack.pop()
         where = Location(display, first + item.start_mark.line, item.start_mark.column + 1)
         if id(item) in seen or len(seen) > 10_000:  # an alias (possibly of itself: &a [*a]) or a bomb
-            out.append(Finding.at(where, "E967", "anchors and aliases (&a, *a) are not accepted in front matter; write the values out"))
+            out.append(
+                Finding.at(
+                    where, "E967", "anchors and aliases (&a, *a) are not accepted in front matter; write the values out"
+                )
+            )
             break
         seen.add(id(item))
         if isinstance(item, yaml.ScalarNode):
-            if item.tag != resolver.resolve(yaml.ScalarNode, item.value, (True, False)) and item.tag != "tag:yaml.org,2002:str":
-                out.append(Finding.at(where, "E967", f"the tag {visible(item.tag)} is not accepted in front matter; write a plain value"))
+            if (
+                item.tag != resolver.resolve(yaml.ScalarNode, item.value, (True, False))
+                and item.tag != "tag:yaml.org,2002:str"
+            ):
+                out.append(
+                    Finding.at(
+                        where,
+                        "E967",
+                        f"the tag {visible(item.tag)} is not accepted in front matter; write a plain value",
+                    )
+                )
         elif isinstance(item, yaml.SequenceNode):
             if item.tag != "tag:yaml.org,2002:seq":
-                out.append(Finding.at(where, "E967", f"the tag {visible(item.tag)} is not accepted in front matter; write a plain list"))
+                out.append(
+                    Finding.at(
+                        where,
+                        "E967",
+                        f"the tag {visible(item.tag)} is not accepted in front matter; write a plain list",
+                    )
+                )
             stack.extend(item.value)
         elif isinstance(item, yaml.MappingNode):
             if item.tag != "tag:yaml.org,2002:map":
-                out.append(Finding.at(where, "E967", f"the tag {visible(item.tag)} is not accepted in front matter; write a plain mapping"))
+                out.append(
+                    Finding.at(
+                        where,
+                        "E967",
+                        f"the tag {visible(item.tag)} is not accepted in front matter; write a plain mapping",
+                    )
+                )
             for key, value in item.value:
                 if item is node and isinstance(key, yaml.ScalarNode) and key.value == "template":
                     at = Location(display, first + key.start_mark.line, key.start_mark.column + 1)
-                    out.append(Finding.at(at, "E967", "template: would pick a theme template by a path; the handbook's pages use its own templates, remove it"))
+                    out.append(
+                        Finding.at(
+                            at,
+                            "E967",
+                            "template: would pick a theme template by a path; the handbook's pages use its own templates, remove it",
+                        )
+                    )
                 stack.extend((key, value))
     return sorted(out)
 
@@ -236,7 +297,13 @@ def _remote_findings(text: str, display: str) -> list[Finding]:
     out = []
     for number, line in enumerate(text.splitlines(), start=1):
         for match in _REMOTE.finditer(line):
-            out.append(Finding.at(Location(display, number, match.start(1) + 1), "E955", f"the page loads '{visible(match.group(1)[:80])}' from another host; the site must work without internet: copy the file into docs/ and name it by its path"))
+            out.append(
+                Finding.at(
+                    Location(display, number, match.start(1) + 1),
+                    "E955",
+                    f"the page loads '{visible(match.group(1)[:80])}' from another host; the site must work without internet: copy the file into docs/ and name it by its path",
+                )
+            )
     return out
 
 
@@ -257,7 +324,13 @@ def _link_findings(text: str, rel: str, display: str, known: set[str]) -> list[F
                 continue
             resolved = os.path.normpath(os.path.join(here, target)).replace(os.sep, "/")
             if resolved.startswith("../") or resolved not in known:
-                out.append(Finding.at(Location(display, number, match.start(1) + 1), "E964", f"the link '{visible(target)}' leads to no page of this language; correct the path (relative to this page) or remove the link"))
+                out.append(
+                    Finding.at(
+                        Location(display, number, match.start(1) + 1),
+                        "E964",
+                        f"the link '{visible(target)}' leads to no page of this language; correct the path (relative to this page) or remove the link",
+                    )
+                )
     return out
 
 

@@ -31,7 +31,7 @@ def reporting_chain(book: Handbook, role_id: str) -> Chain:
         if nxt is None:
             return chain
         if nxt in seen_set:
-            chain.cycle = seen[seen.index(nxt):]
+            chain.cycle = seen[seen.index(nxt) :]
             return chain
         chain.hops.append(nxt)
         seen.append(nxt)
@@ -108,8 +108,8 @@ class Hierarchy:
         while current not in self.reaches:
             role = roles[current]
             if current in on_path:  # a circle: path[on_path[current]:]
-                members = path[on_path[current]:]
-                del path[on_path[current]:]
+                members = path[on_path[current] :]
+                del path[on_path[current] :]
                 for i, member in enumerate(members):
                     self.circle[member] = members
                     self.circle_index[member] = i
@@ -220,7 +220,6 @@ class Hierarchy:
         head = (explicit + self.hops(explicit[-1], shown))[: shown - 2]
         last = self.end.get(explicit[-1], explicit[-1])
         return " → ".join(head) + f" → … ({total - len(head) - 1:,} more) → {last}"
-
 
     def loop_text(self, start: str, shown: int = 12) -> str:
         """The reporting circle of `start` as seen from it, back to it; cut in the middle when long."""

@@ -32,10 +32,12 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from generator import yaml_reader
 from generator.findings import Finding, did_you_mean, shown
 from generator.model import (
     CJK,
     MAX_TEXT,
+    UNION_TAGS,
     AuthoritiesFile,
     DepartmentsFile,
     Document,
@@ -45,10 +47,8 @@ from generator.model import (
     Procedure,
     Role,
     Text,
-    UNION_TAGS,
 )
 from generator.positions import Location, Path, dotted
-from generator import yaml_reader
 from generator.yaml_reader import YamlFile, read_yaml
 
 D = TypeVar("D", bound=Document)
@@ -87,7 +87,13 @@ def _walk(root: FsPath, name: str, findings: list[Finding]) -> list[FsPath]:
                 entries = sorted(listing, key=lambda e: e.name)
         except OSError as exc:
             reason = exc.strerror or str(exc)
-            findings.append(Finding.at(Location(_display(root, folder), 1, 1), "E113", f"the folder cannot be read ({reason}); its files are not checked: give it read permission or remove it"))
+            findings.append(
+                Finding.at(
+                    Location(_display(root, folder), 1, 1),
+                    "E113",
+                    f"the folder cannot be read ({reason}); its files are not checked: give it read permission or remove it",
+                )
+            )
             continue
         for entry in entries:
             path = folder / entry.name
@@ -113,16 +119,32 @@ def _plain_folder(root: FsPath, path: FsPath, findings: list[Finding]) -> bool:
         os.stat(path)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            findings.append(Finding.at(Location(display, 1, 1), "E115", "this symbolic link loops (it leads back to itself); remove it"))
+            findings.append(
+                Finding.at(
+                    Location(display, 1, 1), "E115", "this symbolic link loops (it leads back to itself); remove it"
+                )
+            )
             return False
         return True  # a dangling link: reading it says so (E100)
     if not os.path.isdir(path):
         return True  # a link to a file: `_inside` decides
     target = FsPath(os.path.realpath(path))
     if not target.is_relative_to(root):
-        findings.append(Finding.at(Location(display, 1, 1), "E114", "this folder is a symbolic link to a folder outside the handbook root; nothing outside the root is read: put the folder itself here"))
+        findings.append(
+            Finding.at(
+                Location(display, 1, 1),
+                "E114",
+                "this folder is a symbolic link to a folder outside the handbook root; nothing outside the root is read: put the folder itself here",
+            )
+        )
     else:
-        findings.append(Finding.at(Location(display, 1, 1), "E115", f"this folder is a symbolic link to {_display(root, target) or 'the root'}/ inside the handbook; its files would be read twice (or forever, if it points above itself): remove the link and move the folder instead"))
+        findings.append(
+            Finding.at(
+                Location(display, 1, 1),
+                "E115",
+                f"this folder is a symbolic link to {_display(root, target) or 'the root'}/ inside the handbook; its files would be read twice (or forever, if it points above itself): remove the link and move the folder instead",
+            )
+        )
     return False
 
 
@@ -277,7 +299,12 @@ def _load_ahead(root: FsPath, files: list[tuple[FsPath, type[Document]]]) -> Loa
         for i, packed in received.items():
             path, model = theirs[i]
             found = []
-            ahead[path] = load_document(path, _display(root, path), model, found, yaml_reader.unpack_plain(packed, _display(root, path))), found
+            ahead[path] = (
+                load_document(
+                    path, _display(root, path), model, found, yaml_reader.unpack_plain(packed, _display(root, path))
+                ),
+                found,
+            )
     return ahead
 
 
@@ -299,7 +326,13 @@ def _inside(root: FsPath, path: FsPath, findings: list[Finding]) -> bool:
     target = path.resolve()
     if target.is_relative_to(root):
         return True
-    findings.append(Finding.at(Location(_display(root, path), 1, 1), "E100", "this is a symbolic link to a file outside the handbook root; put the data file itself here"))
+    findings.append(
+        Finding.at(
+            Location(_display(root, path), 1, 1),
+            "E100",
+            "this is a symbolic link to a file outside the handbook root; put the data file itself here",
+        )
+    )
     return False
 
 
@@ -310,7 +343,9 @@ def _display(root: FsPath, path: FsPath) -> str:
 def _load_required(root: FsPath, name: str, model: type[D], findings: list[Finding]) -> D | None:
     path = root / name
     if not path.is_file():
-        findings.append(Finding.at(Location(name, 1, 1), "E100", f"{name} is missing under {root}; every handbook root has it"))
+        findings.append(
+            Finding.at(Location(name, 1, 1), "E100", f"{name} is missing under {root}; every handbook root has it")
+        )
         return None
     if not _inside(root, path, findings):
         return None
@@ -325,7 +360,9 @@ def _register(table: dict[str, Any], doc: Role | Procedure, findings: list[Findi
     table[doc.id] = doc
 
 
-def load_document(path: FsPath, display: str, model: type[D], findings: list[Finding], read: YamlFile | None = None) -> D | None:
+def load_document(
+    path: FsPath, display: str, model: type[D], findings: list[Finding], read: YamlFile | None = None
+) -> D | None:
     """Read one file (unless `read` already) and validate it against `model`; None if it cannot be used."""
     if read is None:
         read = read_yaml(path, display)
@@ -367,43 +404,81 @@ def _one_error(error: dict[str, Any], loc: Path, model: type[BaseModel], read: Y
         field = shown(field)
         if CJK.search(field):
             hint += "; a comma ',' inside {…} ends a value: quote the text or write zh: and en: on lines of their own"
-        return Finding.at(read.source.where(loc, key=True), "E201", f"unknown key '{field}'{hint}; allowed here: {listing}")
+        return Finding.at(
+            read.source.where(loc, key=True), "E201", f"unknown key '{field}'{hint}; allowed here: {listing}"
+        )
     if kind == "missing":
         parent = _model_at(model, loc[:-1])
         if parent is Text:
-            return Finding.at(read.source.where(loc[:-1]), "E801", f"{dotted(loc[:-1])} has no '{field}' text; every text needs both zh and en")
-        return Finding.at(read.source.where(loc[:-1]), "E202", f"'{field}' is required in {dotted(loc[:-1]) or 'the file'}")
-    if read.typed_scalars.get(loc, "") not in ("", "~") and kind in ("string_type", "list_type", "model_type", "model_attributes_type", "dict_type"):
+            return Finding.at(
+                read.source.where(loc[:-1]),
+                "E801",
+                f"{dotted(loc[:-1])} has no '{field}' text; every text needs both zh and en",
+            )
+        return Finding.at(
+            read.source.where(loc[:-1]), "E202", f"'{field}' is required in {dotted(loc[:-1]) or 'the file'}"
+        )
+    if read.typed_scalars.get(loc, "") not in ("", "~") and kind in (
+        "string_type",
+        "list_type",
+        "model_type",
+        "model_attributes_type",
+        "dict_type",
+    ):
         raw = read.typed_scalars[loc]
         value = error.get("input")
-        return Finding.at(read.source.where(loc), "E108", f"{where_text}: YAML 1.1 reads {raw} as {_yaml_kind(value)} {value!r}; if you mean the text, quote it: '{raw}'")
-    leaf = _leaf_type(model, loc) if not isinstance(error.get("input"), (dict, list)) else None  # a wrong shape stays E203
+        return Finding.at(
+            read.source.where(loc),
+            "E108",
+            f"{where_text}: YAML 1.1 reads {raw} as {_yaml_kind(value)} {value!r}; if you mean the text, quote it: '{raw}'",
+        )
+    leaf = (
+        _leaf_type(model, loc) if not isinstance(error.get("input"), (dict, list)) else None
+    )  # a wrong shape stays E203
     if kind == "date_form" and leaf is None:
-        return Finding.at(read.source.where(loc), "E203", f"{where_text}: expected a date YYYY-MM-DD, got {_describe(error.get('input'))}")
+        return Finding.at(
+            read.source.where(loc),
+            "E203",
+            f"{where_text}: expected a date YYYY-MM-DD, got {_describe(error.get('input'))}",
+        )
     if leaf is int and kind in ("int_type", "int_parsing", "int_from_float"):
         return Finding.at(read.source.where(loc), "E206", f"{where_text}: {_not_an_int(error.get('input'))}")
     if leaf is bool and kind in ("bool_type", "bool_parsing"):
         value = error.get("input")
         if isinstance(value, str) and value.strip() in _BOOLEANS:
-            return Finding.at(read.source.where(loc), "E207", f"{where_text}: '{value}' is quoted text; write {value.strip().lower()} without quotes")
-        return Finding.at(read.source.where(loc), "E207", f"{where_text}: {_describe(value)} is not a boolean; write true or false")
+            return Finding.at(
+                read.source.where(loc),
+                "E207",
+                f"{where_text}: '{value}' is quoted text; write {value.strip().lower()} without quotes",
+            )
+        return Finding.at(
+            read.source.where(loc), "E207", f"{where_text}: {_describe(value)} is not a boolean; write true or false"
+        )
     if kind == "date_form":
         return Finding.at(read.source.where(loc), "E208", f"{where_text}: {error['msg']}")
     if kind == "string_pattern_mismatch":
-        return Finding.at(read.source.where(loc), "E301", f"{where_text} '{error.get('input')}' is not a valid id; use lowercase ASCII letters, digits and single hyphens (e.g. front-desk-dispatcher)")
+        return Finding.at(
+            read.source.where(loc),
+            "E301",
+            f"{where_text} '{error.get('input')}' is not a valid id; use lowercase ASCII letters, digits and single hyphens (e.g. front-desk-dispatcher)",
+        )
     if kind == "string_too_long":
         length = len(error.get("input") or "")
         limit = error.get("ctx", {}).get("max_length", MAX_TEXT)
-        return Finding.at(read.source.where(loc), "E205", f"{where_text} is {length:,} characters long; at most {limit:,} are allowed")
+        return Finding.at(
+            read.source.where(loc), "E205", f"{where_text} is {length:,} characters long; at most {limit:,} are allowed"
+        )
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
         hint = did_you_mean(str(error.get("input")), [s.strip(" '") for s in expected.replace(" or ", ",").split(",")])
-        return Finding.at(read.source.where(loc), "E204", f"{where_text} is {error.get('input')!r}{hint}; allowed: {expected}")
+        return Finding.at(
+            read.source.where(loc), "E204", f"{where_text} is {error.get('input')!r}{hint}; allowed: {expected}"
+        )
     if kind.startswith(("greater_than", "less_than")):
         return Finding.at(read.source.where(loc), "E204", f"{where_text}: {error['msg'].lower()}")
-    return Finding.at(read.source.where(loc), "E203", f"{where_text}: expected {_expected(kind)}, got {_describe(error.get('input'))}")
-
-
+    return Finding.at(
+        read.source.where(loc), "E203", f"{where_text}: expected {_expected(kind)}, got {_describe(error.get('input'))}"
+    )
 
 
 #: A whole number as YAML 1.1, YAML 1.2, JSON and every editor read it alike.
@@ -426,11 +501,19 @@ def scalar_forms(read: YamlFile, model: type[BaseModel]) -> list[Finding]:
         if leaf is int:
             value = _value_at(read.data, path)
             if type(value) is int and not _DECIMAL.fullmatch(raw):
-                found.append(Finding.at(read.source.where(path), "E206", f"{dotted(path)}: {_int_spelling(raw, value)}"))
+                found.append(
+                    Finding.at(read.source.where(path), "E206", f"{dotted(path)}: {_int_spelling(raw, value)}")
+                )
         elif leaf is bool:
             value = _value_at(read.data, path)
             if type(value) is bool and raw not in _BOOLEANS:
-                found.append(Finding.at(read.source.where(path), "E207", f"{dotted(path)}: YAML 1.1 reads '{shown(raw)}' as {str(value).lower()}, YAML 1.2 and editors as the text '{shown(raw)}'; write {str(value).lower()}"))
+                found.append(
+                    Finding.at(
+                        read.source.where(path),
+                        "E207",
+                        f"{dotted(path)}: YAML 1.1 reads '{shown(raw)}' as {str(value).lower()}, YAML 1.2 and editors as the text '{shown(raw)}'; write {str(value).lower()}",
+                    )
+                )
     return found
 
 
@@ -450,7 +533,11 @@ def _int_spelling(raw: str, value: int) -> str:
         return f"YAML 1.1 reads {raw} as the octal number {value}, YAML 1.2 as {decimal}; write the number in plain decimal digits without a leading zero, e.g. {decimal}"
     else:
         how = f"{raw} is read as {value}"
-    return f"{how}; write the number in plain decimal digits, e.g. {value}" if value >= 0 else f"{how}; write it in plain decimal digits"
+    return (
+        f"{how}; write the number in plain decimal digits, e.g. {value}"
+        if value >= 0
+        else f"{how}; write it in plain decimal digits"
+    )
 
 
 def _not_an_int(value: object) -> str:
@@ -495,12 +582,17 @@ def _key_slip(field: str, allowed: list[str]) -> tuple[str, str] | None:
         return "E112", yaml_reader.wide_punctuation_message("：", f"after '{colon.group(1)}' comes")
     folded = unicodedata.normalize("NFKC", field)
     if folded != field and folded in allowed:
-        return "E112", f"the key '{shown(field)}' is written in full-width letters; switch the input method to half-width (半角) and type '{folded}'"
+        return (
+            "E112",
+            f"the key '{shown(field)}' is written in full-width letters; switch the input method to half-width (半角) and type '{folded}'",
+        )
     return None
 
 
 def _yaml_kind(value: object) -> str:
-    return {bool: "the boolean", int: "the number", float: "the number", type(None): "null (empty)"}.get(type(value), "the date")
+    return {bool: "the boolean", int: "the number", float: "the number", type(None): "null (empty)"}.get(
+        type(value), "the date"
+    )
 
 
 def _expected(kind: str) -> str:
@@ -533,7 +625,6 @@ def _describe(value: object) -> str:
         return f"the number {value}"
     text = str(value)
     return f"'{text[:40]}…'" if len(text) > 40 else f"'{text}'"
-
 
 
 def _model_at(model: type[BaseModel], loc: Path) -> type | None:

@@ -35,9 +35,8 @@ from markupsafe import Markup
 
 from generator.config_reader import visible
 from generator.findings import Finding
-from generator.positions import Location
-
 from generator.model import Handbook
+from generator.positions import Location
 
 _BOOK: Handbook | None = None
 _ROOT: Path | None = None
@@ -149,7 +148,14 @@ class _Sandbox(ImmutableSandboxedEnvironment):
     """Jinja's sandbox, stricter still: nothing private, nothing of pydantic's machinery."""
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
-        if attr.startswith(("_", "model_", "mro")) or attr in {"gi_frame", "gi_code", "cr_frame", "f_globals", "f_locals", "f_builtins"}:
+        if attr.startswith(("_", "model_", "mro")) or attr in {
+            "gi_frame",
+            "gi_code",
+            "cr_frame",
+            "f_globals",
+            "f_locals",
+            "f_builtins",
+        }:
             return False
         return super().is_safe_attribute(obj, attr, value)
 
@@ -216,9 +222,18 @@ def check_page(text: str, display: str) -> list[Finding]:
             name = node.attr
         elif isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
             name = node.arg.value
-        elif isinstance(node, nodes.Filter) and node.name == "attr" and node.args and isinstance(node.args[0], nodes.Const):
+        elif (
+            isinstance(node, nodes.Filter)
+            and node.name == "attr"
+            and node.args
+            and isinstance(node.args[0], nodes.Const)
+        ):
             name = str(node.args[0].value)
-        elif isinstance(node, nodes.Name) and node.ctx == "load" and node.name not in ("hb", "Markup", "loop", "caller", "varargs", "kwargs"):
+        elif (
+            isinstance(node, nodes.Name)
+            and node.ctx == "load"
+            and node.name not in ("hb", "Markup", "loop", "caller", "varargs", "kwargs")
+        ):
             if node.name not in assigned:
                 out.append(_finding(display, node.lineno, UndefinedError(f"'{node.name}' is undefined")))
         if name is not None and not env.is_safe_attribute(object(), name, None):
@@ -232,7 +247,7 @@ def render_page(markdown: str, conf: Any, page: Any, display: str, line_offset: 
     context = {"hb": Handbook_(_PageEnv(conf, page)), "Markup": Markup}
     try:
         return env.from_string(markdown).render(context)
-    except Exception as exc:  # noqa: BLE001 - whatever a page makes Jinja do, it is the page's finding
+    except Exception as exc:
         raise MacroError(_finding(display, _line_in(display, exc) + line_offset, exc)) from None
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, PrivateAttr, Tag
 from pydantic_core import PydanticCustomError
@@ -29,7 +29,14 @@ CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
-Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=80, description="Lowercase ASCII letters, digits and single hyphens; stable across edits.")]
+Id = Annotated[
+    str,
+    Field(
+        pattern=ID_PATTERN,
+        max_length=80,
+        description="Lowercase ASCII letters, digits and single hyphens; stable across edits.",
+    ),
+]
 RoleRef = Annotated[str, Field(max_length=80, description="The id of a role.")]
 _DATE_FORM = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -42,7 +49,9 @@ def _date_as_written(value: object) -> object:
     """
     if type(value) is dt.date or (isinstance(value, str) and _DATE_FORM.fullmatch(value)):
         return value
-    raise PydanticCustomError("date_form", "{got} is not a date written YYYY-MM-DD; write it as e.g. 2026-01-01", {"got": _what(value)})
+    raise PydanticCustomError(
+        "date_form", "{got} is not a date written YYYY-MM-DD; write it as e.g. 2026-01-01", {"got": _what(value)}
+    )
 
 
 def _what(value: object) -> str:
@@ -54,7 +63,9 @@ def _what(value: object) -> str:
         return f"the date and time {value.isoformat(sep=' ')}"
     if isinstance(value, str):
         return f"'{value[:40]}'"
-    return "a list" if isinstance(value, list) else "a mapping" if isinstance(value, dict) else "nothing (an empty value)"
+    return (
+        "a list" if isinstance(value, list) else "a mapping" if isinstance(value, dict) else "nothing (an empty value)"
+    )
 
 
 Date = Annotated[dt.date, BeforeValidator(_date_as_written), Field(strict=False, description="A date, YYYY-MM-DD.")]
@@ -65,7 +76,11 @@ def _one_or_many(value: object) -> object:
     return [value] if isinstance(value, str) else value
 
 
-RoleRefs = Annotated[list[RoleRef], BeforeValidator(_one_or_many), Field(description="One role id or a list of them, in escalation order.")]
+RoleRefs = Annotated[
+    list[RoleRef],
+    BeforeValidator(_one_or_many),
+    Field(description="One role id or a list of them, in escalation order."),
+]
 
 Frequency = Literal["daily", "weekly", "monthly", "month-end", "yearly", "periodic", "on-demand"]
 FREQUENCIES: tuple[str, ...] = Frequency.__args__  # type: ignore[attr-defined]
@@ -85,7 +100,9 @@ class Strict(BaseModel):
 class Text(Strict):
     """A human-readable text in both languages of the handbook."""
 
-    zh: Annotated[str, Field(max_length=MAX_TEXT, description="简体中文; source text verbatim where it comes from the source.")]
+    zh: Annotated[
+        str, Field(max_length=MAX_TEXT, description="简体中文; source text verbatim where it comes from the source.")
+    ]
     en: Annotated[str, Field(max_length=MAX_TEXT, description="English, in the glossary's vocabulary.")]
 
 
@@ -103,7 +120,9 @@ class Section(Strict):
 
     id: Id
     title: Text
-    intro: list[Text] = Field(default_factory=list, description="Statements the source puts under the heading (主要职责, 首要任务 …).")
+    intro: list[Text] = Field(
+        default_factory=list, description="Statements the source puts under the heading (主要职责, 首要任务 …)."
+    )
 
 
 class Duty(Strict):
@@ -114,7 +133,9 @@ class Duty(Strict):
     section: str | None = Field(default=None, description="Id of one of the role's sections.")
     text: Text
     frequency: Frequency = "on-demand"
-    escalate_to: RoleRefs = Field(default_factory=list, description="Explicit escalation path; without it the owner's reporting line applies.")
+    escalate_to: RoleRefs = Field(
+        default_factory=list, description="Explicit escalation path; without it the owner's reporting line applies."
+    )
     items: list[Item] = Field(default_factory=list)
     note: Text | None = None
 
@@ -127,7 +148,9 @@ class Authority(Strict):
     level: Level
     label: str | None = None
     text: Text | None = Field(default=None, description="The wording of the source, where the source grants it.")
-    inferred: bool = Field(default=False, description="True when the level is implied by duties, not written in the source.")
+    inferred: bool = Field(
+        default=False, description="True when the level is implied by duties, not written in the source."
+    )
     escalate_to: RoleRefs = Field(default_factory=list)
     note: Text | None = None
 
@@ -146,7 +169,9 @@ class SourceRef(Strict):
 
     document: str = Field(description="The part of the source: 篇1 … 篇5.")
     title: Text
-    particulars: list[Text] = Field(default_factory=list, description="Header lines as written: 岗位编号, 直属上级, 直接下级, 联系部门 …")
+    particulars: list[Text] = Field(
+        default_factory=list, description="Header lines as written: 岗位编号, 直属上级, 直接下级, 联系部门 …"
+    )
     issued: Text | None = Field(default=None, description="Issue date as written, e.g. 二0**年一月一日.")
 
 
@@ -202,11 +227,21 @@ class Step(Strict):
     id: Id
     owner: RoleRef
     text: Text
-    within_minutes: int | None = Field(default=None, ge=0, le=60 * 24 * 30, description="Time limit from the trigger, in minutes; 0 means at once.")
+    within_minutes: int | None = Field(
+        default=None, ge=0, le=60 * 24 * 30, description="Time limit from the trigger, in minutes; 0 means at once."
+    )
     escalate_to: RoleRefs = Field(default_factory=list)
-    notify: RoleRefs = Field(default_factory=list, description="Roles this step tells; a ladder rung telling the same roles should not fire earlier.")
-    call: list[str] = Field(default_factory=list, description="Ids of contacts in org/contacts.yml (or the procedure's own) that this step calls, in order.")
-    basis: Text | None = Field(default=None, description="What the rule rests on: a standard, a law or common practice.")
+    notify: RoleRefs = Field(
+        default_factory=list,
+        description="Roles this step tells; a ladder rung telling the same roles should not fire earlier.",
+    )
+    call: list[str] = Field(
+        default_factory=list,
+        description="Ids of contacts in org/contacts.yml (or the procedure's own) that this step calls, in order.",
+    )
+    basis: Text | None = Field(
+        default=None, description="What the rule rests on: a standard, a law or common practice."
+    )
     note: Text | None = None
 
 
@@ -217,7 +252,9 @@ class Rung(Strict):
     after_minutes: int = Field(ge=0, le=60 * 24 * 30, description="Threshold in minutes from the trigger.")
     condition: Text
     notify: RoleRefs
-    call: list[str] = Field(default_factory=list, description="Ids of contacts to call at this rung (outside the organisation).")
+    call: list[str] = Field(
+        default_factory=list, description="Ids of contacts to call at this rung (outside the organisation)."
+    )
 
 
 class Contact(Strict):
@@ -226,7 +263,9 @@ class Contact(Strict):
     id: Id
     name: Text
     number: str = Field(description="Quote it: a bare 119 would be read as a number.")
-    others: list[str] = Field(default_factory=list, description="Further numbers of the same contact, tried after the first.")
+    others: list[str] = Field(
+        default_factory=list, description="Further numbers of the same contact, tried after the first."
+    )
     hours: Text | None = Field(default=None, description="When the number is answered, e.g. 24 hours.")
     note: Text | None = None
 
@@ -240,7 +279,7 @@ UNION_TAGS = frozenset({"by-id", "written"})
 
 #: A procedure's contact: an id of org/contacts.yml, or a contact written out in the file.
 ContactEntryRef = Annotated[
-    Union[Annotated[Contact, Tag("written")], Annotated[str, Field(max_length=80), Tag("by-id")]],
+    Annotated[Contact, Tag("written")] | Annotated[str, Field(max_length=80), Tag("by-id")],
     Discriminator(_contact_kind),
 ]
 
@@ -253,11 +292,19 @@ class Procedure(Document):
     trigger: Text
     severity: Severity
     from_source: Text | None = Field(default=None, description="What the source says about this situation, verbatim.")
-    template: Text | None = Field(default=None, description="Marks what goes beyond the source and must be adapted locally.")
+    template: Text | None = Field(
+        default=None, description="Marks what goes beyond the source and must be adapted locally."
+    )
     steps: list[Step] = Field(default_factory=list)
     escalation: list[Rung] = Field(default_factory=list)
-    contacts: list[ContactEntryRef] = Field(default_factory=list, description="Contacts of this procedure: ids of org/contacts.yml, or a contact written out here.")
-    first_call: list[str] = Field(default_factory=list, description="Contact ids shown first, as tap-to-call buttons; default: those the steps of the first 5 minutes call.")
+    contacts: list[ContactEntryRef] = Field(
+        default_factory=list,
+        description="Contacts of this procedure: ids of org/contacts.yml, or a contact written out here.",
+    )
+    first_call: list[str] = Field(
+        default_factory=list,
+        description="Contact ids shown first, as tap-to-call buttons; default: those the steps of the first 5 minutes call.",
+    )
     aftercare: list[Step] = Field(default_factory=list)
     document: DocumentControl
 
@@ -273,7 +320,10 @@ class Department(Strict):
     name: Text
     description: Text
     head: RoleRef | None = None
-    on_duty: list[RoleRef] = Field(default_factory=list, description="Posts on duty round the clock that act for the department in an emergency step it owns.")
+    on_duty: list[RoleRef] = Field(
+        default_factory=list,
+        description="Posts on duty round the clock that act for the department in an emergency step it owns.",
+    )
     from_source: bool = False
 
 
@@ -320,8 +370,15 @@ class Meta(Document):
     organisation: Text
     version: str
     effective: Date
-    base_url: str | None = Field(default=None, description="Where the live site is published; printed as QR codes on cards.")
-    review_period_days: int = Field(default=365, ge=1, le=10 * 366, description="`check` warns when a document's last review is older (at most ten years).")
+    base_url: str | None = Field(
+        default=None, description="Where the live site is published; printed as QR codes on cards."
+    )
+    review_period_days: int = Field(
+        default=365,
+        ge=1,
+        le=10 * 366,
+        description="`check` warns when a document's last review is older (at most ten years).",
+    )
 
 
 class BookContact(Strict):
@@ -329,10 +386,14 @@ class BookContact(Strict):
 
     id: Id
     name: Text
-    numbers: list[str] = Field(default_factory=list, description="Quoted. Empty when each property gives its own (sites/<id>.yml).")
+    numbers: list[str] = Field(
+        default_factory=list, description="Quoted. Empty when each property gives its own (sites/<id>.yml)."
+    )
     hours: Text | None = Field(default=None, description="When the number is answered.")
     purpose: Text = Field(description="What the contact is for, in a line.")
-    national: bool = Field(default=False, description="True for the national emergency and service numbers (119, 110, 120 …).")
+    national: bool = Field(
+        default=False, description="True for the national emergency and service numbers (119, 110, 120 …)."
+    )
     note: Text | None = None
 
 
@@ -348,8 +409,13 @@ class Site(Document):
     id: Id
     name: Text
     address: Text
-    sample: bool = Field(default=False, description="True for sample data shipped with the handbook: replace it with the real property.")
-    contacts: dict[str, list[str]] = Field(default_factory=dict, description="Contact id → its numbers at this property (quoted), replacing the contact book's.")
+    sample: bool = Field(
+        default=False, description="True for sample data shipped with the handbook: replace it with the real property."
+    )
+    contacts: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Contact id → its numbers at this property (quoted), replacing the contact book's.",
+    )
     note: Text | None = None
 
 

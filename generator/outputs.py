@@ -41,9 +41,26 @@ OWNER = ".handbook-owner"
 #: Names at the top of a handbook root that hold its data or its program.
 DATA_NAMES = frozenset(
     {
-        ".git", ".github", ".ci", ".venv", "roles", "org", "procedures", "docs", "source", "schema", "generator",
-        "tests", "scripts", "benchmarks", "handbook.yml", "mkdocs.yml", "mkdocs.yaml", "pyproject.toml",
-        "requirements.lock", "README.md",
+        ".git",
+        ".github",
+        ".ci",
+        ".venv",
+        "roles",
+        "org",
+        "procedures",
+        "docs",
+        "source",
+        "schema",
+        "generator",
+        "tests",
+        "scripts",
+        "benchmarks",
+        "handbook.yml",
+        "mkdocs.yml",
+        "mkdocs.yaml",
+        "pyproject.toml",
+        "requirements.lock",
+        "README.md",
     }
 )
 #: A scratch folder without an owner file older than this is taken as left behind.

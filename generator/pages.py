@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
@@ -163,7 +164,13 @@ def role_order(book: Handbook) -> list[Role]:
     def key(role: Role) -> tuple:
         dept = book.departments.get(role.department)
         is_head = 0 if dept is not None and dept.head == role.id else 1
-        return (dept_rank.get(role.department, len(dept_rank)), is_head, depth.get(role.id, 0), role.code or "", role.id)
+        return (
+            dept_rank.get(role.department, len(dept_rank)),
+            is_head,
+            depth.get(role.id, 0),
+            role.code or "",
+            role.id,
+        )
 
     return sorted(book.roles.values(), key=key)
 
@@ -370,7 +377,11 @@ class Renderer:
     def _asset(self, ctx, name: str) -> str:
         """A relative link from this page to one of the handbook's assets (works from file://)."""
         here = page_url(ctx["here"], self.directory_urls)
-        depth = here.count("/") if here.endswith("/") else posixpath.dirname(here).count("/") + (1 if posixpath.dirname(here) else 0)
+        depth = (
+            here.count("/")
+            if here.endswith("/")
+            else posixpath.dirname(here).count("/") + (1 if posixpath.dirname(here) else 0)
+        )
         return "../" * depth + "assets/handbook/" + name
 
     @pass_context
@@ -457,16 +468,35 @@ class Renderer:
         # once it is not, so that no page grows with the organisation.
         split = split_overviews(book)
         staffed = [d for d in book.departments.values() if self._by_dept.get(d.id)]
-        out.append(("matrix.md.j2", "matrix/index.md", {"roles": [] if split else self._order, "dept": None, "split": split}))
+        out.append(
+            ("matrix.md.j2", "matrix/index.md", {"roles": [] if split else self._order, "dept": None, "split": split})
+        )
         for dept in staffed:
-            out.append(("matrix.md.j2", f"matrix/{dept.id}.md", {"roles": self._by_dept[dept.id], "dept": dept, "split": split}))
-        for template, folder in (("responsibilities.md.j2", "responsibilities"), ("escalation.md.j2", "organisation/escalation")):
+            out.append(
+                (
+                    "matrix.md.j2",
+                    f"matrix/{dept.id}.md",
+                    {"roles": self._by_dept[dept.id], "dept": dept, "split": split},
+                )
+            )
+        for template, folder in (
+            ("responsibilities.md.j2", "responsibilities"),
+            ("escalation.md.j2", "organisation/escalation"),
+        ):
             out.append((template, f"{folder}.md", {"depts": staffed, "split": split, "dept": None, "procs": not split}))
             if split:
                 for dept in staffed:
-                    out.append((template, f"{folder}/{dept.id}.md", {"depts": [dept], "split": False, "dept": dept, "procs": False}))
+                    out.append(
+                        (
+                            template,
+                            f"{folder}/{dept.id}.md",
+                            {"depts": [dept], "split": False, "dept": dept, "procs": False},
+                        )
+                    )
         if split and book.procedures:
-            out.append(("responsibilities.md.j2", RESP_PROCEDURES, {"depts": [], "split": False, "dept": None, "procs": True}))
+            out.append(
+                ("responsibilities.md.j2", RESP_PROCEDURES, {"depts": [], "split": False, "dept": None, "procs": True})
+            )
         out.append(("chart.md.j2", "organisation/chart.md", {}))
         out.append(("glossary.md.j2", "glossary.md", {}))
         return out
@@ -571,7 +601,12 @@ def navigation(book: Handbook, lang: str, handwritten: Iterable[str]) -> list:
     for dept in book.departments.values():
         members = by_dept.get(dept.id, [])
         name = _nav_title(dept.name, lang)  # Material prints section titles as raw HTML
-        roles_nav.append({name: [{L["overview"]: f"departments/{dept.id}.md"}] + [{_nav_title(r.title, lang): f"roles/{r.id}.md"} for r in members]})
+        roles_nav.append(
+            {
+                name: [{L["overview"]: f"departments/{dept.id}.md"}]
+                + [{_nav_title(r.title, lang): f"roles/{r.id}.md"} for r in members]
+            }
+        )
     nav.append({L["roles"]: roles_nav})
     nav.append({L["matrix"]: "matrix/index.md"})
     nav.append({L["responsibilities"]: "responsibilities.md"})

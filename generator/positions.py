@@ -28,7 +28,7 @@ class SourceMap:
     keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
 
     @classmethod
-    def empty(cls) -> "SourceMap":
+    def empty(cls) -> SourceMap:
         return cls(file="<memory>")
 
     def where(self, path: Path, key: bool = False) -> Location:

@@ -18,7 +18,9 @@ from generator.model import Contact, Document, Handbook, Procedure, Text
 from generator.positions import Location
 
 #: What people type where they do not know the value yet.
-_PLACEHOLDER = re.compile(r"待定|待填|待补|待确认|未定|某某|TBD|TBC|TODO|\bN/?A\b|x{3,}|\?{2,}|？{2,}|\*{2,}|0{3,}-?0{4,}", re.IGNORECASE)
+_PLACEHOLDER = re.compile(
+    r"待定|待填|待补|待确认|未定|某某|TBD|TBC|TODO|\bN/?A\b|x{3,}|\?{2,}|？{2,}|\*{2,}|0{3,}-?0{4,}", re.IGNORECASE
+)
 _ONLY_DASHES = re.compile(r"^[\s—–\-_.·/]*$")
 
 
@@ -35,13 +37,21 @@ def _text_placeholder(doc: Document, path: tuple, text: Text | None, what: str) 
     for lang in ("zh", "en"):
         value = getattr(text, lang)
         if placeholder_in(value):
-            yield Finding.at(doc.where(*path, lang), "E712", f"{what} ({lang}) is a placeholder '{value[:30]}'; write the real {what}")
+            yield Finding.at(
+                doc.where(*path, lang),
+                "E712",
+                f"{what} ({lang}) is a placeholder '{value[:30]}'; write the real {what}",
+            )
 
 
 def _number_placeholders(doc: Document, path: tuple, numbers: list[str], what: str) -> Iterator[Finding]:
     for i, number in enumerate(numbers):
         if placeholder_in(number, number=True):
-            yield Finding.at(doc.where(*path, i), "E712", f"the number of {what} is '{number[:30]}', not a number to dial; write the real number (digits, spaces, hyphens)")
+            yield Finding.at(
+                doc.where(*path, i),
+                "E712",
+                f"the number of {what} is '{number[:30]}', not a number to dial; write the real number (digits, spaces, hyphens)",
+            )
 
 
 def placeholders(book: Handbook) -> Iterator[Finding]:
@@ -60,7 +70,11 @@ def placeholders(book: Handbook) -> Iterator[Finding]:
             if isinstance(c, Contact):
                 yield from _text_placeholder(proc, ("contacts", i, "name"), c.name, "name")
                 if placeholder_in(c.number, number=True):
-                    yield Finding.at(proc.where("contacts", i, "number"), "E712", f"the number of '{c.id}' is '{c.number[:30]}', not a number to dial; write the real number, or name a contact of {CONTACTS_FILE} by its id")
+                    yield Finding.at(
+                        proc.where("contacts", i, "number"),
+                        "E712",
+                        f"the number of '{c.id}' is '{c.number[:30]}', not a number to dial; write the real number, or name a contact of {CONTACTS_FILE} by its id",
+                    )
                 yield from _number_placeholders(proc, ("contacts", i, "others"), c.others, f"'{c.id}'")
     if book.meta:
         yield from _text_placeholder(book.meta, ("organisation",), book.meta.organisation, "name of the organisation")
@@ -73,16 +87,28 @@ def contact_references(book: Handbook) -> Iterator[Finding]:
         known = own | set(book.contacts)
         for doc_path, ref in _contact_refs(proc):
             if ref not in known:
-                yield Finding.at(proc.where(*doc_path), "E710", f"no contact has the id '{ref}'{did_you_mean(ref, known)}; add it to {CONTACTS_FILE} or correct the id")
+                yield Finding.at(
+                    proc.where(*doc_path),
+                    "E710",
+                    f"no contact has the id '{ref}'{did_you_mean(ref, known)}; add it to {CONTACTS_FILE} or correct the id",
+                )
     for site in book.sites.values():
         for cid in site.contacts:
             if cid not in book.contacts:
-                yield Finding.at(site.source_map.where(("contacts", cid), key=True), "E710", f"no contact has the id '{cid}'{did_you_mean(cid, book.contacts)}; add it to {CONTACTS_FILE} or correct the id")
+                yield Finding.at(
+                    site.source_map.where(("contacts", cid), key=True),
+                    "E710",
+                    f"no contact has the id '{cid}'{did_you_mean(cid, book.contacts)}; add it to {CONTACTS_FILE} or correct the id",
+                )
     if book.contacts_file:
         seen: dict[str, int] = {}
         for i, c in enumerate(book.contacts_file.contacts):
             if c.id in seen:
-                yield Finding.at(book.contacts_file.where("contacts", i, "id"), "E302", f"the contact id '{c.id}' is used twice (also at line {book.contacts_file.where('contacts', seen[c.id], 'id').line})")
+                yield Finding.at(
+                    book.contacts_file.where("contacts", i, "id"),
+                    "E302",
+                    f"the contact id '{c.id}' is used twice (also at line {book.contacts_file.where('contacts', seen[c.id], 'id').line})",
+                )
             seen.setdefault(c.id, i)
 
 
@@ -115,11 +141,23 @@ def contact_numbers(book: Handbook) -> Iterator[Finding]:
         for site in sites:
             if numbers_for(book, ref, site):
                 continue
-            entry_at = book.contacts_file.where("contacts", _index(book, ref), "id") if book.contacts_file else proc.where(*path)
+            entry_at = (
+                book.contacts_file.where("contacts", _index(book, ref), "id")
+                if book.contacts_file
+                else proc.where(*path)
+            )
             if site is None:
-                yield Finding.at(entry_at, "E711", f"the contact '{ref}' (named in {proc.source_map.file}) has no number; give it `numbers:` here, or add sites/<id>.yml with its number")
+                yield Finding.at(
+                    entry_at,
+                    "E711",
+                    f"the contact '{ref}' (named in {proc.source_map.file}) has no number; give it `numbers:` here, or add sites/<id>.yml with its number",
+                )
             else:
-                yield Finding.at(site.where("contacts") if site.contacts else site.where("id"), "E711", f"the property '{site.id}' has no number for '{ref}' (named in {proc.source_map.file}); add `{ref}: [\"…\"]` under contacts")
+                yield Finding.at(
+                    site.where("contacts") if site.contacts else site.where("id"),
+                    "E711",
+                    f"the property '{site.id}' has no number for '{ref}' (named in {proc.source_map.file}); add `{ref}: [\"…\"]` under contacts",
+                )
 
 
 def _index(book: Handbook, ref: str) -> int:
@@ -130,8 +168,11 @@ def _index(book: Handbook, ref: str) -> int:
 def qr_codes(book: Handbook) -> Iterator[Finding]:
     """A card without base_url prints no QR code: staff cannot open the live page from it."""
     if book.procedures and book.meta is not None and not (book.meta.base_url or "").strip():
-        yield Finding.at(Location(book.meta.source_map.file or "handbook.yml", 1, 1), "W710",
-                         "handbook.yml has no base_url, so the procedure cards will have no QR code to the live page; add base_url: https://… (where the site is published)")
+        yield Finding.at(
+            Location(book.meta.source_map.file or "handbook.yml", 1, 1),
+            "W710",
+            "handbook.yml has no base_url, so the procedure cards will have no QR code to the live page; add base_url: https://… (where the site is published)",
+        )
 
 
 def ladder_agreement(book: Handbook) -> Iterator[Finding]:
@@ -149,11 +190,17 @@ def ladder_agreement(book: Handbook) -> Iterator[Finding]:
                 same = targets & ({("role", r) for r in rung.notify} | {("contact", c) for c in rung.call})
                 if same and rung.after_minutes < limit:
                     names = ", ".join(sorted(t for _, t in same))
-                    yield Finding.at(proc.where("escalation", j, "after_minutes"), "W711",
-                                     f"rung '{rung.id}' ({_after(rung.after_minutes)}) tells {names} before step '{step.id}' (within {limit} min, line {proc.where('steps', i).line}) is due to; give both the same time")
+                    yield Finding.at(
+                        proc.where("escalation", j, "after_minutes"),
+                        "W711",
+                        f"rung '{rung.id}' ({_after(rung.after_minutes)}) tells {names} before step '{step.id}' (within {limit} min, line {proc.where('steps', i).line}) is due to; give both the same time",
+                    )
             if limit > last.after_minutes:
-                yield Finding.at(proc.where("steps", i, "within_minutes"), "W712",
-                                 f"step '{step.id}' allows {limit} min, more than the ladder's last rung '{last.id}' ({last.after_minutes} min, line {proc.where('escalation', proc.escalation.index(last)).line}); shorten the step or extend the ladder")
+                yield Finding.at(
+                    proc.where("steps", i, "within_minutes"),
+                    "W712",
+                    f"step '{step.id}' allows {limit} min, more than the ladder's last rung '{last.id}' ({last.after_minutes} min, line {proc.where('escalation', proc.escalation.index(last)).line}); shorten the step or extend the ladder",
+                )
 
 
 def _after(minutes: int) -> str:
@@ -165,13 +212,21 @@ def posts_on_duty(book: Handbook) -> Iterator[Finding]:
     for dept_file_index, dept in enumerate(book.departments_file.departments if book.departments_file else []):
         for j, ref in enumerate(dept.on_duty):
             if ref not in book.roles:
-                yield Finding.at(book.departments_file.where("departments", dept_file_index, "on_duty", j), "E401", f"no role has the id '{ref}'{did_you_mean(ref, book.roles)}")
+                yield Finding.at(
+                    book.departments_file.where("departments", dept_file_index, "on_duty", j),
+                    "E401",
+                    f"no role has the id '{ref}'{did_you_mean(ref, book.roles)}",
+                )
     for proc in book.procedures.values():
         for field in ("steps", "aftercare"):
             for i, step in enumerate(getattr(proc, field)):
                 for j, ref in enumerate(step.notify):
                     if ref not in book.roles:
-                        yield Finding.at(proc.where(field, i, "notify", j), "E401", f"no role has the id '{ref}'{did_you_mean(ref, book.roles)}")
+                        yield Finding.at(
+                            proc.where(field, i, "notify", j),
+                            "E401",
+                            f"no role has the id '{ref}'{did_you_mean(ref, book.roles)}",
+                        )
                 role = book.roles.get(step.owner)
                 if field == "aftercare":
                     continue  # follow-up work of the next days: office hours are fine
@@ -180,8 +235,11 @@ def posts_on_duty(book: Handbook) -> Iterator[Finding]:
                 dept = book.departments.get(role.department)
                 if dept is None or dept.on_duty:
                     continue
-                yield Finding.at(proc.where(field, i, "owner"), "W713",
-                                 f"step '{step.id}' is owned by the team '{role.id}', not a post: who acts at night? Name a post as owner, or list the posts on duty under `on_duty:` of the department '{role.department}'")
+                yield Finding.at(
+                    proc.where(field, i, "owner"),
+                    "W713",
+                    f"step '{step.id}' is owned by the team '{role.id}', not a post: who acts at night? Name a post as owner, or list the posts on duty under `on_duty:` of the department '{role.department}'",
+                )
 
 
 RULES = [contact_references, contact_numbers, placeholders, qr_codes, ladder_agreement, posts_on_duty]

@@ -57,11 +57,12 @@ import json
 import math
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from generator.model import Handbook, Role, Text
 
@@ -76,11 +77,11 @@ SNIPPET_CHARS = 130
 LEVEL_RANK = {"decide": 0, "approve": 1, "propose": 2, "execute": 3, "informed": 4}
 
 STOP_EN = frozenset(
-    "a an and are as at be by can could do does for from has have how i in is it its may me might must my of on or "
-    "our shall should that the their them there these this to us was we were what when where which who whom whose "
-    "why will with would you your".split()
+    ["a", "an", "and", "are", "as", "at", "be", "by", "can", "could", "do", "does", "for", "from", "has", "have", "how", "i", "in", "is", "it", "its", "may", "me", "might", "must", "my", "of", "on", "or", "our", "shall", "should", "that", "the", "their", "them", "there", "these", "this", "to", "us", "was", "we", "were", "what", "when", "where", "which", "who", "whom", "whose", "why", "will", "with", "would", "you", "your"]
 )
-STOP_ZH = frozenset("的 了 和 与 及 或 是 在 由 对 将 把 被 谁 哪 哪个 哪些 什么 怎么 怎样 如何 吗 呢 吧 可以 能 能否 应 应该 要 需要 我 我们 请问 一下".split())
+STOP_ZH = frozenset(
+    ["的", "了", "和", "与", "及", "或", "是", "在", "由", "对", "将", "把", "被", "谁", "哪", "哪个", "哪些", "什么", "怎么", "怎样", "如何", "吗", "呢", "吧", "可以", "能", "能否", "应", "应该", "要", "需要", "我", "我们", "请问", "一下"]
+)
 #: Words that make a query a question about who holds an authority.
 QUESTION_WORDS = ["who", "whom", "谁", "哪个", "哪些", "哪个岗位"]
 
@@ -90,11 +91,36 @@ _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 #: Suffix rules of the light English stemmer: the first that leaves a stem of three or
 #: more letters applies.  The same list is in search.js (STEM_RULES); keep them equal.
 STEM_RULES: tuple[tuple[str, str], ...] = (
-    ("ational", "ate"), ("ations", "ate"), ("ation", "ate"), ("ators", "ate"), ("ator", "ate"),
-    ("nesses", ""), ("ness", ""), ("ments", ""), ("ment", ""), ("ities", ""), ("ity", ""),
-    ("ions", ""), ("ion", ""), ("ings", ""), ("ing", ""), ("ied", "y"), ("ies", "y"),
-    ("edly", ""), ("ed", ""), ("ers", ""), ("er", ""), ("als", ""), ("al", ""), ("ly", ""),
-    ("sses", "ss"), ("ss", "ss"), ("us", "us"), ("is", "is"), ("es", ""), ("s", ""),
+    ("ational", "ate"),
+    ("ations", "ate"),
+    ("ation", "ate"),
+    ("ators", "ate"),
+    ("ator", "ate"),
+    ("nesses", ""),
+    ("ness", ""),
+    ("ments", ""),
+    ("ment", ""),
+    ("ities", ""),
+    ("ity", ""),
+    ("ions", ""),
+    ("ion", ""),
+    ("ings", ""),
+    ("ing", ""),
+    ("ied", "y"),
+    ("ies", "y"),
+    ("edly", ""),
+    ("ed", ""),
+    ("ers", ""),
+    ("er", ""),
+    ("als", ""),
+    ("al", ""),
+    ("ly", ""),
+    ("sses", "ss"),
+    ("ss", "ss"),
+    ("us", "us"),
+    ("is", "is"),
+    ("es", ""),
+    ("s", ""),
 )
 _DOUBLE_OK = set("lsz")
 
@@ -121,7 +147,7 @@ def stem(word: str) -> str:
 _jieba: Any = None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _cut(run: str) -> tuple[str, ...]:
     """jieba's search mode (words and the shorter words inside them), as the pages were cut."""
     global _jieba
@@ -310,8 +336,17 @@ def kind_records(book: Handbook, lang: str) -> list[Record]:
         title = f"{who}{'：' if lang == 'zh' else ': '}{_t(kind.title, lang)}"
         extra = [(_t(kind.description, lang), 0.6)]
         out.append(
-            Record(f"matrix/{first.department}", f"kind-{kind.id}", title, text, extra, boost=2.0, holders=shown, kind="kind",
-                   text_shown_only=True)
+            Record(
+                f"matrix/{first.department}",
+                f"kind-{kind.id}",
+                title,
+                text,
+                extra,
+                boost=2.0,
+                holders=shown,
+                kind="kind",
+                text_shown_only=True,
+            )
         )
     return out
 
@@ -364,7 +399,22 @@ class _Sections(HTMLParser):
     the h1 (the page's title is the record's title)."""
 
     SKIP_CLASSES = {"hb-note", "headerlink", "hb-meta", "hb-source"}
-    VOID = {"br", "hr", "img", "input", "meta", "link", "wbr", "source", "col", "area", "base", "embed", "param", "track"}
+    VOID = {
+        "br",
+        "hr",
+        "img",
+        "input",
+        "meta",
+        "link",
+        "wbr",
+        "source",
+        "col",
+        "area",
+        "base",
+        "embed",
+        "param",
+        "track",
+    }
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -496,7 +546,9 @@ def read_index(folder: Path) -> dict[str, Any]:
     return {"meta": meta, "terms": found, "records": records}
 
 
-def write_index(records: list[Record], book: Handbook, lang: str, out_dir: Path, *, directory_urls: bool) -> dict[str, int]:
+def write_index(
+    records: list[Record], book: Handbook, lang: str, out_dir: Path, *, directory_urls: bool
+) -> dict[str, int]:
     """Write meta.js, the term buckets and the record shards; return their sizes."""
     records = order_records(records)
     postings = _weights(records, lang)
@@ -552,7 +604,9 @@ def write_index(records: list[Record], book: Handbook, lang: str, out_dir: Path,
             if rec.holders:
                 row.append(rec.holders)
             rows.append(row)
-        sizes["docs"] = sizes.get("docs", 0) + _write(out_dir / f"d{start // DOCS_PER_SHARD}.js", _js("docs", start // DOCS_PER_SHARD, rows))
+        sizes["docs"] = sizes.get("docs", 0) + _write(
+            out_dir / f"d{start // DOCS_PER_SHARD}.js", _js("docs", start // DOCS_PER_SHARD, rows)
+        )
         shards += 1
     sizes.update(bucket_files=count, doc_files=shards, records=len(records))
     return sizes
@@ -629,4 +683,11 @@ def plugin(book: Handbook, lang: str, *, directory_urls: bool, cache: Path | Non
 
 
 def _as_dict(rec: Record) -> dict[str, Any]:
-    return {"page": rec.page, "anchor": rec.anchor, "title": rec.title, "text": rec.text, "boost": rec.boost, "kind": rec.kind}
+    return {
+        "page": rec.page,
+        "anchor": rec.anchor,
+        "title": rec.title,
+        "text": rec.text,
+        "boost": rec.boost,
+        "kind": rec.kind,
+    }

@@ -22,7 +22,6 @@ from __future__ import annotations
 import copy
 import html
 import io
-import json
 import logging
 import multiprocessing
 import os
@@ -31,10 +30,11 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from generator import macros, outputs, search
 from generator.contacts import ensure_resolved
@@ -158,7 +158,9 @@ def language_config(
     cfg["nav"] = navigation(book, lang, handwritten)
     # mkdocs-macros is never run: opted-in pages are rendered in the sandbox of
     # generator.macros, which build_language adds as a plugin of its own.
-    entries = [p for p in (cfg.get("plugins") or ["search"]) if (p if isinstance(p, str) else next(iter(p))) != "macros"]
+    entries = [
+        p for p in (cfg.get("plugins") or ["search"]) if (p if isinstance(p, str) else next(iter(p))) != "macros"
+    ]
     plugins = [_plugin_for_lang(p, lang) for p in entries]
     cfg["plugins"] = [p for p in plugins if p is not None]
     extra["handbook_search"] = len(plugins) > len(cfg["plugins"])  # generator.search replaces Material's
@@ -253,11 +255,15 @@ def sidebar_plugin() -> Any:
             out = []
             for item in nav.items:
                 if getattr(item, "is_section", False) and any(_is_department_section(c) for c in item.children):
-                    active = next((i for i, c in enumerate(item.children) if _is_department_section(c) and c.active), -1)
+                    active = next(
+                        (i for i, c in enumerate(item.children) if _is_department_section(c) and c.active), -1
+                    )
                     key = (id(item), active, bool(item.active))  # a copy keeps the flag it was made with
                     if key not in self._cache:
                         clone = copy.copy(item)
-                        clone.children = [c for i, c in enumerate(item.children) if i == active or not _is_department_section(c)]
+                        clone.children = [
+                            c for i, c in enumerate(item.children) if i == active or not _is_department_section(c)
+                        ]
                         self._cache[key] = clone
                     out.append(self._cache[key])
                 else:
@@ -320,7 +326,7 @@ def build_language(cfg: dict[str, Any], config_path: Path, *, dirty: bool = Fals
             _raise_config_findings(warnings + [str(exc)], config_path)
             detail = "\n  ".join(warnings) or str(exc)
             raise SiteError(f"MkDocs build failed ({lang}): {exc}\n  {detail}") from None
-        except Exception as exc:  # noqa: BLE001 - MkDocs or an extension refused the configuration or a page
+        except Exception as exc:
             _raise_page_findings(warnings, lang, Path(cfg["docs_dir"]))
             raise SiteError(f"MkDocs build failed ({lang}): {type(exc).__name__}: {exc}") from None
         finally:
@@ -330,7 +336,9 @@ def build_language(cfg: dict[str, Any], config_path: Path, *, dirty: bool = Fals
             raise SiteError("MkDocs warnings:\n  " + "\n  ".join(warnings))
 
 
-_DOC_WARNING = re.compile(r"^Doc file '(?P<page>[^']+)' contains (?:a link|an absolute link|a relative link) '(?P<link>[^']*)'")
+_DOC_WARNING = re.compile(
+    r"^Doc file '(?P<page>[^']+)' contains (?:a link|an absolute link|a relative link) '(?P<link>[^']*)'"
+)
 
 
 _CONFIG_VALUE = re.compile(r"Config value '(?P<key>[A-Za-z_]+)': (?P<why>.*)")
@@ -394,7 +402,10 @@ def _write_pdfs(book: Handbook, out_dir: Path, previous: Path | None = None) -> 
     except ModuleNotFoundError as exc:
         if exc.name != "generator.pdf":
             raise
-        print("handbook: PDF output is not available yet (generator.pdf missing); site built without PDFs", file=sys.stderr)
+        print(
+            "handbook: PDF output is not available yet (generator.pdf missing); site built without PDFs",
+            file=sys.stderr,
+        )
         return []
     written = write_pdfs(book, out_dir, previous=previous)  # unchanged PDFs are linked from `previous`
     return sorted(Path(p).resolve().relative_to(out_dir.resolve()).as_posix() for p in written)
@@ -458,7 +469,14 @@ def _build_one(lang: str) -> tuple[int, dict[str, frozenset]]:
     )
     _write_generated(pages, docs_dir, lang, set(job.handwritten[lang]))
     cfg = language_config(
-        job.base, job.book, lang, docs_dir, job.site_dirs[lang], job.handwritten[lang], offline=job.offline, site_url=job.site_url
+        job.base,
+        job.book,
+        lang,
+        docs_dir,
+        job.site_dirs[lang],
+        job.handwritten[lang],
+        offline=job.offline,
+        site_url=job.site_url,
     )
     cfg["extra"]["handbook_pages"] = job.existing
     macros.use(job.book, job.root)
@@ -482,7 +500,13 @@ def _write_generated(pages: list, docs_dir: Path, lang: str, handwritten: set[st
             from generator.positions import Location
 
             where = Location(f"docs/{lang}/{page.path}", 1, 1)
-            raise SiteFindings([Finding.at(where, "E963", f"the handbook generates the page {page.path}; rename the hand-written page")])
+            raise SiteFindings(
+                [
+                    Finding.at(
+                        where, "E963", f"the handbook generates the page {page.path}; rename the hand-written page"
+                    )
+                ]
+            )
         target = docs_dir / page.path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(page.text, encoding="utf-8")
@@ -525,7 +549,9 @@ def _run_forked(task) -> dict[str, Any]:
     try:
         for lang in LANGS:
             reader, writer = ctx.Pipe(duplex=False)
-            proc = ctx.Process(target=_worker, args=(task, lang, writer, os.getpid()), name=f"handbook-{lang}", daemon=True)
+            proc = ctx.Process(
+                target=_worker, args=(task, lang, writer, os.getpid()), name=f"handbook-{lang}", daemon=True
+            )
             proc.start()
             writer.close()
             running[reader] = (lang, proc)
@@ -538,7 +564,9 @@ def _run_forked(task) -> dict[str, Any]:
                     outcome = reader.recv()
                 except EOFError:
                     proc.join()
-                    raise SiteError(f"the {lang} build process ended without a result (exit code {proc.exitcode})") from None
+                    raise SiteError(
+                        f"the {lang} build process ended without a result (exit code {proc.exitcode})"
+                    ) from None
                 if outcome[0] == "error":
                     raise outcome[1]
                 results[lang] = outcome[1]
@@ -582,7 +610,14 @@ def _worker(task, lang: str, conn: Any, parent: int) -> None:
 
 
 def build_into(
-    book: Handbook, root: Path, out: Path, work: Path, *, with_pdf: bool, offline: bool = False, site_url: str | None = None,
+    book: Handbook,
+    root: Path,
+    out: Path,
+    work: Path,
+    *,
+    with_pdf: bool,
+    offline: bool = False,
+    site_url: str | None = None,
     previous_pdf: Path | None = None,
 ) -> BuildReport:
     """Build the whole site into `out` (an empty or missing folder), using `work` for scratch.
@@ -609,7 +644,9 @@ def build_into(
     # Which pages each language has: the language switch keeps the page where the other
     # language has it too, and goes to that language's home page where it does not.
     existing = {
-        lang: dict.fromkeys(sorted({*handwritten[lang], *page_paths(book, lang, with_home="index.md" not in handwritten[lang])}), True)
+        lang: dict.fromkeys(
+            sorted({*handwritten[lang], *page_paths(book, lang, with_home="index.md" not in handwritten[lang])}), True
+        )
         for lang in LANGS
     }
     site_dirs = {lang: out if not LANG_DIRS[lang] else work / "site" / lang for lang in LANGS}
@@ -628,7 +665,13 @@ def build_into(
 
 
 def build_site(
-    book: Handbook, root: Path, site_dir: Path, with_pdf: bool = False, *, offline: bool = False, site_url: str | None = None
+    book: Handbook,
+    root: Path,
+    site_dir: Path,
+    with_pdf: bool = False,
+    *,
+    offline: bool = False,
+    site_url: str | None = None,
 ) -> BuildReport:
     """Build both languages (and the PDFs) next to `site_dir`, then swap the result in.
 
@@ -643,8 +686,16 @@ def build_site(
     try:
         outputs.claim(work)
         out = work / "site"
-        report = build_into(book, root, out, work / "scratch", with_pdf=with_pdf, offline=offline, site_url=site_url,
-                            previous_pdf=site_dir / "pdf")
+        report = build_into(
+            book,
+            root,
+            out,
+            work / "scratch",
+            with_pdf=with_pdf,
+            offline=offline,
+            site_url=site_url,
+            previous_pdf=site_dir / "pdf",
+        )
         outputs.mark(out)
         _swap(out, site_dir, work)
         return report
@@ -666,6 +717,7 @@ def _swap(new: Path, site_dir: Path, work: Path) -> None:
 
 
 # --------------------------------------------------------------------------- serve
+
 
 #: What `handbook serve` rebuilds after a change (documented in LiveSite.rebuild).
 class _NeedFull(Exception):
@@ -773,7 +825,14 @@ def _rebuild_one(lang: str) -> tuple[int, dict[str, frozenset]]:
         _touch(docs_dir / rel)
         changed.add(rel)
     cfg = language_config(
-        job.base, job.book, lang, docs_dir, job.site_dirs[lang], job.handwritten[lang], offline=job.offline, site_url=job.site_url
+        job.base,
+        job.book,
+        lang,
+        docs_dir,
+        job.site_dirs[lang],
+        job.handwritten[lang],
+        offline=job.offline,
+        site_url=job.site_url,
     )
     cfg["extra"]["handbook_pages"] = job.existing
     macros.use(job.book, job.root)
@@ -868,20 +927,27 @@ class LiveSite:
         shape = self._shape(book, handwritten)
         old = self._state
         assert old is not None
-        if shape["handwritten"] != old["handwritten"] or shape["pages"] != old["pages"] or shape["config"] != old["config"]:
+        if (
+            shape["handwritten"] != old["handwritten"]
+            or shape["pages"] != old["pages"]
+            or shape["config"] != old["config"]
+        ):
             raise _NeedFull("hand-written pages, generated pages or mkdocs.yml changed")
         touch = {lang: _pages_to_touch(old["nav"][lang], shape["nav"][lang]) for lang in LANGS}
         existing = {lang: dict.fromkeys(sorted({*handwritten[lang], *shape["pages"][lang]}), True) for lang in LANGS}
         site_dirs = {lang: self.site_dir / LANG_DIRS[lang] for lang in LANGS}
         base = read_config(root_config_file(self.root))
-        job = _Job(book, self.root, base, self.work / "scratch", False, None, [], handwritten, existing, site_dirs, dirty=True)
+        job = _Job(
+            book, self.root, base, self.work / "scratch", False, None, [], handwritten, existing, site_dirs, dirty=True
+        )
         job.touch = touch
         # Only the pages that showed something that changed are rendered again.
         invalid = deps_changed(old["book"], book)
         deps = {lang: dict(old["deps"][lang]) for lang in LANGS}
         if invalid is not None:
             job.only = {
-                lang: {p for p in shape["pages"][lang] if p not in deps[lang] or deps[lang][p] & invalid} for lang in LANGS
+                lang: {p for p in shape["pages"][lang] if p not in deps[lang] or deps[lang][p] & invalid}
+                for lang in LANGS
             }
         self._state = None  # until this rebuild has succeeded
         results = run_languages(job, _rebuild_one)
@@ -939,8 +1005,11 @@ def serve(root: Path, addr: str, site_dir: Path | None = None) -> int:
     try:
         server = http.server.ThreadingHTTPServer((host, int(port)), functools.partial(Handler, directory=str(site_dir)))
     except OSError as exc:
-        print(f"handbook serve: error E974: cannot listen on {host}:{port}: {exc.strerror or exc}; "
-              "another program uses the port? choose another with --addr 127.0.0.1:8001", file=sys.stderr)
+        print(
+            f"handbook serve: error E974: cannot listen on {host}:{port}: {exc.strerror or exc}; "
+            "another program uses the port? choose another with --addr 127.0.0.1:8001",
+            file=sys.stderr,
+        )
         return 1
     try:
         live = LiveSite(root, site_dir)
@@ -971,8 +1040,11 @@ def serve(root: Path, addr: str, site_dir: Path | None = None) -> int:
             print(f"handbook serve: {exc}\nhandbook serve: still serving the last good site", file=sys.stderr)
         except (KeyboardInterrupt, SystemExit):
             raise
-        except Exception as exc:  # noqa: BLE001 - serve outlives any input; the message says what failed
-            print(f"handbook serve: the build failed ({type(exc).__name__}: {exc}); still serving the last good site", file=sys.stderr)
+        except Exception as exc:
+            print(
+                f"handbook serve: the build failed ({type(exc).__name__}: {exc}); still serving the last good site",
+                file=sys.stderr,
+            )
 
     try:
         rebuild()

@@ -30,8 +30,8 @@ def check_site_inputs(root: Path, book: Handbook) -> list[Finding]:
         # The generated paths are the same in every language (pages.Renderer.jobs); index.md,
         # which a hand-written home page replaces, is never taken as a clash.
         paths = page_paths(book, LANGS[0], with_home=True)
-        generated = {lang: paths for lang in LANGS}
-    except Exception:  # noqa: BLE001 - a handbook with errors may not list its pages; its findings say why
+        generated = dict.fromkeys(LANGS, paths)
+    except Exception:
         generated = {}
     if generated:
         findings += page_findings(scan, generated)

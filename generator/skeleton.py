@@ -34,9 +34,13 @@ def new_role(root: Path, id: str, department: str, reports_to: str) -> Path:
     book = _load(root)
     _refuse_taken_role(root, book, id)
     if department not in book.departments:
-        raise SkeletonError(f"no department has the id '{department}'{_hint(department, book.departments)}; departments are listed in org/departments.yml")
+        raise SkeletonError(
+            f"no department has the id '{department}'{_hint(department, book.departments)}; departments are listed in org/departments.yml"
+        )
     if reports_to not in book.roles:
-        raise SkeletonError(f"no role has the id '{reports_to}'{_hint(reports_to, book.roles)}; --reports-to names the new role's superior")
+        raise SkeletonError(
+            f"no role has the id '{reports_to}'{_hint(reports_to, book.roles)}; --reports-to names the new role's superior"
+        )
     path = root / "roles" / department / f"{id}.yml"
     text = ROLE_TEMPLATE.format(
         schema=_schema_line(root, path, "role"),
@@ -58,10 +62,14 @@ def new_procedure(root: Path, id: str) -> Path:
     taken = book.procedures.get(id)
     if taken is not None or any(p.stem == id for p in (root / "procedures").rglob("*.y*ml")):
         where = taken.source_map.file if taken is not None else f"procedures/{id}.yml"
-        raise SkeletonError(f"a procedure with the id '{id}' already exists ({where}); choose another id or edit that file")
+        raise SkeletonError(
+            f"a procedure with the id '{id}' already exists ({where}); choose another id or edit that file"
+        )
     tops = sorted(r.id for r in book.top_roles())
     if not tops:
-        raise SkeletonError("the handbook has no top role yet; add the roles first (`handbook new role …`), then the procedures")
+        raise SkeletonError(
+            "the handbook has no top role yet; add the roles first (`handbook new role …`), then the procedures"
+        )
     path = root / "procedures" / f"{id}.yml"
     text = PROCEDURE_TEMPLATE.format(
         schema=_schema_line(root, path, "procedure"),
@@ -78,7 +86,9 @@ def _check_id(id: str, kind: str) -> None:
     if not re.fullmatch(ID_PATTERN, id) or len(id) > 80:
         suggestion = re.sub(r"[^a-z0-9]+", "-", id.lower()).strip("-")
         hint = f" (for example '{suggestion}')" if suggestion and re.fullmatch(ID_PATTERN, suggestion) else ""
-        raise SkeletonError(f"'{id}' is not a valid {kind} id: use lowercase ASCII letters, digits and single hyphens{hint}")
+        raise SkeletonError(
+            f"'{id}' is not a valid {kind} id: use lowercase ASCII letters, digits and single hyphens{hint}"
+        )
 
 
 def _load(root: Path) -> Handbook:
@@ -91,10 +101,14 @@ def _load(root: Path) -> Handbook:
 def _refuse_taken_role(root: Path, book: Handbook, id: str) -> None:
     taken = book.roles.get(id)
     if taken is not None:
-        raise SkeletonError(f"a role with the id '{id}' already exists ({taken.source_map.file}); choose another id or edit that file")
+        raise SkeletonError(
+            f"a role with the id '{id}' already exists ({taken.source_map.file}); choose another id or edit that file"
+        )
     for path in (root / "roles").rglob("*.y*ml"):
         if path.stem == id:
-            raise SkeletonError(f"a file for '{id}' already exists ({path.relative_to(root).as_posix()}); choose another id or edit that file")
+            raise SkeletonError(
+                f"a file for '{id}' already exists ({path.relative_to(root).as_posix()}); choose another id or edit that file"
+            )
 
 
 def _hint(word: str, choices: Iterable[str]) -> str:
@@ -105,7 +119,10 @@ def _hint(word: str, choices: Iterable[str]) -> str:
 
 def _schema_line(root: Path, path: Path, kind: str) -> str:
     """Point at the nearest `schema/` folder at or above the root (the repository's)."""
-    folder = next((d / SCHEMA_DIR for d in [root, *root.parents] if (d / SCHEMA_DIR / f"{kind}.schema.json").is_file()), root / SCHEMA_DIR)
+    folder = next(
+        (d / SCHEMA_DIR for d in [root, *root.parents] if (d / SCHEMA_DIR / f"{kind}.schema.json").is_file()),
+        root / SCHEMA_DIR,
+    )
     relative = Path(os.path.relpath(folder / f"{kind}.schema.json", path.parent)).as_posix()
     return f"# yaml-language-server: $schema={relative}"
 

@@ -71,15 +71,29 @@ def read_yaml(path: FsPath, display: str) -> YamlFile:
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):  # /dev/zero, a pipe: reading would never end
-            result.findings.append(Finding.at(here, "E100", "this is not a plain file (a device, a pipe or a folder); a data file must be one"))
+            result.findings.append(
+                Finding.at(
+                    here, "E100", "this is not a plain file (a device, a pipe or a folder); a data file must be one"
+                )
+            )
             return result
         if info.st_size > MAX_FILE_BYTES:
-            result.findings.append(Finding.at(here, "E107", f"file is {info.st_size:,} bytes; a data file may have at most {MAX_FILE_BYTES:,}"))
+            result.findings.append(
+                Finding.at(
+                    here, "E107", f"file is {info.st_size:,} bytes; a data file may have at most {MAX_FILE_BYTES:,}"
+                )
+            )
             return result
         with path.open("rb") as stream:
             raw = stream.read(MAX_FILE_BYTES + 1)  # never more, even if the file grows meanwhile
         if len(raw) > MAX_FILE_BYTES:
-            result.findings.append(Finding.at(here, "E107", f"file is over {MAX_FILE_BYTES:,} bytes; a data file may have at most {MAX_FILE_BYTES:,}"))
+            result.findings.append(
+                Finding.at(
+                    here,
+                    "E107",
+                    f"file is over {MAX_FILE_BYTES:,} bytes; a data file may have at most {MAX_FILE_BYTES:,}",
+                )
+            )
             return result
     except OSError as exc:
         result.findings.append(Finding.at(here, "E100", f"cannot read the file: {exc.strerror or exc}"))
@@ -98,7 +112,9 @@ def read_yaml(path: FsPath, display: str) -> YamlFile:
         return result
     if not isinstance(root, MappingNode):
         kind = "a list" if isinstance(root, SequenceNode) else "a single value"
-        result.findings.append(Finding.at(_loc(display, root), "E105", f"the file holds {kind}; it must hold a mapping of keys to values"))
+        result.findings.append(
+            Finding.at(_loc(display, root), "E105", f"the file holds {kind}; it must hold a mapping of keys to values")
+        )
         return result
     converter = _Converter(display, source, result.typed_scalars)
     try:
@@ -242,8 +258,15 @@ class _PlainWalker:
             keys[here] = (mark.line + 1, mark.column + 1)
             event = nxt()
             value = event.value if type(event) is _ScalarEvent else None
-            if (value and (event.style or value[0] not in _TYPED_FIRST) and not hidden and not deep
-                    and event.anchor is None and event.tag is None and self.count < MAX_NODES):
+            if (
+                value
+                and (event.style or value[0] not in _TYPED_FIRST)
+                and not hidden
+                and not deep
+                and event.anchor is None
+                and event.tag is None
+                and self.count < MAX_NODES
+            ):
                 # Text, the most common value: `node` and `scalar` inlined.
                 self.count += 1
                 mark = event.start_mark
@@ -294,13 +317,21 @@ def _set(data: Any, path: Path, value: Any) -> None:
 
 def _decode(raw: bytes, display: str, findings: list[Finding]) -> str | None:
     if raw.startswith(b"\xef\xbb\xbf"):
-        findings.append(Finding.at(Location(display, 1, 1), "W109", "the file starts with a UTF-8 byte-order mark; it is ignored"))
+        findings.append(
+            Finding.at(Location(display, 1, 1), "W109", "the file starts with a UTF-8 byte-order mark; it is ignored")
+        )
         raw = raw[3:]
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line, col = _line_col(raw[: exc.start].decode("utf-8"))  # valid up to there; columns count characters
-        findings.append(Finding.at(Location(display, line, col), "E104", f"byte 0x{raw[exc.start]:02x} is not UTF-8; save the file as UTF-8 (it may be GBK)"))
+        findings.append(
+            Finding.at(
+                Location(display, line, col),
+                "E104",
+                f"byte 0x{raw[exc.start]:02x} is not UTF-8; save the file as UTF-8 (it may be GBK)",
+            )
+        )
         return None
 
 
@@ -310,8 +341,11 @@ def _decode(raw: bytes, display: str, findings: list[Finding]) -> str | None:
 _BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 _HIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f" + _BIDI + "\ufeff]")
 
+
 def _hidden_kind(char: str) -> str:
-    return "a bidirectional-text control, which can make text read backwards" if char in _BIDI else "a control character"
+    return (
+        "a bidirectional-text control, which can make text read backwards" if char in _BIDI else "a control character"
+    )
 
 
 #: Where a line starts, as YAML counts lines: after LF, CR (a file saved with old Mac line
@@ -325,7 +359,9 @@ def _tabs_in_indentation(text: str, display: str, findings: list[Finding]) -> bo
     if not match:
         return False
     line, col = _line_col(text[: match.end() - 1])
-    findings.append(Finding.at(Location(display, line, col), "E103", "a tab is used for indentation; YAML allows spaces only"))
+    findings.append(
+        Finding.at(Location(display, line, col), "E103", "a tab is used for indentation; YAML allows spaces only")
+    )
     return True
 
 
@@ -352,7 +388,13 @@ def _compose(text: str, display: str, findings: list[Finding]) -> Node | None:
         return None
     except yaml.reader.ReaderError as exc:  # a control character: no mark, but an offset
         where = _offset_location(text, exc.position, display)
-        findings.append(Finding.at(where, "E101", f"YAML cannot read this: the control character U+{exc.character:04X} is not allowed here; delete it"))
+        findings.append(
+            Finding.at(
+                where,
+                "E101",
+                f"YAML cannot read this: the control character U+{exc.character:04X} is not allowed here; delete it",
+            )
+        )
         return None
     except yaml.YAMLError as exc:  # other errors without a mark
         findings.append(Finding.at(Location(display), "E101", f"YAML cannot read this: {exc}"))
@@ -361,10 +403,14 @@ def _compose(text: str, display: str, findings: list[Finding]) -> Node | None:
         findings.append(Finding.at(Location(display), "E101", "YAML nesting is too deep"))
         return None
     if not nodes:
-        findings.append(Finding.at(Location(display), "E105", "the file is empty; it must hold a mapping of keys to values"))
+        findings.append(
+            Finding.at(Location(display), "E105", "the file is empty; it must hold a mapping of keys to values")
+        )
         return None
     if len(nodes) > 1:
-        findings.append(Finding.at(_loc(display, nodes[1]), "E105", "the file holds several YAML documents (---); keep one"))
+        findings.append(
+            Finding.at(_loc(display, nodes[1]), "E105", "the file holds several YAML documents (---); keep one")
+        )
         return None
     return nodes[0]
 
@@ -378,8 +424,25 @@ WIDE_SPACES = {
 }
 #: Punctuation an input method in Chinese mode types where YAML needs the ASCII character.
 WIDE_PUNCTUATION = {
-    "：": ":", "－": "-", "—": "-", "–": "-", "−": "-", "‐": "-", "﹣": "-", "，": ",", "、": ",", "；": ",",
-    "［": "[", "］": "]", "【": "[", "】": "]", "｛": "{", "｝": "}", "＃": "#", "＂": '"', "＇": "'",
+    "：": ":",
+    "－": "-",
+    "—": "-",
+    "–": "-",
+    "−": "-",
+    "‐": "-",
+    "﹣": "-",
+    "，": ",",
+    "、": ",",
+    "；": ",",
+    "［": "[",
+    "］": "]",
+    "【": "[",
+    "】": "]",
+    "｛": "{",
+    "｝": "}",
+    "＃": "#",
+    "＂": '"',
+    "＇": "'",
 }
 _SPACES = "".join(WIDE_SPACES)
 _SLIP_SPACE = re.compile(f"[ ]*([{_SPACES}])[ {_SPACES}]*(?=[-－A-Za-z_])")
@@ -390,13 +453,17 @@ _SLIP_BRACKET = re.compile(f"[ ]*(?:[-－][ {_SPACES}]+)*[A-Za-z_][A-Za-z0-9_-]*
 
 
 def wide_space_message(char: str, what: str) -> str:
-    return (f"{what} {WIDE_SPACES[char]}, which YAML does not count as indentation; "
-            "switch the input method to half-width (半角) and indent with ordinary spaces")
+    return (
+        f"{what} {WIDE_SPACES[char]}, which YAML does not count as indentation; "
+        "switch the input method to half-width (半角) and indent with ordinary spaces"
+    )
 
 
 def wide_punctuation_message(char: str, what: str) -> str:
-    return (f"{what} the full-width '{char}' (U+{ord(char):04X}) where YAML needs the ASCII '{WIDE_PUNCTUATION[char]}'; "
-            "switch the input method to half-width (半角) and retype it")
+    return (
+        f"{what} the full-width '{char}' (U+{ord(char):04X}) where YAML needs the ASCII '{WIDE_PUNCTUATION[char]}'; "
+        "switch the input method to half-width (半角) and retype it"
+    )
 
 
 def input_method_slip(text: str, last_line: int) -> tuple[int, int, str, str] | None:
@@ -413,7 +480,12 @@ def input_method_slip(text: str, last_line: int) -> tuple[int, int, str, str] | 
             continue
         match = _SLIP_SPACE.match(line)
         if match:
-            return number + 1, match.start(1) + 1, "E111", wide_space_message(match.group(1), "the line is indented with")
+            return (
+                number + 1,
+                match.start(1) + 1,
+                "E111",
+                wide_space_message(match.group(1), "the line is indented with"),
+            )
         for pattern in (_SLIP_COLON, _SLIP_DASH, _SLIP_BRACKET, _SLIP_COMMA):
             match = pattern.search(line) if pattern is _SLIP_COMMA else pattern.match(line)
             if match:
@@ -470,12 +542,24 @@ class _Converter:
             # An alias repeats its anchor's marks; the top-level key being read is where to look.
             line, col = self.source.keys.get(path[:1], (node.start_mark.line + 1, node.start_mark.column + 1))
             where = Location(self.display, line, col)
-            raise _Stop(Finding.at(where, "E106", f"the value of '{path[0] if path else ''}' expands to more than {MAX_NODES:,} values or 50 levels (anchors and aliases?)"))
+            raise _Stop(
+                Finding.at(
+                    where,
+                    "E106",
+                    f"the value of '{path[0] if path else ''}' expands to more than {MAX_NODES:,} values or 50 levels (anchors and aliases?)",
+                )
+            )
         self.source.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if isinstance(node, ScalarNode):
             return self._scalar(node, path)
         if node.tag not in (_SEQ, _MAP):  # `!!set {a}`, `!!python/object/apply:os.system [..]`
-            raise _Stop(Finding.at(_loc(self.display, node), "E110", f"the tag {node.tag} is not supported; write a plain list or mapping"))
+            raise _Stop(
+                Finding.at(
+                    _loc(self.display, node),
+                    "E110",
+                    f"the tag {node.tag} is not supported; write a plain list or mapping",
+                )
+            )
         if isinstance(node, SequenceNode):
             return [self.convert(child, path + (i,)) for i, child in enumerate(node.value)]
         return self._mapping(node, path)
@@ -484,7 +568,13 @@ class _Converter:
         hidden = _HIDDEN.search(node.value)
         if hidden:  # written as an escape ("\x00", "\u202e"): YAML itself lets it through
             char = hidden.group()
-            self.findings.append(Finding.at(_loc(self.display, node), "E101", f"the value contains U+{ord(char):04X}, {_hidden_kind(char)}; delete it"))
+            self.findings.append(
+                Finding.at(
+                    _loc(self.display, node),
+                    "E101",
+                    f"the value contains U+{ord(char):04X}, {_hidden_kind(char)}; delete it",
+                )
+            )
         if not node.style and node.tag in _TYPED_TAGS:  # plain (libyaml says "", PyYAML None)
             try:
                 # The scalar constructor itself: construct_object would remember every node for good.
@@ -492,12 +582,20 @@ class _Converter:
             except (yaml.YAMLError, ValueError, OverflowError, KeyError, AttributeError, TypeError):
                 if _implicit_tag(node.value) != node.tag:  # `!!bool x`, `!!timestamp x`: a tag the value does not fit
                     name = node.tag.rsplit(":", 1)[-1]
-                    raise _Stop(Finding.at(_loc(self.display, node), "E110", f"'{node.value[:40]}' is not a valid !!{name}; remove the tag and write plain text"))
+                    raise _Stop(
+                        Finding.at(
+                            _loc(self.display, node),
+                            "E110",
+                            f"'{node.value[:40]}' is not a valid !!{name}; remove the tag and write plain text",
+                        )
+                    )
                 return node.value  # e.g. 2026-02-30 looks like a date but is none: the model says so
             self.typed[path] = node.value
             return value
         if node.tag not in (_STR, *_TYPED_TAGS):
-            raise _Stop(Finding.at(_loc(self.display, node), "E110", f"the tag {node.tag} is not supported; write plain text"))
+            raise _Stop(
+                Finding.at(_loc(self.display, node), "E110", f"the tag {node.tag} is not supported; write plain text")
+            )
         return node.value
 
     def _mapping(self, node: MappingNode, path: Path) -> dict[str, Any]:
@@ -505,19 +603,45 @@ class _Converter:
         first_seen: dict[str, Node] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
-                raise _Stop(Finding.at(_loc(self.display, key_node), "E110", "a key must be a plain word, not a list or mapping"))
+                raise _Stop(
+                    Finding.at(
+                        _loc(self.display, key_node), "E110", "a key must be a plain word, not a list or mapping"
+                    )
+                )
             if key_node.tag == "tag:yaml.org,2002:merge":
-                raise _Stop(Finding.at(_loc(self.display, key_node), "E110", "merge keys (<<) are not supported; write the keys out"))
+                raise _Stop(
+                    Finding.at(
+                        _loc(self.display, key_node), "E110", "merge keys (<<) are not supported; write the keys out"
+                    )
+                )
             key = key_node.value
             if key_node.tag != _STR and (key_node.style or key_node.tag != _implicit_tag(key)):
                 # `!!python/name:os.system department:`: refused on a key as on a value.
-                raise _Stop(Finding.at(_loc(self.display, key_node), "E110", f"the tag {shown(key_node.tag)} on the key '{shown(key)}' is not supported; write the key alone"))
+                raise _Stop(
+                    Finding.at(
+                        _loc(self.display, key_node),
+                        "E110",
+                        f"the tag {shown(key_node.tag)} on the key '{shown(key)}' is not supported; write the key alone",
+                    )
+                )
             hidden = _HIDDEN.search(key)
             if hidden:
-                self.findings.append(Finding.at(_loc(self.display, key_node), "E101", f"the key '{shown(key)}' contains U+{ord(hidden.group()):04X}, {_hidden_kind(hidden.group())}; delete it"))
+                self.findings.append(
+                    Finding.at(
+                        _loc(self.display, key_node),
+                        "E101",
+                        f"the key '{shown(key)}' contains U+{ord(hidden.group()):04X}, {_hidden_kind(hidden.group())}; delete it",
+                    )
+                )
             if key in first_seen:
                 earlier = first_seen[key].start_mark.line + 1
-                self.findings.append(Finding.at(_loc(self.display, key_node), "E102", f"the key '{shown(key)}' is written twice in this mapping (first on line {earlier}); YAML would keep only this one"))
+                self.findings.append(
+                    Finding.at(
+                        _loc(self.display, key_node),
+                        "E102",
+                        f"the key '{shown(key)}' is written twice in this mapping (first on line {earlier}); YAML would keep only this one",
+                    )
+                )
                 continue
             first_seen[key] = key_node
             self.source.keys[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
 from generator.model import Handbook
 
 REPO = Path(__file__).resolve().parent.parent
@@ -59,8 +58,14 @@ def offline_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
 
 #: Chromium's switches for a closed network: without the background-networking ones it keeps
 #: trying hosts on the internet at every start.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture(scope="session")

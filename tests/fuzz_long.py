@@ -34,7 +34,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from hostile.mutate import MINI, WEIGHTED_NAMES, Outcome, data_files, mutate, run_check  # noqa: E402
+from hostile.mutate import MINI, WEIGHTED_NAMES, Outcome, data_files, mutate, run_check
 
 MEMORY_LIMIT = 2 * 1024**3
 MARKER = Path(tempfile.gettempdir()) / "handbook-fuzz-PWNED"
@@ -59,15 +59,44 @@ SITE_FILES: dict[str, str] = {
 #: Hostile pieces dropped into a site file (at a line start or anywhere).
 SITE_SNIPPETS = [
     "{{ cycler.__init__.__globals__.os.popen('touch " + str(MARKER) + "').read() }}",
-    "{{ hb.__class__.__mro__ }}", "{{ hb._renderer() }}", "{{ ''|attr('__class__') }}", "{{ hb.meta.model_fields }}",
-    "{% for x in hb.counts %}{{ x }}{% endfor %}", "{{ hb.role('nope') }}", "{{ hb.procedure(7) }}", "{{ hb.text(1) }}",
-    "{{ lipsum() }}", "{% set x = hb %}{{ x|attr('_BOOK') }}", "{{ 7 * 7 }}", "{% raw %}", "{{", "{%", "}}",
-    "[x](nope.md)", "[x](../../roles/cs/clerk.md)", "[x](/etc/passwd)", "[x](roles/index.md#nope)", "![i](../../../etc/passwd)",
-    "---\ntemplate: ../../etc/passwd\n---\n", "---\ntitle: !!python/name:os.system\n---\n", "render_macros: true\n",
-    "INHERIT: /etc/passwd\n", "hooks:\n  - evil.py\n", "plugins:\n  - evil\n", "plugins: search\n",
-    "markdown_extensions:\n  - pymdownx.snippets\n", "extra_javascript:\n  - https://cdn.example.com/x.js\n",
-    "extra:\n  a: !!python/object/apply:os.system ['touch " + str(MARKER) + "']\n", "docs_dir: /etc\n",
-    "theme: readthedocs\n", "- a\n", "!ENV HOME", "\x1b]0;x\x07", "\u202e", "\ufeff", "\r",
+    "{{ hb.__class__.__mro__ }}",
+    "{{ hb._renderer() }}",
+    "{{ ''|attr('__class__') }}",
+    "{{ hb.meta.model_fields }}",
+    "{% for x in hb.counts %}{{ x }}{% endfor %}",
+    "{{ hb.role('nope') }}",
+    "{{ hb.procedure(7) }}",
+    "{{ hb.text(1) }}",
+    "{{ lipsum() }}",
+    "{% set x = hb %}{{ x|attr('_BOOK') }}",
+    "{{ 7 * 7 }}",
+    "{% raw %}",
+    "{{",
+    "{%",
+    "}}",
+    "[x](nope.md)",
+    "[x](../../roles/cs/clerk.md)",
+    "[x](/etc/passwd)",
+    "[x](roles/index.md#nope)",
+    "![i](../../../etc/passwd)",
+    "---\ntemplate: ../../etc/passwd\n---\n",
+    "---\ntitle: !!python/name:os.system\n---\n",
+    "render_macros: true\n",
+    "INHERIT: /etc/passwd\n",
+    "hooks:\n  - evil.py\n",
+    "plugins:\n  - evil\n",
+    "plugins: search\n",
+    "markdown_extensions:\n  - pymdownx.snippets\n",
+    "extra_javascript:\n  - https://cdn.example.com/x.js\n",
+    "extra:\n  a: !!python/object/apply:os.system ['touch " + str(MARKER) + "']\n",
+    "docs_dir: /etc\n",
+    "theme: readthedocs\n",
+    "- a\n",
+    "!ENV HOME",
+    "\x1b]0;x\x07",
+    "\u202e",
+    "\ufeff",
+    "\r",
 ]
 
 
@@ -89,6 +118,7 @@ def run_build(root: Path, site: Path, seconds: int = 120) -> Outcome:
     import signal
 
     from generator.cli import main as cli_main
+
     from hostile.mutate import Hang
 
     out, err = io.StringIO(), io.StringIO()
@@ -127,7 +157,12 @@ def main() -> int:
     parser.add_argument("--minutes", type=float, default=20.0)
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "handbook-fuzz")
-    parser.add_argument("--build-share", type=float, default=0.15, help="share of the inputs that check passes with a changed site file that are also built")
+    parser.add_argument(
+        "--build-share",
+        type=float,
+        default=0.15,
+        help="share of the inputs that check passes with a changed site file that are also built",
+    )
     args = parser.parse_args()
 
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
@@ -164,7 +199,10 @@ def main() -> int:
             plan = {rel: [("restructure", rnd.randrange(2**32))] for rel in chosen}
         else:
             chosen = rnd.sample(files, 2 if rnd.random() < 0.2 else 1)
-            plan = {rel: [(rnd.choice(WEIGHTED_NAMES), rnd.randrange(2**32)) for _ in range(rnd.randint(1, 4))] for rel in chosen}
+            plan = {
+                rel: [(rnd.choice(WEIGHTED_NAMES), rnd.randrange(2**32)) for _ in range(rnd.randint(1, 4))]
+                for rel in chosen
+            }
             for rel in chosen:  # site files: hostile snippets, alone or before the byte-level mutations
                 if rel in SITE_FILES and rnd.random() < 0.7:
                     snippets = [("site_snippet", rnd.randrange(2**32)) for _ in range(rnd.randint(1, 3))]
@@ -173,11 +211,17 @@ def main() -> int:
             for rel, steps in plan.items():
                 data = originals[rel]
                 for name, step_seed in steps:
-                    data = site_snippet(data, random.Random(step_seed)) if name == "site_snippet" else mutate(data, [(name, step_seed)])
+                    data = (
+                        site_snippet(data, random.Random(step_seed))
+                        if name == "site_snippet"
+                        else mutate(data, [(name, step_seed)])
+                    )
                 (root / rel).write_bytes(data)
-        except Exception as exc:  # noqa: BLE001 - a fault of the mutator, not of the tool under test
+        except Exception as exc:
             mutator_errors += 1
-            print(f"fuzz: mutator error (not a finding): {type(exc).__name__}: {exc} for {json.dumps(plan)}", flush=True)
+            print(
+                f"fuzz: mutator error (not a finding): {type(exc).__name__}: {exc} for {json.dumps(plan)}", flush=True
+            )
             for rel in plan:
                 (root / rel).write_bytes(originals[rel])
             continue
@@ -190,7 +234,12 @@ def main() -> int:
             slowest = (took, json.dumps(plan))
         if outcome.problem is None and outcome.stdout.strip():
             codes.update({f["code"] for f in json.loads(outcome.stdout)})
-        if outcome.problem is None and outcome.code == 0 and any(rel in SITE_FILES for rel in plan) and rnd.random() < args.build_share:
+        if (
+            outcome.problem is None
+            and outcome.code == 0
+            and any(rel in SITE_FILES for rel in plan)
+            and rnd.random() < args.build_share
+        ):
             builds += 1
             outcome = run_build(root, work / "site")
             exits[100 + outcome.code] += 1  # 100: built, 101: refused
@@ -207,22 +256,29 @@ def main() -> int:
                     target = case / rel
                     target.parent.mkdir(parents=True, exist_ok=True)
                     target.write_bytes((root / rel).read_bytes())
-                (case / "PROBLEM.txt").write_text(f"{outcome.problem}\nplan: {json.dumps(plan)}\nstderr:\n{outcome.stderr}\n", encoding="utf-8")
+                (case / "PROBLEM.txt").write_text(
+                    f"{outcome.problem}\nplan: {json.dumps(plan)}\nstderr:\n{outcome.stderr}\n", encoding="utf-8"
+                )
                 print(f"fuzz: NEW PROBLEM {case}: {outcome.problem[:200]}", flush=True)
         for rel in plan:
             (root / rel).write_bytes(originals[rel])
         if time.monotonic() - last_report > 60:
             last_report = time.monotonic()
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-            print(f"fuzz: {inputs} inputs in {last_report - started:.0f} s, exits {dict(exits)}, {len(problems)} distinct problem(s), peak RSS {peak} MB", flush=True)
+            print(
+                f"fuzz: {inputs} inputs in {last_report - started:.0f} s, exits {dict(exits)}, {len(problems)} distinct problem(s), peak RSS {peak} MB",
+                flush=True,
+            )
 
     elapsed = time.monotonic() - started
     shutil.rmtree(work, ignore_errors=True)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-    print(f"fuzz: done. seed {seed}; ran {elapsed / 60:.1f} min; {inputs} inputs ({inputs / elapsed:.0f}/s); exits {dict(exits)}; peak RSS {peak} MB")
+    print(
+        f"fuzz: done. seed {seed}; ran {elapsed / 60:.1f} min; {inputs} inputs ({inputs / elapsed:.0f}/s); exits {dict(exits)}; peak RSS {peak} MB"
+    )
     print(f"fuzz: slowest input {slowest[0]:.2f} s: {slowest[1][:300]}")
     print(f"fuzz: finding codes seen: {', '.join(f'{c}×{n}' for c, n in sorted(codes.items()))}")
-    print(f"fuzz: {builds} input(s) also built (exits 100+code: {({k: v for k, v in exits.items() if k >= 100})})")
+    print(f"fuzz: {builds} input(s) also built (exits 100+code: { ({k: v for k, v in exits.items() if k >= 100}) })")
     print(f"fuzz: {mutator_errors} mutator error(s) (inputs not run)")
     print(f"fuzz: {len(problems)} distinct problem(s)")
     for sig, n in problems.items():

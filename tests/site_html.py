@@ -84,7 +84,17 @@ LOADING = {
     "object": ("data",),
     "input": ("src",),
 }
-LOADING_RELS = {"stylesheet", "icon", "preload", "prefetch", "modulepreload", "manifest", "preconnect", "dns-prefetch", "apple-touch-icon"}
+LOADING_RELS = {
+    "stylesheet",
+    "icon",
+    "preload",
+    "prefetch",
+    "modulepreload",
+    "manifest",
+    "preconnect",
+    "dns-prefetch",
+    "apple-touch-icon",
+}
 CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+)|@import\s+['"]([^'"]+)""")
 
 
@@ -100,7 +110,11 @@ def foreign_loads(page: Page) -> list[str]:
             for part in attrs.get(name, "").split(","):
                 if part.strip() and is_foreign(part.strip().split(" ")[0]):
                     found.append(f"<{tag} {name}={attrs[name]!r}>")
-        if tag == "link" and set(attrs.get("rel", "").lower().split()) & LOADING_RELS and is_foreign(attrs.get("href", "")):
+        if (
+            tag == "link"
+            and set(attrs.get("rel", "").lower().split()) & LOADING_RELS
+            and is_foreign(attrs.get("href", ""))
+        ):
             found.append(f"<link rel={attrs['rel']!r} href={attrs['href']!r}>")
     for style in page.styles:
         found += [u for m in CSS_URL.finditer(style) for u in m.groups() if u and is_foreign(u)]

@@ -95,6 +95,9 @@ def chromium_or_skip() -> str:
         return found
     where = ", ".join(CHROMIUM_CANDIDATES)
     if os.environ.get("CI"):
-        pytest.fail(f"no Chromium for the browser tests (looked at $HANDBOOK_CHROMIUM, {where}, Playwright's cache); "
-                    "CI must run them: `bash scripts/test.sh` installs one", pytrace=False)
+        pytest.fail(
+            f"no Chromium for the browser tests (looked at $HANDBOOK_CHROMIUM, {where}, Playwright's cache); "
+            "CI must run them: `bash scripts/test.sh` installs one",
+            pytrace=False,
+        )
     pytest.skip(f"no Chromium here (looked at {where}); the browser tests run in CI", allow_module_level=True)

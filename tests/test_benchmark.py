@@ -12,13 +12,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-import synth  # noqa: E402
-
 from generator.pipeline import load_and_check  # noqa: E402
+
+import synth  # noqa: E402
 
 
 def test_synthetic_organisation_passes_check(tmp_path: Path) -> None:
@@ -53,9 +52,26 @@ def test_synthetic_organisation_is_deterministic(tmp_path: Path) -> None:
 def test_benchmark_small_run_writes_every_figure(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
     run = subprocess.run(
-        [sys.executable, str(REPO / "benchmarks" / "run.py"), "--roles", "30", "--small-roles", "10", "--procedures", "4",
-         "--repeat", "1", "--json", str(out), "--work", str(tmp_path / "work")],
-        cwd=REPO, capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            str(REPO / "benchmarks" / "run.py"),
+            "--roles",
+            "30",
+            "--small-roles",
+            "10",
+            "--procedures",
+            "4",
+            "--repeat",
+            "1",
+            "--json",
+            str(out),
+            "--work",
+            str(tmp_path / "work"),
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert run.returncode == 0, run.stderr[-3000:] + run.stdout[-3000:]
     result = json.loads(out.read_text(encoding="utf-8"))
@@ -72,9 +88,20 @@ def test_benchmark_small_run_writes_every_figure(tmp_path: Path) -> None:
         for lang in ("zh", "en"):
             pages = result["sizes"][size]["pages"][lang]
             assert pages["role_pages"] == int(size)
-            for key in ("median_role_page_kb", "largest_role_page_kb", "largest_page_kb", "search_index_kb", "matrix_page_kb"):
+            for key in (
+                "median_role_page_kb",
+                "largest_role_page_kb",
+                "largest_page_kb",
+                "search_index_kb",
+                "matrix_page_kb",
+            ):
                 assert pages[key] > 0, (size, lang, key)
-    assert set(result["targets"]) == {"check_under_1s", "build_vs_plain_mkdocs", "median_role_page_small_and_flat", "rebuild_fifth_of_build"}
+    assert set(result["targets"]) == {
+        "check_under_1s",
+        "build_vs_plain_mkdocs",
+        "median_role_page_small_and_flat",
+        "rebuild_fifth_of_build",
+    }
     assert result["machine"]["nproc"] >= 1 and result["machine"]["python"]
     # The printed table carries the same figures.
     assert "plain MkDocs" in run.stdout and "median / largest role page" in run.stdout

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from support import chromium_or_skip  # noqa: E402
+from support import chromium_or_skip
 
 chromium_or_skip()  # skip here without a browser, fail in CI; conftest's `browser` launches it
 
@@ -77,7 +77,8 @@ def _search(page: Page, query: str) -> list[str]:
     box.press("End")
     page.wait_for_selector(".md-search-result__item", timeout=20000)
     links = page.eval_on_selector_all(
-        ".md-search-result__item > .md-search-result__link", "els => els.map(e => e.href)")
+        ".md-search-result__item > .md-search-result__link", "els => els.map(e => e.href)"
+    )
     return [link.split("#")[0].split("?")[0] for link in links]
 
 
@@ -162,5 +163,7 @@ def test_no_serious_accessibility_violations(page: Page, server: str, built_site
         result = axe.run(page)
         for v in result.response["violations"]:
             if v["impact"] in ("serious", "critical"):
-                problems.append(f"{lang}/{path}: {v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}")
+                problems.append(
+                    f"{lang}/{path}: {v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+                )
     assert not problems, "\n".join(problems)

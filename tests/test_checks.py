@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
 from generator.cli import main
 from generator.findings import CODES, Finding
+
 from support import findings, mini_copy, replace, write
 
 CLERK = "roles/cs/clerk.yml"
@@ -54,9 +54,16 @@ def _role(id_: str = "clerk", extra: str = "") -> str:
 CASES = [
     Case("E100", "org/glossary.yml", None, lambda r: (r / "org/glossary.yml").unlink()),
     Case("E101", CLERK, "[unclosed", lambda r: write(r, CLERK, _role() + "notes: [unclosed\n")),
-    Case("E102", CLERK, "purpose: {zh: 另一个", lambda r: write(r, CLERK, _role() + "purpose: {zh: 另一个, en: Another.}\n")),
+    Case(
+        "E102",
+        CLERK,
+        "purpose: {zh: 另一个",
+        lambda r: write(r, CLERK, _role() + "purpose: {zh: 另一个, en: Another.}\n"),
+    ),
     Case("E103", CLERK, "\ttext", lambda r: write(r, CLERK, _role().replace("    text:", "\ttext:"))),
-    Case("E104", CLERK, "purpose", lambda r: (r / CLERK).write_bytes(_role().replace("前台调度员", "前台").encode("gbk"))),
+    Case(
+        "E104", CLERK, "purpose", lambda r: (r / CLERK).write_bytes(_role().replace("前台调度员", "前台").encode("gbk"))
+    ),
     Case("E105", CLERK, None, lambda r: write(r, CLERK, "- id: clerk\n")),
     Case("E106", CLERK, "e: &e", lambda r: write(r, CLERK, _bomb())),
     Case("E107", CLERK, None, lambda r: write(r, CLERK, _role() + "#" + "x" * (1024 * 1024) + "\n")),
@@ -64,35 +71,85 @@ CASES = [
     Case("W109", CLERK, None, lambda r: (r / CLERK).write_bytes(b"\xef\xbb\xbf" + _role().encode())),
     Case("E110", CLERK, "<<", lambda r: write(r, CLERK, _role() + "notes:\n  - &t {zh: 注, en: Note.}\n  - <<: *t\n")),
     Case("E201", CLERK, "titel", lambda r: replace(r, CLERK, "title:", "titel:")),
-    Case("E202", CLERK, "id: clerk", lambda r: write(r, CLERK, _role().replace("purpose: {zh: 调度, en: Dispatches.}\n", ""))),
+    Case(
+        "E202",
+        CLERK,
+        "id: clerk",
+        lambda r: write(r, CLERK, _role().replace("purpose: {zh: 调度, en: Dispatches.}\n", "")),
+    ),
     Case("E203", CLERK, "duties: answer", lambda r: write(r, CLERK, _role().split("duties:")[0] + "duties: answer\n")),
     Case("E204", CLERK, "dayly", lambda r: replace(r, CLERK, "frequency: daily", "frequency: dayly")),
     Case("E205", CLERK, "Answers", lambda r: replace(r, CLERK, "en: Answers the phone.", "en: Answers " + "x" * 5000)),
     Case("E301", CLERK, "Clerk X", lambda r: replace(r, CLERK, "id: answer", "id: Clerk X")),
-    Case("E302", CLERK, "id: answer", lambda r: write(r, CLERK, _role() + "  - id: answer\n    text: {zh: 再次, en: Again.}\n")),
+    Case(
+        "E302",
+        CLERK,
+        "id: answer",
+        lambda r: write(r, CLERK, _role() + "  - id: answer\n    text: {zh: 再次, en: Again.}\n"),
+    ),
     Case("E303", "roles/cs/desk.yml", "id: clerk", lambda r: shutil.move(r / CLERK, r / "roles/cs/desk.yml")),
     Case("E401", CLERK, "supervisr", lambda r: replace(r, CLERK, "reports_to: supervisor", "reports_to: supervisr")),
     Case("E402", CLERK, "department: cx", lambda r: replace(r, CLERK, "department: cs", "department: cx")),
     Case("E403", SUPERVISOR, "dispach", lambda r: replace(r, SUPERVISOR, "kind: dispatch", "kind: dispach")),
-    Case("E404", CLERK, "section: nope", lambda r: replace(r, CLERK, "frequency: daily", "frequency: daily\n    section: nope")),
+    Case(
+        "E404",
+        CLERK,
+        "section: nope",
+        lambda r: replace(r, CLERK, "frequency: daily", "frequency: daily\n    section: nope"),
+    ),
     Case("E501", DIRECTOR, "top: false", lambda r: replace(r, DIRECTOR, "top: true", "top: false")),
     Case("E502", DIRECTOR, "reports_to: clerk", lambda r: replace(r, DIRECTOR, "top: true", "reports_to: clerk")),
-    Case("E503", DIRECTOR, "reports_to: supervisor", lambda r: replace(r, DIRECTOR, "top: true", "top: true\nreports_to: supervisor")),
+    Case(
+        "E503",
+        DIRECTOR,
+        "reports_to: supervisor",
+        lambda r: replace(r, DIRECTOR, "top: true", "top: true\nreports_to: supervisor"),
+    ),
     Case("E504", CLERK, "reports_to: supervisor", lambda r: replace(r, SUPERVISOR, "reports_to: director\n", "")),
-    Case("E601", CLERK, "escalate_to: [director, supervisor]", lambda r: replace(r, CLERK, "escalate_to: supervisor", "escalate_to: [director, supervisor]")),
-    Case("E602", CLERK, "escalate_to: clerk", lambda r: replace(r, CLERK, "escalate_to: supervisor", "escalate_to: clerk")),
+    Case(
+        "E601",
+        CLERK,
+        "escalate_to: [director, supervisor]",
+        lambda r: replace(r, CLERK, "escalate_to: supervisor", "escalate_to: [director, supervisor]"),
+    ),
+    Case(
+        "E602",
+        CLERK,
+        "escalate_to: clerk",
+        lambda r: replace(r, CLERK, "escalate_to: supervisor", "escalate_to: clerk"),
+    ),
     Case("E603", CLERK, "escalate_to: supervisor", lambda r: replace(r, SUPERVISOR, "reports_to: director\n", "")),
     Case("E701", CLERK, "duties: []", lambda r: write(r, CLERK, _role().split("duties:")[0] + "duties: []\n")),
     Case("E702", LIFT, "steps: []", lambda r: _empty_list(r, "steps", "escalation:")),
     Case("E703", LIFT, "escalation: []", lambda r: _empty_list(r, "escalation", "contacts:")),
     Case("E704", CLERK, "FILL IN", lambda r: replace(r, CLERK, "en: Answers the phone.", "en: FILL IN the duty")),
-    Case("E710", LIFT, "call: [lift-co]", lambda r: replace(r, LIFT, "    within_minutes: 1\n", "    within_minutes: 1\n    call: [lift-co]\n")),
+    Case(
+        "E710",
+        LIFT,
+        "call: [lift-co]",
+        lambda r: replace(r, LIFT, "    within_minutes: 1\n", "    within_minutes: 1\n    call: [lift-co]\n"),
+    ),
     Case("E711", CONTACTS, "id: lift-co", lambda r: _contact_book(r, numbers="")),
     Case("E712", LIFT, 'number: "待定"', lambda r: replace(r, LIFT, 'number: "96333"', 'number: "待定"')),
     Case("W710", META, None, lambda r: replace(r, META, "base_url: https://hb.example.org/\n", "")),
-    Case("W711", LIFT, "after_minutes: 30", lambda r: replace(r, LIFT, "    within_minutes: 1\n", "    within_minutes: 40\n    notify: [director]\n")),
-    Case("W712", LIFT, "within_minutes: 45", lambda r: replace(r, LIFT, "    within_minutes: 1\n", "    within_minutes: 45\n")),
-    Case("W713", LIFT, "owner: clerk", lambda r: replace(r, CLERK, "reports_to: supervisor\n", "reports_to: supervisor\nteam: true\n")),
+    Case(
+        "W711",
+        LIFT,
+        "after_minutes: 30",
+        lambda r: replace(r, LIFT, "    within_minutes: 1\n", "    within_minutes: 40\n    notify: [director]\n"),
+    ),
+    Case(
+        "W712",
+        LIFT,
+        "within_minutes: 45",
+        lambda r: replace(r, LIFT, "    within_minutes: 1\n", "    within_minutes: 45\n"),
+    ),
+    Case(
+        "W713",
+        LIFT,
+        "owner: clerk",
+        lambda r: replace(r, CLERK, "reports_to: supervisor\n", "reports_to: supervisor\nteam: true\n"),
+    ),
     Case("E801", CLERK, "title", lambda r: replace(r, CLERK, "en: Front Desk Dispatcher", "en: ''")),
     Case("E802", CLERK, "title", lambda r: replace(r, CLERK, "zh: 前台调度员", "zh: Dispatcher")),
     Case("E803", CLERK, "title", lambda r: replace(r, CLERK, "en: Front Desk Dispatcher", "en: Front Desk 调度员")),
@@ -104,18 +161,50 @@ CASES = [
     Case("E951", "mkdocs.yml", "INHERIT", lambda r: write(r, "mkdocs.yml", "site_name: X\nINHERIT: /etc/passwd\n")),
     Case("E952", "mkdocs.yml", "evil", lambda r: write(r, "mkdocs.yml", "plugins:\n  - search\n  - evil\n")),
     Case("E953", "mkdocs.yml", "x.py", lambda r: write(r, "mkdocs.yml", "hooks:\n  - x.py\n")),
-    Case("E954", "mkdocs.yml", "snippets", lambda r: write(r, "mkdocs.yml", "markdown_extensions:\n  - toc\n  - pymdownx.snippets\n")),
-    Case("E955", "mkdocs.yml", "cdn", lambda r: write(r, "mkdocs.yml", "extra_css:\n  - https://cdn.example.com/x.css\n")),
+    Case(
+        "E954",
+        "mkdocs.yml",
+        "snippets",
+        lambda r: write(r, "mkdocs.yml", "markdown_extensions:\n  - toc\n  - pymdownx.snippets\n"),
+    ),
+    Case(
+        "E955", "mkdocs.yml", "cdn", lambda r: write(r, "mkdocs.yml", "extra_css:\n  - https://cdn.example.com/x.css\n")
+    ),
     Case("E960", "docs/en/passwd.md", None, lambda r: _link(r, "docs/en/passwd.md", "/etc/passwd")),
     Case("W961", "docs/en/page.html", None, lambda r: write(r, "docs/en/page.html", "<script>alert(1)</script>\n")),
-    Case("E962", "docs/en/gbk.md", "\ufffd", lambda r: _bytes(r, "docs/en/gbk.md", b"# Title\n\n" + "调度员".encode("gbk") + b"\n")),
+    Case(
+        "E962",
+        "docs/en/gbk.md",
+        "\ufffd",
+        lambda r: _bytes(r, "docs/en/gbk.md", b"# Title\n\n" + "调度员".encode("gbk") + b"\n"),
+    ),
     Case("E963", "docs/en/roles/clerk.md", None, lambda r: write(r, "docs/en/roles/clerk.md", "# Mine\n")),
-    Case("E964", "docs/en/guide.md", "nope.md", lambda r: write(r, "docs/en/guide.md", "# Guide\n\nSee [the roles](roles/index.md) and [this](nope.md).\n")),
-    Case("E965", "docs/en/m.md", "cycler", lambda r: write(r, "docs/en/m.md", "---\nrender_macros: true\n---\n# M\n\n{{ cycler.__init__.__globals__ }}\n")),
-    Case("E967", "docs/en/fm.md", "!!python", lambda r: write(r, "docs/en/fm.md", "---\ntitle: !!python/name:os.system\n---\n# Page\n")),
+    Case(
+        "E964",
+        "docs/en/guide.md",
+        "nope.md",
+        lambda r: write(r, "docs/en/guide.md", "# Guide\n\nSee [the roles](roles/index.md) and [this](nope.md).\n"),
+    ),
+    Case(
+        "E965",
+        "docs/en/m.md",
+        "cycler",
+        lambda r: write(r, "docs/en/m.md", "---\nrender_macros: true\n---\n# M\n\n{{ cycler.__init__.__globals__ }}\n"),
+    ),
+    Case(
+        "E967",
+        "docs/en/fm.md",
+        "!!python",
+        lambda r: write(r, "docs/en/fm.md", "---\ntitle: !!python/name:os.system\n---\n# Page\n"),
+    ),
     Case("E966", "docs/en/big.md", None, lambda r: write(r, "docs/en/big.md", "# Big\n" + "x" * (1024 * 1024) + "\n")),
     # issue 11: the data files, attacked
-    Case("E111", CLERK, "frequency: daily", lambda r: replace(r, CLERK, "    frequency: daily", "\u3000\u3000\u3000\u3000frequency: daily")),
+    Case(
+        "E111",
+        CLERK,
+        "frequency: daily",
+        lambda r: replace(r, CLERK, "    frequency: daily", "\u3000\u3000\u3000\u3000frequency: daily"),
+    ),
     Case("E112", CLERK, "department", lambda r: replace(r, CLERK, "department: cs", "department\uff1acs")),
     Case("E113", "roles/cs", None, lambda r: (r / "roles" / "cs").chmod(0)),
     Case("E114", "roles/elsewhere", None, lambda r: _outside_folder_link(r)),
@@ -124,7 +213,12 @@ CASES = [
     Case("E207", DIRECTOR, "top: yes", lambda r: replace(r, DIRECTOR, "top: true", "top: yes")),
     Case("E208", CLERK, "effective: 0", lambda r: replace(r, CLERK, "effective: 2026-01-01", "effective: 0")),
     Case("E209", CLERK, "reviewed: 9999", lambda r: replace(r, CLERK, "reviewed: 2026-06-01", "reviewed: 9999-06-01")),
-    Case("E304", "roles/office/clerk.yml", "department: cs", lambda r: shutil.move(r / CLERK, r / "roles/office/clerk.yml")),
+    Case(
+        "E304",
+        "roles/office/clerk.yml",
+        "department: cs",
+        lambda r: shutil.move(r / CLERK, r / "roles/office/clerk.yml"),
+    ),
     Case("E305", "roles/clerk.yml", "department: cs", lambda r: shutil.move(r / CLERK, r / "roles/clerk.yml")),
     Case("E505", CLERK, "top: true", lambda r: replace(r, CLERK, "reports_to: supervisor", "top: true")),
     Case("E604", LIFT, "notify: []", lambda r: replace(r, LIFT, "notify: [director]", "notify: []")),
@@ -133,9 +227,15 @@ CASES = [
 
 def _contact_book(root: Path, numbers: str) -> None:
     """A contact book whose lift company the mini lift procedure calls."""
-    write(root, CONTACTS, "contacts:\n  - id: lift-co\n    name: {zh: 电梯维保单位, en: Lift company}\n"
-          f"    purpose: {{zh: 电梯困人, en: People trapped in a lift.}}\n{numbers}")
+    write(
+        root,
+        CONTACTS,
+        "contacts:\n  - id: lift-co\n    name: {zh: 电梯维保单位, en: Lift company}\n"
+        f"    purpose: {{zh: 电梯困人, en: People trapped in a lift.}}\n{numbers}",
+    )
     replace(root, LIFT, "    within_minutes: 1\n", "    within_minutes: 1\n    call: [lift-co]\n")
+
+
 def _link(root: Path, rel: str, target: str) -> None:
     (root / rel).parent.mkdir(parents=True, exist_ok=True)
     (root / rel).symlink_to(target)
@@ -235,7 +335,9 @@ def test_did_you_mean_for_near_misses(tmp_path: Path, edit: tuple[str, str], hin
         ("purpose: {zh: 调度, en: Dispatches.}", "purpose: {zh: 调度, en: Dispatches.}\nid: again"),  # a key twice
     ],
 )
-def test_cli_exits_1_naming_file_and_line(tmp_path: Path, capsys: pytest.CaptureFixture[str], edit: tuple[str, str]) -> None:
+def test_cli_exits_1_naming_file_and_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], edit: tuple[str, str]
+) -> None:
     root = mini_copy(tmp_path)
     replace(root, CLERK, *edit)
     assert main(["check", "--root", str(root)]) == 1
@@ -272,7 +374,11 @@ def test_check_piped_into_head_keeps_its_verdict(tmp_path: Path) -> None:
         write(root, f"roles/cs/bad{i}.yml", f"id: X{i}\n")
     run = subprocess.run(
         f"'{sys.executable}' -m generator check --root '{root}' | head -1; exit ${{PIPESTATUS[0]}}",
-        shell=True, executable="/bin/bash", capture_output=True, text=True, timeout=60,
+        shell=True,
+        executable="/bin/bash",
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert run.returncode == 1
     assert "Traceback" not in run.stderr and "internal error" not in run.stderr

@@ -9,10 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
-
+from generator.contacts import ensure_resolved
 from generator.escalation import escalation_path, reporting_chain
 from generator.model import Handbook
-from generator.contacts import ensure_resolved
 from generator.pipeline import load_and_check
 
 REPO = Path(__file__).resolve().parent.parent
@@ -29,7 +28,9 @@ def book() -> Handbook:
 def test_handbook_check_on_the_repository_is_clean():
     run = subprocess.run(
         [sys.executable, "-m", "generator", "check", "--root", str(REPO)],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert run.returncode == 0, run.stdout + run.stderr
     assert run.stdout.strip().splitlines()[-1] == "0 error(s), 0 warning(s)", run.stdout
@@ -126,7 +127,12 @@ def test_one_top_and_the_reporting_lines_as_decided(book):
 
 
 def test_teams_and_departments(book):
-    assert {r.id for r in book.roles.values() if r.team} == {"engineering-team", "sanitation-team", "security-team", "finance-team"}
+    assert {r.id for r in book.roles.values() if r.team} == {
+        "engineering-team",
+        "sanitation-team",
+        "security-team",
+        "finance-team",
+    }
     for dept in book.departments.values():
         assert dept.head in book.roles, dept.id
         assert book.roles[dept.head].department == dept.id, dept.id
@@ -187,12 +193,31 @@ def _authority(book: Handbook, part: str, label: str):
 
 #: Where the source names an escalation, the data says it explicitly.
 SOURCE_ESCALATIONS = [
-    ("篇1 duty 1: 服务中心领导 then 公司领导", lambda b: _duty(b, "篇1", "1"), "及时上报服务中心领导及公司领导",
-     ["customer-service-manager", "property-manager", "company-leadership"]),
+    (
+        "篇1 duty 1: 服务中心领导 then 公司领导",
+        lambda b: _duty(b, "篇1", "1"),
+        "及时上报服务中心领导及公司领导",
+        ["customer-service-manager", "property-manager", "company-leadership"],
+    ),
     ("篇1 authority 1: 部门经理", lambda b: _authority(b, "篇1", "1"), "向部门经理汇报", ["customer-service-manager"]),
-    ("篇3 duty 3: 领导", lambda b: _duty(b, "篇3", "3"), "及时向领导呈报", ["front-desk-dispatch-supervisor", "customer-service-manager"]),
-    ("篇3 authority 1: 部门领导", lambda b: _authority(b, "篇3", "1"), "上报部门领导", ["front-desk-dispatch-supervisor", "customer-service-manager"]),
-    ("篇5 楼宇管理 [5]: 上报", lambda b: _duty(b, "篇5", "[5]", "building-management"), "应及时上报", ["customer-service-manager"]),
+    (
+        "篇3 duty 3: 领导",
+        lambda b: _duty(b, "篇3", "3"),
+        "及时向领导呈报",
+        ["front-desk-dispatch-supervisor", "customer-service-manager"],
+    ),
+    (
+        "篇3 authority 1: 部门领导",
+        lambda b: _authority(b, "篇3", "1"),
+        "上报部门领导",
+        ["front-desk-dispatch-supervisor", "customer-service-manager"],
+    ),
+    (
+        "篇5 楼宇管理 [5]: 上报",
+        lambda b: _duty(b, "篇5", "[5]", "building-management"),
+        "应及时上报",
+        ["customer-service-manager"],
+    ),
 ]
 
 
@@ -206,7 +231,13 @@ def test_the_source_escalations_are_explicit(book, case):
 
 
 def test_elsewhere_the_reporting_line_applies(book):
-    explicit = {(r.id, i.id) for r in book.roles.values() if r.from_source for i in [*r.duties, *r.authorities] if i.escalate_to and not getattr(i, "inferred", False)}
+    explicit = {
+        (r.id, i.id)
+        for r in book.roles.values()
+        if r.from_source
+        for i in [*r.duties, *r.authorities]
+        if i.escalate_to and not getattr(i, "inferred", False)
+    }
     assert explicit == {
         ("front-desk-dispatch-supervisor", "key-matters"),
         ("front-desk-dispatch-supervisor", "major-complaints"),
@@ -236,9 +267,15 @@ def test_authorities_from_the_source_are_not_inferred_and_the_rest_are(book):
 def test_the_catalogue_has_the_source_authorities(book):
     titles = {k.title.en.lower() for k in book.kinds.values()}
     for wanted in [
-        "coordinate major complaints and take initial action", "command emergency response",
-        "audit and report the chasing of arrears", "assess staff performance", "hiring and dismissal",
-        "direct and deploy departments", "penalties", "inspect service work", "rectification",
+        "coordinate major complaints and take initial action",
+        "command emergency response",
+        "audit and report the chasing of arrears",
+        "assess staff performance",
+        "hiring and dismissal",
+        "direct and deploy departments",
+        "penalties",
+        "inspect service work",
+        "rectification",
         "follow up and report problems",
     ]:
         assert wanted in titles
@@ -246,8 +283,16 @@ def test_the_catalogue_has_the_source_authorities(book):
 
 # --- frequencies ---------------------------------------------------------------------------
 
-FREQUENCY_WORDS = {"每天": "daily", "每日": "daily", "每周": "weekly", "每星期": "weekly", "每月": "monthly",
-                   "月底": "month-end", "定期": "periodic", "年度": "yearly"}
+FREQUENCY_WORDS = {
+    "每天": "daily",
+    "每日": "daily",
+    "每周": "weekly",
+    "每星期": "weekly",
+    "每月": "monthly",
+    "月底": "month-end",
+    "定期": "periodic",
+    "年度": "yearly",
+}
 
 
 def test_duties_carry_the_frequency_their_text_gives(book):
@@ -311,7 +356,11 @@ def test_every_number_is_real_and_dialable(book):
         assert proc.contacts, proc.id
         for contact in proc.contacts:
             for number in [contact.number, *contact.others]:
-                assert re.fullmatch(r"\d{3,6}|0\d{2,3}-\d{4} ?\d{4}|400-\d{3} ?\d{4}", number), (proc.id, contact.id, number)
+                assert re.fullmatch(r"\d{3,6}|0\d{2,3}-\d{4} ?\d{4}|400-\d{3} ?\d{4}", number), (
+                    proc.id,
+                    contact.id,
+                    number,
+                )
 
 
 # --- glossary and files ------------------------------------------------------------------------
@@ -319,9 +368,16 @@ def test_every_number_is_real_and_dialable(book):
 
 def test_the_glossary_has_the_domain_terms(book):
     terms = {t.zh: t.en for t in book.terms}
-    for zh, en in {"业主": "owner", "业户": "owners and occupants", "管理处": "management office",
-                   "有偿服务": "paid services", "入伙": "move-in", "公摊": "shared-area apportionment",
-                   "楼管员": "building steward", "回访": "follow-up call"}.items():
+    for zh, en in {
+        "业主": "owner",
+        "业户": "owners and occupants",
+        "管理处": "management office",
+        "有偿服务": "paid services",
+        "入伙": "move-in",
+        "公摊": "shared-area apportionment",
+        "楼管员": "building steward",
+        "回访": "follow-up call",
+    }.items():
         assert terms.get(zh) == en
 
 
@@ -329,10 +385,14 @@ SCHEMA_LINE = re.compile(r"^# yaml-language-server: \$schema=(\S+/)?schema/(\w+)
 
 
 def test_every_data_file_names_its_schema():
-    files = {REPO / "handbook.yml": "handbook", REPO / "org/departments.yml": "departments",
-             REPO / "org/authorities.yml": "authorities", REPO / "org/glossary.yml": "glossary"}
-    files |= {p: "role" for p in (REPO / "roles").rglob("*.yml")}
-    files |= {p: "procedure" for p in (REPO / "procedures").rglob("*.yml")}
+    files = {
+        REPO / "handbook.yml": "handbook",
+        REPO / "org/departments.yml": "departments",
+        REPO / "org/authorities.yml": "authorities",
+        REPO / "org/glossary.yml": "glossary",
+    }
+    files |= dict.fromkeys((REPO / "roles").rglob("*.yml"), "role")
+    files |= dict.fromkeys((REPO / "procedures").rglob("*.yml"), "procedure")
     for path, kind in files.items():
         first = path.read_text(encoding="utf-8").splitlines()[0]
         m = SCHEMA_LINE.match(first)

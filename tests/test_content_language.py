@@ -20,7 +20,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
 from generator.escalation import escalation_path, reporting_chain
 from generator.model import Text
 
@@ -29,8 +28,17 @@ SOURCE = REPO / "source" / "customer-service-roles.zh.txt"
 
 #: English that Material or Python-Markdown writes unless told the page's language.
 THEME_ENGLISH = [
-    "Permanent link", "Made with", "Back to top", "Type to start searching", "Table of contents",
-    "Copy to clipboard", "Not found", "Initializing search", "Share", "Previous", "Next",
+    "Permanent link",
+    "Made with",
+    "Back to top",
+    "Type to start searching",
+    "Table of contents",
+    "Copy to clipboard",
+    "Not found",
+    "Initializing search",
+    "Share",
+    "Previous",
+    "Next",
 ]
 
 #: ASCII marks that Chinese editorial text writes full-width (，；：（）？！).
@@ -136,7 +144,7 @@ def test_the_chinese_permalinks_and_footer_are_chinese(zh_pages, en_pages):
     assert any("本站由 MkDocs 和 Material for MkDocs 生成" in t for t, _ in role.nodes)
     en_role = en_pages["en/roles/front-desk-dispatcher/index.html"]
     assert "Permanent link" in en_role.attrs
-    assert not any("本节链接" == a for a in en_role.attrs)
+    assert not any(a == "本节链接" for a in en_role.attrs)
 
 
 # --- full-width punctuation in Chinese editorial text -------------------------------------------
@@ -266,8 +274,13 @@ def test_the_glossary_has_the_terms_the_issue_found(built_site):
 
 #: Wordings a reviewer flagged, which must not come back.
 MISTRANSLATIONS = [
-    "preliminary decision", "power to dispatch", "electricity charges from shared-area apportionment",
-    "of Property Management Office", "Source document</dt><dd>篇", "after 0 min", "within 1440 min",
+    "preliminary decision",
+    "power to dispatch",
+    "electricity charges from shared-area apportionment",
+    "of Property Management Office",
+    "Source document</dt><dd>篇",
+    "after 0 min",
+    "within 1440 min",
 ]
 
 
@@ -284,9 +297,37 @@ def test_the_flagged_mistranslations_are_gone_from_english_pages(site):
 #: The verbs the procedures' instructions open with. A step written as job-description prose
 #: ("Calls 119 …", "The dispatcher calls …") is not in it; a new instruction verb is added here.
 IMPERATIVES = {
-    "analyse", "arrange", "call", "check", "come", "coordinate", "decide", "fill", "find", "flush", "get",
-    "give", "go", "help", "hold", "keep", "lock", "log", "make", "name", "obtain", "post", "put",
-    "receive", "return", "seal", "send", "start", "take", "talk", "use",
+    "analyse",
+    "arrange",
+    "call",
+    "check",
+    "come",
+    "coordinate",
+    "decide",
+    "fill",
+    "find",
+    "flush",
+    "get",
+    "give",
+    "go",
+    "help",
+    "hold",
+    "keep",
+    "lock",
+    "log",
+    "make",
+    "name",
+    "obtain",
+    "post",
+    "put",
+    "receive",
+    "return",
+    "seal",
+    "send",
+    "start",
+    "take",
+    "talk",
+    "use",
 }
 #: A step may open with its condition or moment ("If …, call", "Once …, start", "The same day,
 #: make"): a checklist states when before what. The instruction is the first part after a comma
@@ -308,7 +349,9 @@ def _opening_verb(text: str) -> str:
     if not LEADING_CLAUSE.match(text):
         return _first_word(text)
     parts = text.split(",")[1:]
-    return next((_first_word(p) for p in parts if _first_word(p) in IMPERATIVES), _first_word(parts[0]) if parts else "")
+    return next(
+        (_first_word(p) for p in parts if _first_word(p) in IMPERATIVES), _first_word(parts[0]) if parts else ""
+    )
 
 
 def test_the_imperative_test_rejects_job_description_prose():
@@ -346,7 +389,15 @@ def test_english_role_pages_name_the_part_in_english(en_pages):
 #: The areas where 篇4 and 篇5 (and 篇1-3) overlap, as the page names them.
 SPLIT_AREAS = {
     "zh": ["入伙与迁入迁出", "业主档案", "费用收缴", "有偿服务", "装修管理", "培训", "服务质量"],
-    "en": ["Move-in, moving in and out", "Owners' records", "Fee collection", "Paid services", "Renovation", "Training", "Service quality"],
+    "en": [
+        "Move-in, moving in and out",
+        "Owners' records",
+        "Fee collection",
+        "Paid services",
+        "Renovation",
+        "Training",
+        "Service quality",
+    ],
 }
 
 
@@ -390,10 +441,14 @@ class Table(HTMLParser):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_organisation_page_publishes_the_split(site, lang):
-    page = (site / ("en/" if lang == "en" else "") / "about/organisation/index.html")
+    page = site / ("en/" if lang == "en" else "") / "about/organisation/index.html"
     table = Table(page.read_text(encoding="utf-8"), "split")
     header, *rows = table.rows
-    assert [c for c, _ in header] == (["工作范围", "负责岗位", "做什么", "原文条目"] if lang == "zh" else ["Area", "Post", "What it does", "Source item"])
+    assert [c for c, _ in header] == (
+        ["工作范围", "负责岗位", "做什么", "原文条目"]
+        if lang == "zh"
+        else ["Area", "Post", "What it does", "Source item"]
+    )
     areas = [r[0][0] for r in rows if r[0][0]]
     for area in SPLIT_AREAS[lang]:
         assert area in areas, area
@@ -408,7 +463,11 @@ def test_the_organisation_page_publishes_the_split(site, lang):
         assert sources, row
         for href in sources:
             target, _, anchor = href.partition("#")
-            target_file = (page.parent / target / "index.html").resolve() if not target.endswith(".html") else (page.parent / target).resolve()
+            target_file = (
+                (page.parent / target / "index.html").resolve()
+                if not target.endswith(".html")
+                else (page.parent / target).resolve()
+            )
             assert target_file.is_file(), href
             assert anchor, href
             assert f'id="{anchor}"' in target_file.read_text(encoding="utf-8"), href
@@ -465,8 +524,11 @@ def test_every_role_escalation_passes_each_manager_once(built_site):
 
 def test_a_stewards_report_climbs_five_levels(built_site):
     assert list(reporting_chain(built_site.book, "building-steward").hops) == [
-        "customer-service-team-leader", "customer-service-supervisor", "customer-service-manager",
-        "property-manager", "company-leadership",
+        "customer-service-team-leader",
+        "customer-service-supervisor",
+        "customer-service-manager",
+        "property-manager",
+        "company-leadership",
     ]
 
 
@@ -482,7 +544,10 @@ def test_the_manager_holds_the_powers_its_supervisors_use(built_site):
         boss_levels = {a.kind: order.index(a.level) for a in boss.authorities}
         for a in role.authorities:
             if a.kind in ("dispatch-departments", "service-inspection", "rectification"):
-                assert boss_levels.get(a.kind, -1) >= min(order.index(a.level), order.index("approve")), (role.id, a.kind)
+                assert boss_levels.get(a.kind, -1) >= min(order.index(a.level), order.index("approve")), (
+                    role.id,
+                    a.kind,
+                )
 
 
 def test_the_fire_safety_appointments_exist(built_site):
@@ -510,22 +575,28 @@ def test_frequencies_match_the_work_and_inferences_are_noted(built_site):
             continue
         for d in role.duties:
             if d.frequency != "on-demand" and not SOURCE_FREQUENCY.search(d.text.zh):
-                assert d.note is not None and "编者推断" in d.note.zh and "inferred by the editors" in d.note.en, (role.id, d.id)
+                assert d.note is not None and "编者推断" in d.note.zh and "inferred by the editors" in d.note.en, (
+                    role.id,
+                    d.id,
+                )
 
 
 # --- time limits in natural units ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("lang, minutes, kind, expected", [
-    ("en", 0, "within_minutes", "immediately"),
-    ("en", 0, "after_minutes", "immediately"),  # never "after 0 min"
-    ("en", 1440, "within_minutes", "within 24 h"),  # never "within 1440 minutes" or "1 days"
-    ("en", 10080, "within_minutes", "within 7 days"),
-    ("en", 15, "after_minutes", "after 15 min"),
-    ("zh", 0, "after_minutes", "立即"),
-    ("zh", 10080, "within_minutes", "7 天内"),
-    ("zh", 1440, "within_minutes", "24 小时内"),
-])
+@pytest.mark.parametrize(
+    "lang, minutes, kind, expected",
+    [
+        ("en", 0, "within_minutes", "immediately"),
+        ("en", 0, "after_minutes", "immediately"),  # never "after 0 min"
+        ("en", 1440, "within_minutes", "within 24 h"),  # never "within 1440 minutes" or "1 days"
+        ("en", 10080, "within_minutes", "within 7 days"),
+        ("en", 15, "after_minutes", "after 15 min"),
+        ("zh", 0, "after_minutes", "立即"),
+        ("zh", 10080, "within_minutes", "7 天内"),
+        ("zh", 1440, "within_minutes", "24 小时内"),
+    ],
+)
 def test_time_limits_read_in_natural_units(built_site, lang, minutes, kind, expected):
     from generator.pages import Renderer
 

@@ -8,12 +8,16 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from generator.cli import main
 from generator.diff import diff_against
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
-GIT_ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "t",
+    "GIT_AUTHOR_EMAIL": "t@example.org",
+    "GIT_COMMITTER_NAME": "t",
+    "GIT_COMMITTER_EMAIL": "t@example.org",
+}
 
 MANAGER = """\
 id: manager
@@ -29,7 +33,9 @@ duties:
 
 
 def git(repo: Path, *args: str) -> str:
-    done = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, env={**os.environ, **GIT_ENV}, check=True)
+    done = subprocess.run(
+        ["git", *args], cwd=repo, capture_output=True, text=True, env={**os.environ, **GIT_ENV}, check=True
+    )
     return done.stdout.strip()
 
 
@@ -62,7 +68,11 @@ def test_no_change(repo):
 
 
 def test_reworded_duty_shows_old_and_new_text_per_language(repo):
-    edit(repo / "roles/cs/supervisor.yml", "{zh: 定期拜访业主, en: Visits owners regularly.}", "{zh: 每月拜访业主, en: Visits owners every month.}")
+    edit(
+        repo / "roles/cs/supervisor.yml",
+        "{zh: 定期拜访业主, en: Visits owners regularly.}",
+        "{zh: 每月拜访业主, en: Visits owners every month.}",
+    )
     out = run(repo)
     assert "客服主管 / Customer Service Supervisor (`supervisor`)" in out
     assert "duty `visit-owners` text reworded" in out
@@ -77,8 +87,14 @@ def test_stale_translation_is_flagged_both_ways(repo):
     edit(repo / "roles/cs/supervisor.yml", "Visits owners regularly.", "Visits owners every month.")
     out = run(repo)
     assert "### ⚠ Stale translations" in out
-    assert "前台调度员 / Front Desk Dispatcher (`clerk`) — duty `answer` text: the Chinese changed, the English did not" in out
-    assert "客服主管 / Customer Service Supervisor (`supervisor`) — duty `visit-owners` text: the English changed, the Chinese did not" in out
+    assert (
+        "前台调度员 / Front Desk Dispatcher (`clerk`) — duty `answer` text: the Chinese changed, the English did not"
+        in out
+    )
+    assert (
+        "客服主管 / Customer Service Supervisor (`supervisor`) — duty `visit-owners` text: the English changed, the Chinese did not"
+        in out
+    )
     assert "en (unchanged): “Answers the phone.”" in out
     assert "⚠ 2 stale translations" in out
 
@@ -91,14 +107,19 @@ def test_moved_role_moves_reporting_lines_and_escalation_paths(repo):
     assert "reports_to: 管理处主任 (Management Office Director) → 客服经理 (Customer Service Manager)" in out
     reporting = out.split("### Reporting lines")[1].split("###")[0]
     # the supervisor moved, and the clerk below it moved with it
-    assert "| 客服主管 (Customer Service Supervisor) | 管理处主任 (Management Office Director) | 客服经理 (Customer Service Manager) → 管理处主任 (Management Office Director) |" in reporting
+    assert (
+        "| 客服主管 (Customer Service Supervisor) | 管理处主任 (Management Office Director) | 客服经理 (Customer Service Manager) → 管理处主任 (Management Office Director) |"
+        in reporting
+    )
     assert "| 前台调度员 (Front Desk Dispatcher) | 客服主管 (Customer Service Supervisor) → 管理处主任" in reporting
     paths = out.split("### Escalation paths")[1].split("###")[0]
     rows = [line for line in paths.splitlines() if line.startswith("| ") and "Owner" not in line]
     clerk_row = next(r for r in rows if r.startswith("| 前台调度员"))
     # the clerk's duty and its lift step escalate through the supervisor, so they move too
     assert "duty `answer`" in clerk_row and "step `calm`" in clerk_row
-    assert clerk_row.endswith("客服主管 (Customer Service Supervisor) → 客服经理 (Customer Service Manager) → 管理处主任 (Management Office Director) |")
+    assert clerk_row.endswith(
+        "客服主管 (Customer Service Supervisor) → 客服经理 (Customer Service Manager) → 管理处主任 (Management Office Director) |"
+    )
     supervisor_row = next(r for r in rows if r.startswith("| 客服主管"))
     assert "duty `visit-owners`" in supervisor_row and "authority `dispatch`" in supervisor_row
     # the director's own duty has no path change
@@ -109,9 +130,15 @@ def test_moved_role_moves_reporting_lines_and_escalation_paths(repo):
 def test_explicit_escalation_change_is_reported(repo):
     edit(repo / "roles/cs/clerk.yml", "escalate_to: supervisor", "escalate_to: director")
     out = run(repo)
-    assert "duty `answer` escalate_to: 客服主管 (Customer Service Supervisor) → 管理处主任 (Management Office Director)" in out
+    assert (
+        "duty `answer` escalate_to: 客服主管 (Customer Service Supervisor) → 管理处主任 (Management Office Director)"
+        in out
+    )
     paths = out.split("### Escalation paths")[1]
-    assert "| 前台调度员 (Front Desk Dispatcher) | duty `answer` | 客服主管 (Customer Service Supervisor) → 管理处主任 (Management Office Director) | 管理处主任 (Management Office Director) |" in paths
+    assert (
+        "| 前台调度员 (Front Desk Dispatcher) | duty `answer` | 客服主管 (Customer Service Supervisor) → 管理处主任 (Management Office Director) | 管理处主任 (Management Office Director) |"
+        in paths
+    )
 
 
 def test_changed_matrix_cell(repo):
@@ -123,9 +150,16 @@ def test_changed_matrix_cell(repo):
 
 
 def test_new_matrix_cell_and_removed_authority(repo):
-    edit(repo / "roles/cs/supervisor.yml", "authorities:\n  - id: dispatch\n    kind: dispatch\n    level: decide\n    text: {zh: 对管理处各部门有调度权, en: May dispatch every department of the management office.}\n", "")
+    edit(
+        repo / "roles/cs/supervisor.yml",
+        "authorities:\n  - id: dispatch\n    kind: dispatch\n    level: decide\n    text: {zh: 对管理处各部门有调度权, en: May dispatch every department of the management office.}\n",
+        "",
+    )
     clerk = repo / "roles/cs/clerk.yml"
-    clerk.write_text(clerk.read_text(encoding="utf-8") + "authorities:\n  - id: dispatch\n    kind: dispatch\n    level: execute\n", encoding="utf-8")
+    clerk.write_text(
+        clerk.read_text(encoding="utf-8") + "authorities:\n  - id: dispatch\n    kind: dispatch\n    level: execute\n",
+        encoding="utf-8",
+    )
     out = run(repo)
     assert "| 客服主管 (Customer Service Supervisor) | 调度 (Dispatch) | decide | — |" in out
     assert "| 前台调度员 (Front Desk Dispatcher) | 调度 (Dispatch) | — | execute |" in out
@@ -148,7 +182,9 @@ def test_renamed_role_id_is_a_rename_not_an_add_and_remove(repo):
 def test_renamed_role_with_new_title_is_matched_by_likeness(repo):
     git(repo, "mv", "roles/cs/clerk.yml", "roles/cs/dispatcher.yml")
     edit(repo / "roles/cs/dispatcher.yml", "id: clerk", "id: dispatcher")
-    edit(repo / "roles/cs/dispatcher.yml", "{zh: 前台调度员, en: Front Desk Dispatcher}", "{zh: 调度员, en: Dispatcher}")
+    edit(
+        repo / "roles/cs/dispatcher.yml", "{zh: 前台调度员, en: Front Desk Dispatcher}", "{zh: 调度员, en: Dispatcher}"
+    )
     edit(repo / "procedures/lift.yml", "owner: clerk", "owner: dispatcher")
     out = run(repo)
     assert "#### Renamed: `clerk` → `dispatcher`" in out
@@ -164,7 +200,11 @@ def test_renamed_duty_id_with_same_text(repo):
 
 def test_added_and_removed_roles_and_duties(repo):
     (repo / "roles/office/manager.yml").write_text(MANAGER, encoding="utf-8")
-    edit(repo / "roles/office/director.yml", "duties:\n", "duties:\n  - id: sign\n    text: {zh: 签发文件, en: Signs documents.}\n    frequency: monthly\n")
+    edit(
+        repo / "roles/office/director.yml",
+        "duties:\n",
+        "duties:\n  - id: sign\n    text: {zh: 签发文件, en: Signs documents.}\n    frequency: monthly\n",
+    )
     out = run(repo)
     assert "- duty `plan`: 制定工作计划 / Makes the work plan." in out
     assert "**added duty** `sign`: 签发文件 / Signs documents. (monthly; escalates to (no one: the top decides))" in out
@@ -177,11 +217,22 @@ def test_added_and_removed_roles_and_duties(repo):
 
 
 def test_duty_that_changes_owner(repo):
-    edit(repo / "roles/cs/supervisor.yml", "duties:\n", "duties:\n  - id: answer\n    text: {zh: 接听电话, en: Answers the phone.}\n")
-    edit(repo / "roles/cs/clerk.yml", "duties:\n  - id: answer\n    text: {zh: 接听电话, en: Answers the phone.}\n    frequency: daily\n    escalate_to: supervisor\n", "duties:\n  - id: file\n    text: {zh: 整理档案, en: Files records.}\n")
+    edit(
+        repo / "roles/cs/supervisor.yml",
+        "duties:\n",
+        "duties:\n  - id: answer\n    text: {zh: 接听电话, en: Answers the phone.}\n",
+    )
+    edit(
+        repo / "roles/cs/clerk.yml",
+        "duties:\n  - id: answer\n    text: {zh: 接听电话, en: Answers the phone.}\n    frequency: daily\n    escalate_to: supervisor\n",
+        "duties:\n  - id: file\n    text: {zh: 整理档案, en: Files records.}\n",
+    )
     out = run(repo)
     assert "### Duties that changed owner" in out
-    assert "- duty `answer` “接听电话” / “Answers the phone.”: 前台调度员 (Front Desk Dispatcher) → 客服主管 (Customer Service Supervisor)" in out
+    assert (
+        "- duty `answer` “接听电话” / “Answers the phone.”: 前台调度员 (Front Desk Dispatcher) → 客服主管 (Customer Service Supervisor)"
+        in out
+    )
 
 
 def test_procedure_step_changes(repo):

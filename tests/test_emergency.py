@@ -13,11 +13,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from generator import pdf
 from generator.cli import main
 from generator.contacts import PropertyError, choose_site, ensure_resolved, first_call_ids, for_property
 from generator.pipeline import load_and_check
+
 from support import mini_copy, replace, write
 
 REPO = Path(__file__).resolve().parent.parent
@@ -76,7 +76,9 @@ def test_bundled_handbook_is_ready_with_a_sample_property() -> None:
 def test_steps_name_contacts_by_id_not_by_number() -> None:
     """Numbers live in the contact book and the properties, never in a step's text."""
     book, _ = load_and_check(REPO)
-    numbers = {n for c in book.contacts.values() for n in c.numbers} | {n for s in book.sites.values() for ns in s.contacts.values() for n in ns}
+    numbers = {n for c in book.contacts.values() for n in c.numbers} | {
+        n for s in book.sites.values() for ns in s.contacts.values() for n in ns
+    }
     for proc in book.procedures.values():
         assert all(isinstance(c, str) for c in proc.contacts), proc.id
         for step in [*proc.steps, *proc.aftercare]:
@@ -111,7 +113,10 @@ def test_fire_procedure_keeps_what_a_safety_officer_asks_for() -> None:
     for proc in load_and_check(REPO)[0].procedures.values():
         for step in proc.steps:
             assert step.basis is not None, (proc.id, step.id)
-            assert not re.match(r"(Calls|Tells|Makes|Takes|Goes|Talks|Gives|Receives|Checks) ", step.text.en), (proc.id, step.id)
+            assert not re.match(r"(Calls|Tells|Makes|Takes|Goes|Talks|Gives|Receives|Checks) ", step.text.en), (
+                proc.id,
+                step.id,
+            )
 
 
 # --- properties ------------------------------------------------------------------------------
@@ -130,8 +135,14 @@ def test_a_placeholder_number_of_a_property_is_an_error(tmp_path: Path) -> None:
     root = _bundled_copy(tmp_path)
     write(root, "sites/north-tower.yml", NORTH.replace('["0571-8765 4321"]', '["—"]'))
     _, findings = load_and_check(root)
-    line = next(n for n, text in enumerate((root / "sites/north-tower.yml").read_text(encoding="utf-8").splitlines(), 1) if "—" in text)
-    assert any(f.code == "E712" and f.file == "sites/north-tower.yml" and f.line == line for f in findings), [f.text() for f in findings]
+    line = next(
+        n
+        for n, text in enumerate((root / "sites/north-tower.yml").read_text(encoding="utf-8").splitlines(), 1)
+        if "—" in text
+    )
+    assert any(f.code == "E712" and f.file == "sites/north-tower.yml" and f.line == line for f in findings), [
+        f.text() for f in findings
+    ]
 
 
 def test_choosing_a_property(two_properties: Path) -> None:
@@ -145,7 +156,9 @@ def test_choosing_a_property(two_properties: Path) -> None:
     assert lift.first_contacts()[0].number == NORTH_LIFT
 
 
-def test_build_without_property_on_two_properties_refuses(two_properties: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_build_without_property_on_two_properties_refuses(
+    two_properties: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["build", "--root", str(two_properties), "--site-dir", str(tmp_path / "s")]) == 1
     err = capsys.readouterr().err
     assert "--property" in err and "Traceback" not in err and not (tmp_path / "s").exists()
@@ -171,7 +184,9 @@ def test_a_property_build_shows_its_numbers_on_page_and_card(two_properties: Pat
     cards = [p for p in written if p.parent.name == "procedures" and p.stem == "lift-entrapment"]
     assert {p.parent.parent.name for p in cards} == {"zh", "en", "bilingual"}, written
     for card in cards:
-        text = subprocess.run(["pdftotext", "-layout", str(card), "-"], capture_output=True, text=True, check=True).stdout
+        text = subprocess.run(
+            ["pdftotext", "-layout", str(card), "-"], capture_output=True, text=True, check=True
+        ).stdout
         assert _digits(NORTH_LIFT) in _digits(text), card
         assert _digits(SAMPLE_LIFT) not in _digits(text), card
 
@@ -184,8 +199,12 @@ def test_a_handbook_without_properties_builds_as_before(tmp_path: Path) -> None:
     resolved = ensure_resolved(book)
     assert resolved.site is None and [c.number for c in resolved.procedures["lift"].contacts] == ["96333"]
     # A contact book with a number, named by id, is resolved the same way.
-    write(root, "org/contacts.yml", "contacts:\n  - id: lift-co\n    name: {zh: 电梯维保单位, en: Lift company}\n"
-          "    numbers: ['021-1234 5678']\n    purpose: {zh: 电梯困人, en: People trapped in a lift.}\n")
+    write(
+        root,
+        "org/contacts.yml",
+        "contacts:\n  - id: lift-co\n    name: {zh: 电梯维保单位, en: Lift company}\n"
+        "    numbers: ['021-1234 5678']\n    purpose: {zh: 电梯困人, en: People trapped in a lift.}\n",
+    )
     replace(root, "procedures/lift.yml", "    within_minutes: 1\n", "    within_minutes: 1\n    call: [lift-co]\n")
     book, findings = load_and_check(root)
     assert findings == [], [f.text() for f in findings]

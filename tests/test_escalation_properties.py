@@ -6,13 +6,12 @@ valid trees always pass; a cycle, a dangling reference or a self-escalation is a
 
 from __future__ import annotations
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 from generator.checks import run_checks
 from generator.escalation import escalation_path
 from generator.model import Handbook, Role
 from generator.positions import SourceMap
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 DOC = {"version": "1.0", "effective": "2026-01-01", "owner": "r0", "reviewed": "2026-06-01"}
 

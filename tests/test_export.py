@@ -13,7 +13,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from generator.cli import main
 from generator.export import ExportError, export
 from generator.loading import load_handbook
@@ -82,7 +81,9 @@ def test_every_duty_with_frequency_and_escalation_is_in_the_sheet(book, sheets, 
                 assert getattr(item.text, lang) in row[1]
         for authority in role.authorities:
             level = getattr(LEVEL[authority.level], lang)
-            assert any(r[-1] == level and (authority.text is None or getattr(authority.text, lang) in r[1]) for r in rows)
+            assert any(
+                r[-1] == level and (authority.text is None or getattr(authority.text, lang) in r[1]) for r in rows
+            )
         for statement in [*role.requirements, *role.standards]:
             assert any(getattr(statement.text, lang) in r[-1] for r in rows)
 
@@ -144,8 +145,11 @@ def test_every_cell_of_the_permission_matrix_is_in_the_workbook(book, workbooks)
         ws = wb[name]
         assert ws.freeze_panes == "C2" and ws.auto_filter.ref
         titles = [c.value for c in ws["A"][1:]]
-        assert titles == [r.title.zh + "\n" + r.title.en for r in book.roles.values() if r.department == dept.id] or sorted(titles) == sorted(
-            r.title.zh + "\n" + r.title.en for r in book.roles.values() if r.department == dept.id)
+        assert titles == [
+            r.title.zh + "\n" + r.title.en for r in book.roles.values() if r.department == dept.id
+        ] or sorted(titles) == sorted(
+            r.title.zh + "\n" + r.title.en for r in book.roles.values() if r.department == dept.id
+        )
     legend = [c.value for c in wb[wb.sheetnames[-1]]["A"]]
     assert all(f"{LEVEL[level].zh}\n{LEVEL[level].en}" in legend for level in LEVEL)
 
@@ -176,7 +180,10 @@ def test_a_text_that_looks_like_a_formula_stays_a_string(tmp_path: Path) -> None
     clerk = next((root / "roles").rglob("clerk.yml"))
     text = clerk.read_text(encoding="utf-8")
     assert "en: Answers the phone." in text
-    clerk.write_text(text.replace("en: Answers the phone.", f'en: "{EVIL}"').replace("en: Front Desk Dispatcher", 'en: "+SUM(1,2)"'), encoding="utf-8")
+    clerk.write_text(
+        text.replace("en: Answers the phone.", f'en: "{EVIL}"').replace("en: Front Desk Dispatcher", 'en: "+SUM(1,2)"'),
+        encoding="utf-8",
+    )
     book, findings = load_handbook(root)
     assert not [f for f in findings if f.severity == "error"], findings
     (matrix, resp) = export(book, "xlsx", tmp_path / "out")
@@ -211,14 +218,19 @@ def test_one_role_and_bad_requests(book, tmp_path: Path, capsys) -> None:
     (tmp_path / "mine").mkdir()
     (tmp_path / "mine" / "letter.docx").write_text("not the handbook's")
     assert main(["export", "--format", "xlsx", "--out", str(tmp_path / "mine"), "--root", str(REPO)]) == 1
-    assert "did not write" in capsys.readouterr().err and (tmp_path / "mine" / "letter.docx").read_text() == "not the handbook's"
+    assert (
+        "did not write" in capsys.readouterr().err
+        and (tmp_path / "mine" / "letter.docx").read_text() == "not the handbook's"
+    )
 
 
 def test_export_refuses_a_handbook_with_errors(tmp_path: Path, capsys) -> None:
     root = tmp_path / "mini"
     shutil.copytree(REPO / "tests" / "fixtures" / "mini", root)
     clerk = next((root / "roles").rglob("clerk.yml"))
-    clerk.write_text(clerk.read_text(encoding="utf-8").replace("reports_to: supervisor", "reports_to: nobody"), encoding="utf-8")
+    clerk.write_text(
+        clerk.read_text(encoding="utf-8").replace("reports_to: supervisor", "reports_to: nobody"), encoding="utf-8"
+    )
     assert main(["export", "--format", "docx", "--out", str(tmp_path / "o"), "--root", str(root)]) == 1
     assert "E401" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()

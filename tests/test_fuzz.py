@@ -23,7 +23,9 @@ steps = st.lists(st.tuples(st.sampled_from(MUTATION_NAMES), st.integers(0, 2**32
 plans = st.dictionaries(st.sampled_from(FILES), steps, min_size=1, max_size=2)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(plan=plans)
 def test_check_never_crashes_on_mutated_yaml(plan: dict[str, list[tuple[str, int]]], tmp_path: Path) -> None:
     root = tmp_path / "root"
@@ -33,7 +35,9 @@ def test_check_never_crashes_on_mutated_yaml(plan: dict[str, list[tuple[str, int
         for rel, mutations in plan.items():
             (root / rel).write_bytes(mutate((MINI / rel).read_bytes(), mutations))
         outcome = run_check(root, seconds=10)
-        assert outcome.problem is None, f"{outcome.problem}\nfiles: {[(rel, (root / rel).read_bytes()[:500]) for rel in plan]}"
+        assert outcome.problem is None, (
+            f"{outcome.problem}\nfiles: {[(rel, (root / rel).read_bytes()[:500]) for rel in plan]}"
+        )
     finally:
         for rel in plan:
             (root / rel).write_bytes((MINI / rel).read_bytes())
@@ -49,7 +53,9 @@ def test_checking_again_and_again_does_not_keep_memory(tmp_path: Path) -> None:
     root = tmp_path / "root"
     shutil.copytree(MINI, root)
     clerk = root / "roles" / "cs" / "clerk.yml"
-    clerk.write_text(clerk.read_text(encoding="utf-8").replace("department: cs", "department: [1]\ntop: no"), encoding="utf-8")
+    clerk.write_text(
+        clerk.read_text(encoding="utf-8").replace("department: cs", "department: [1]\ntop: no"), encoding="utf-8"
+    )
     for _ in range(20):
         assert run_check(root).code == 1
     # Two windows of 100 checks: a leak grows in both, while a one-off resize of an

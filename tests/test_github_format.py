@@ -11,7 +11,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from generator.cli import main
 from generator.findings import Finding, render
 from generator.positions import Location
@@ -25,9 +24,13 @@ def broken(tmp_path: Path) -> Path:
     root = tmp_path / "mini"
     shutil.copytree(MINI, root)
     clerk = root / "roles/cs/clerk.yml"
-    clerk.write_text(clerk.read_text(encoding="utf-8").replace("reports_to: supervisor", "reports_to: supervisr"), encoding="utf-8")
+    clerk.write_text(
+        clerk.read_text(encoding="utf-8").replace("reports_to: supervisor", "reports_to: supervisr"), encoding="utf-8"
+    )
     director = root / "roles/office/director.yml"
-    director.write_text(director.read_text(encoding="utf-8").replace("reviewed: 2026-06-01", "reviewed: 2001-01-01"), encoding="utf-8")
+    director.write_text(
+        director.read_text(encoding="utf-8").replace("reviewed: 2026-06-01", "reviewed: 2001-01-01"), encoding="utf-8"
+    )
     return root
 
 

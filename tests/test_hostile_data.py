@@ -27,14 +27,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 from generator import checks
 from generator.escalation import Hierarchy, escalation_path, reporting_chain
 from generator.findings import Finding, render
 from generator.model import Handbook, Role, Term
 from generator.positions import SourceMap
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from hostile.cases import DATA_CASES, SECRET, DataCase, decoy, marker
 from hostile.mutate import MINI
 
@@ -44,8 +44,11 @@ TIMEOUT = 60
 RAW_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]")
 #: The last good site, with the marker that says `handbook` wrote it (an unmarked, non-empty
 #: folder is refused as an output: E970).
-PREVIOUS_SITE = {"index.html": "<p>the last good site</p>\n", "en/index.html": "<p>last good, English</p>\n",
-                 ".handbook-output": "This folder was written by `handbook`; the next build replaces it as a whole.\n"}
+PREVIOUS_SITE = {
+    "index.html": "<p>the last good site</p>\n",
+    "en/index.html": "<p>last good, English</p>\n",
+    ".handbook-output": "This folder was written by `handbook`; the next build replaces it as a whole.\n",
+}
 WITH_FORMATS = ("key-", "file-name-", "number-octal")
 
 
@@ -68,12 +71,17 @@ def _handbook(args: list[str], unprivileged: bool) -> Run:
     except subprocess.TimeoutExpired:
         return Run(None, "", "")
     # surrogateescape: a raw byte that is not UTF-8 stays visible to RAW_UNSAFE as a surrogate.
-    return Run(done.returncode, done.stdout.decode("utf-8", "surrogateescape"), done.stderr.decode("utf-8", "surrogateescape"))
+    return Run(
+        done.returncode, done.stdout.decode("utf-8", "surrogateescape"), done.stderr.decode("utf-8", "surrogateescape")
+    )
 
 
 def _snapshot(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file() and not p.is_symlink()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.is_symlink()
+    }
 
 
 def _make_decoy(folder: Path) -> None:
@@ -124,12 +132,33 @@ def case_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, CaseRuns]:
 def test_the_corpus_covers_every_bullet() -> None:
     names = [case.name for case in DATA_CASES]
     assert len(names) == len(set(names))
-    for needed in ("number-octal", "number-sexagesimal", "number-hexadecimal", "number-underscore", "number-binary",
-                   "number-infinity", "number-not-a-number", "number-float", "number-boolean", "key-python-name-tag",
-                   "key-terminal-escapes", "key-bidi-override", "folder-unreadable", "folder-link-loop-up",
-                   "folder-link-out-of-root", "role-in-another-department", "role-directly-under-roles", "second-top",
-                   "rung-notifies-nobody", "date-review-in-9999", "date-effective-1900", "cr-only-bad-byte",
-                   "ideographic-space-indent", "fullwidth-colon", "fullwidth-dash"):
+    for needed in (
+        "number-octal",
+        "number-sexagesimal",
+        "number-hexadecimal",
+        "number-underscore",
+        "number-binary",
+        "number-infinity",
+        "number-not-a-number",
+        "number-float",
+        "number-boolean",
+        "key-python-name-tag",
+        "key-terminal-escapes",
+        "key-bidi-override",
+        "folder-unreadable",
+        "folder-link-loop-up",
+        "folder-link-out-of-root",
+        "role-in-another-department",
+        "role-directly-under-roles",
+        "second-top",
+        "rung-notifies-nobody",
+        "date-review-in-9999",
+        "date-effective-1900",
+        "cr-only-bad-byte",
+        "ideographic-space-indent",
+        "fullwidth-colon",
+        "fullwidth-dash",
+    ):
         assert needed in names, needed
 
 
@@ -141,7 +170,9 @@ def test_refused_at_its_file_and_line(case: DataCase, case_runs: dict[str, CaseR
         assert run.code is not None, f"{name} took more than {TIMEOUT} s"
         assert "Traceback" not in run.stderr and "internal error" not in run.stderr, run.stderr[-3000:]
         assert run.code == 1, f"{name} exited {run.code}: {run.stdout[-2000:]}{run.stderr[-2000:]}"
-    assert finding.search(runs.runs["text"].stdout), f"expected {case.file}:{case.line}: error {case.code}, got:\n{runs.runs['text'].stdout[-3000:]}"
+    assert finding.search(runs.runs["text"].stdout), (
+        f"expected {case.file}:{case.line}: error {case.code}, got:\n{runs.runs['text'].stdout[-3000:]}"
+    )
     assert finding.search(runs.runs["build"].stderr), runs.runs["build"].stderr[-3000:]
     if "json" in runs.runs:
         report = json.loads(runs.runs["json"].stdout)
@@ -156,7 +187,9 @@ def test_nothing_raw_run_or_touched(case: DataCase, case_runs: dict[str, CaseRun
     for name, run in runs.runs.items():
         for stream in (run.stdout, run.stderr):
             raw = RAW_UNSAFE.search(stream)
-            assert raw is None, f"{name} printed U+{ord(raw.group()):04X} raw: {stream[max(0, raw.start() - 80): raw.end() + 80]!r}"
+            assert raw is None, (
+                f"{name} printed U+{ord(raw.group()):04X} raw: {stream[max(0, raw.start() - 80) : raw.end() + 80]!r}"
+            )
             assert SECRET not in stream, f"{name} quoted a file outside the root"
     assert not runs.marker_made, "a payload in the data was executed"
     assert runs.decoy_after == runs.decoy_before, "a file outside the root was changed or deleted"
@@ -185,8 +218,15 @@ DOC = {"version": "1.0", "effective": "2026-01-01", "owner": "r0", "reviewed": "
 
 def _role(i: int, reports_to: str | None, top: bool, escalate: list[str]) -> Role:
     duty: dict = {"id": "d", "text": {"zh": "职责", "en": "A duty."}, "escalate_to": escalate}
-    data = {"id": f"r{i}", "title": {"zh": f"岗位{i}", "en": f"Post {i}"}, "department": "dept",
-            "purpose": {"zh": "目的", "en": "Purpose."}, "document": DOC, "duties": [duty], "top": top}
+    data = {
+        "id": f"r{i}",
+        "title": {"zh": f"岗位{i}", "en": f"Post {i}"},
+        "department": "dept",
+        "purpose": {"zh": "目的", "en": "Purpose."},
+        "document": DOC,
+        "duties": [duty],
+        "top": top,
+    }
     if reports_to is not None:
         data["reports_to"] = reports_to
     role = Role.model_validate(data, strict=False)

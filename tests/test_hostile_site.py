@@ -77,8 +77,15 @@ def make(tmp_path: Path) -> tuple[Path, Path]:
 
 
 def handbook(argv: list[str], cwd: Path, timeout: float = 120) -> tuple[int, str]:
-    done = subprocess.run([str(PYTHON), "-m", "generator", *argv], cwd=cwd, capture_output=True, text=True,
-                          timeout=timeout, env=ENV, errors="replace")
+    done = subprocess.run(
+        [str(PYTHON), "-m", "generator", *argv],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=ENV,
+        errors="replace",
+    )
     return done.returncode, done.stdout + done.stderr
 
 
@@ -113,7 +120,9 @@ def test_hostile_input_around_the_data_is_refused(tmp_path: Path, case: Case) ->
         for text in run.says:
             assert fill(text, root, decoy) in output, f"{argv}: {text!r} not said\n{output}"
         assert_clean(output)
-        assert not (decoy / "PWNED").exists() and not (tmp_path / "PWNED").exists() and not (root / "PWNED").exists(), "an attack ran"
+        assert not (decoy / "PWNED").exists() and not (tmp_path / "PWNED").exists() and not (root / "PWNED").exists(), (
+            "an attack ran"
+        )
         assert checksums(decoy) == decoy_before, "the decoy changed"
         if case.untouched:
             assert checksums(root) == root_before, f"{argv} changed the root"
@@ -152,12 +161,19 @@ def test_default_outputs_keep_working_and_only_known_files_are_published(tmp_pat
     os.utime(old, (time.time() - 3600, time.time() - 3600))
     docs = root / "docs" / "en"
     docs.mkdir(parents=True)
-    (docs / "guide.md").write_text("---\nrender_macros: true\n---\n# Guide\n\n{{ hb.counts.roles }} roles. [Roles](roles/index.md)\n", encoding="utf-8")
+    (docs / "guide.md").write_text(
+        "---\nrender_macros: true\n---\n# Guide\n\n{{ hb.counts.roles }} roles. [Roles](roles/index.md)\n",
+        encoding="utf-8",
+    )
     (docs / "notes.txt").write_text("not for the site\n", encoding="utf-8")
-    (docs / "evil.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>\n', encoding="utf-8")
+    (docs / "evil.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>\n', encoding="utf-8"
+    )
     (docs / "page.html").write_text("<script>alert(1)</script>\n", encoding="utf-8")
     (docs / "pic.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 16)
-    (docs / "clerk-copy.md").symlink_to(root / "docs" / "en" / "guide.md")  # a link inside the root: a copy is published
+    (docs / "clerk-copy.md").symlink_to(
+        root / "docs" / "en" / "guide.md"
+    )  # a link inside the root: a copy is published
 
     code, output = handbook(["build", "--root", str(root)], tmp_path, timeout=300)
     assert code == 0, output
@@ -189,8 +205,13 @@ def test_default_outputs_keep_working_and_only_known_files_are_published(tmp_pat
 
 def test_a_killed_build_leaves_no_scratch_after_the_next_run(tmp_path: Path) -> None:
     root, _ = make(tmp_path)
-    proc = subprocess.Popen([str(PYTHON), "-m", "generator", "build", "--root", str(root)], cwd=tmp_path, env=ENV,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [str(PYTHON), "-m", "generator", "build", "--root", str(root)],
+        cwd=tmp_path,
+        env=ENV,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 60
     while not list(root.glob(".site.build-*")) and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.05)
@@ -228,11 +249,19 @@ class _Serve:
     """`handbook serve` in the background; its stderr read line by line."""
 
     def __init__(self, root: Path, port: int) -> None:
-        self.proc = subprocess.Popen([str(PYTHON), "-m", "generator", "serve", "--root", str(root), "--addr", f"127.0.0.1:{port}"],
-                                     cwd=root.parent, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.proc = subprocess.Popen(
+            [str(PYTHON), "-m", "generator", "serve", "--root", str(root), "--addr", f"127.0.0.1:{port}"],
+            cwd=root.parent,
+            env=ENV,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         self.port = port
         self.seen: list[str] = []
-        self.reader = threading.Thread(target=lambda: self.seen.extend(iter(self.proc.stdout.readline, "")), daemon=True)
+        self.reader = threading.Thread(
+            target=lambda: self.seen.extend(iter(self.proc.stdout.readline, "")), daemon=True
+        )
         self.reader.start()
 
     def wait_for(self, pattern: str, count: int, timeout: float = 120) -> None:
@@ -266,7 +295,9 @@ def test_serve_keeps_the_last_good_site_through_broken_input_and_recovers(tmp_pa
         serve.wait_for(r"built in", 1)
         good = serve.page()
         time.sleep(1.1)  # a new modification time for the watcher
-        (root / "mkdocs.yml").write_text(f"site_name: X\nextra:\n  a: !!python/object/apply:os.system ['touch {decoy}/PWNED']\n", encoding="utf-8")
+        (root / "mkdocs.yml").write_text(
+            f"site_name: X\nextra:\n  a: !!python/object/apply:os.system ['touch {decoy}/PWNED']\n", encoding="utf-8"
+        )
         serve.wait_for(r"still serving the last good site", 1)
         assert "mkdocs.yml:3:6: error E110" in "".join(serve.seen)
         assert serve.page() == good
@@ -281,7 +312,9 @@ def test_serve_keeps_the_last_good_site_through_broken_input_and_recovers(tmp_pa
         serve.wait_for(r"built in", 2)
         assert "New page." in serve.page("/en/guide/")
         time.sleep(1.1)
-        (root / "docs" / "en" / "guide.md").write_text("---\nrender_macros: true\n---\n# Guide\n\n{{ hb|attr(x) }}\n", encoding="utf-8")
+        (root / "docs" / "en" / "guide.md").write_text(
+            "---\nrender_macros: true\n---\n# Guide\n\n{{ hb|attr(x) }}\n", encoding="utf-8"
+        )
         serve.wait_for(r"still serving the last good site", 3)
         assert "New page." in serve.page("/en/guide/")
     finally:

@@ -16,12 +16,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 from generator.cli import main
 from generator.importing import to_yaml
 from generator.pipeline import load_and_check
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 REPO = Path(__file__).resolve().parents[1]
 SOURCE = REPO / "source" / "customer-service-roles.zh.txt"
@@ -44,7 +43,7 @@ def by_part(roles: dict[str, dict]) -> dict[str, dict]:
     for data in roles.values():
         document = (data.get("source") or {}).get("document", "")
         if "篇" in document:
-            parts[document[document.index("篇"):]] = data
+            parts[document[document.index("篇") :]] = data
     return parts
 
 
@@ -97,7 +96,11 @@ def test_the_source_gives_five_roles_with_the_bundled_chinese_item_for_item(sour
             for label, zh in got[kind]:
                 head = zh[:5]  # 篇5 工作标准1 is broken after five characters
                 lines = {l.strip() for l in SOURCE_LINES if head in l}
-                assert any(l.startswith(label) and l[len(label):].lstrip("、.").startswith(head) for l in lines), (part, label, zh)
+                assert any(l.startswith(label) and l[len(label) :].lstrip("、.").startswith(head) for l in lines), (
+                    part,
+                    label,
+                    zh,
+                )
     assert all(data["from_source"] is True for data in mine.values())
     assert mine["篇5"]["standards"][0]["text"]["zh"] == "遵守物业公司的规章制度及行为规范。"
 
@@ -111,7 +114,10 @@ def test_the_source_structure_is_kept(source_import) -> None:
     sections = [d["section"] for d in five["duties"]]
     assert sections.count(five["sections"][1]["id"]) == 8
     report = next(d for d in five["duties"] if d["text"]["zh"].startswith("每月向客服经理提交管理部"))
-    assert [(i["label"], [c["label"] for c in i.get("items", [])]) for i in report["items"]] == [("A", ["a", "b", "c"]), ("B", ["a", "b", "c", "d"])]
+    assert [(i["label"], [c["label"] for c in i.get("items", [])]) for i in report["items"]] == [
+        ("A", ["a", "b", "c"]),
+        ("B", ["a", "b", "c", "d"]),
+    ]
     four = by_part(imported(out))["篇4"]
     assert four["code"] == "KF001" and four["title"]["zh"] == "客户服务中心主管"
     assert [p["zh"] for p in four["source"]["particulars"]][-1] == "直属上级:管理处主任"
@@ -179,7 +185,9 @@ def test_page_furniture_is_reported_not_imported(tmp_path: Path, capsys) -> None
     furniture = out.split("left out as page furniture", 1)[1].split("written:", 1)[0]
     lines = SOURCE.read_text(encoding="utf-8").splitlines()
     for text in ("物业经理人", "5329", "文章 物业经理人网 www.pMceo.com", "相关文章"):
-        number = lines.index(text) + 1 if text in lines else next(n for n, l in enumerate(lines, 1) if l.strip() == text)
+        number = (
+            lines.index(text) + 1 if text in lines else next(n for n, l in enumerate(lines, 1) if l.strip() == text)
+        )
         assert f"{SOURCE}:{number}: {text}" in furniture
     everything = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "o").glob("*.yml"))
     assert "www.pMceo.com" not in everything and "5329" not in everything and "相关文章" not in everything
@@ -197,15 +205,32 @@ def test_the_imported_roles_pass_the_model_with_only_the_documented_findings(tmp
         shutil.copy(REPO / "org" / name, root / "org" / name)
     (root / "org" / "departments.yml").write_text(
         "departments:\n  - id: customer-service\n    name: {zh: 客户服务部, en: Customer Service}\n"
-        "    description: {zh: 前台、收费与楼宇管理。, en: 'Front desk, fees and building management.'}\n", encoding="utf-8")
-    code, _, err = run(capsys, "import", str(SOURCE), "--out", str(root / "roles" / "customer-service"), "--department", "customer-service", "--root", str(root))
+        "    description: {zh: 前台、收费与楼宇管理。, en: 'Front desk, fees and building management.'}\n",
+        encoding="utf-8",
+    )
+    code, _, err = run(
+        capsys,
+        "import",
+        str(SOURCE),
+        "--out",
+        str(root / "roles" / "customer-service"),
+        "--department",
+        "customer-service",
+        "--root",
+        str(root),
+    )
     assert code == 0, err
     book, findings = load_and_check(root)
     assert len(book.roles) == 5
-    assert {f.code for f in findings} == {"E804", "E501", "E503"}, [f.text() for f in findings if f.code not in {"E804", "E501", "E503"}]
+    assert {f.code for f in findings} == {"E804", "E501", "E503"}, [
+        f.text() for f in findings if f.code not in {"E804", "E501", "E503"}
+    ]
     assert sum(f.code == "E503" for f in findings) == 5
     # every gap is a finding at its line
-    gaps = sum(len(re.findall(r"^\s+en: TO TRANSLATE$", p.read_text(encoding="utf-8"), re.M)) for p in (root / "roles").rglob("*.yml"))
+    gaps = sum(
+        len(re.findall(r"^\s+en: TO TRANSLATE$", p.read_text(encoding="utf-8"), re.M))
+        for p in (root / "roles").rglob("*.yml")
+    )
     assert sum(f.code == "E804" for f in findings) == gaps
     # the round trip of the guide: fill in the reporting line and the translations, and it is clean
     for path in sorted((root / "roles").rglob("*.yml")):
@@ -247,7 +272,9 @@ def test_several_job_descriptions_split_by_separator_and_repeated_title(tmp_path
         "保洁员岗位职责\n岗位职责:\n1、负责公共区域的清洁;\n2、每天清运垃圾;\n"
         "----------\n"
         "保安员岗位职责\n保安员岗位职责\n岗位职责:\n1、负责门岗值班;\n"
-        "保洁员岗位职责\n岗位职责:\n1、负责楼道的清洁;\n", encoding="utf-8")
+        "保洁员岗位职责\n岗位职责:\n1、负责楼道的清洁;\n",
+        encoding="utf-8",
+    )
     code, out, err = run(capsys, "import", str(text), "--out", str(tmp_path / "o"))
     assert code == 0, err
     roles = imported(tmp_path / "o")
@@ -261,24 +288,24 @@ def test_several_job_descriptions_split_by_separator_and_repeated_title(tmp_path
 def test_a_messy_text_file_every_line_placed_or_reported(tmp_path: Path, capsys) -> None:
     messy = tmp_path / "messy.txt"
     lines = [
-        "前台接待员岗位说明书",         # 1 title
+        "前台接待员岗位说明书",  # 1 title
         "",
-        "岗位名称：前台接待员",          # 3 full-width colon
-        "直属上级：客服主管",            # 4
+        "岗位名称：前台接待员",  # 3 full-width colon
+        "直属上级：客服主管",  # 4
         "",
-        "【岗位职责】",                  # 6
-        "1. 接听业主来电，做好记录；",   # 7 ASCII numbering, full-width punctuation
+        "【岗位职责】",  # 6
+        "1. 接听业主来电，做好记录；",  # 7 ASCII numbering, full-width punctuation
         "2、 receive visitors, 登记来访;",  # 8 mixed
-        "３．每周整理报修单",            # 9 full-width digit and dot
-        "   a) 分类归档;",               # 10 sub-list, ASCII paren
-        "   b) 上报客服主管。",          # 11
-        "（4）完成领导交办的其他工作。", # 12 another numbering style: nested under 3? no: a new style
+        "３．每周整理报修单",  # 9 full-width digit and dot
+        "   a) 分类归档;",  # 10 sub-list, ASCII paren
+        "   b) 上报客服主管。",  # 11
+        "（4）完成领导交办的其他工作。",  # 12 another numbering style: nested under 3? no: a new style
         "",
-        "这一句不属于任何条目。",        # 14 not placed
-        "任职要求:",                    # 15
-        "1)高中以上学历;",              # 16
-        "2)普通话标准",                 # 17 broken line
-        "，能说粤语。",                  # 18 continuation
+        "这一句不属于任何条目。",  # 14 not placed
+        "任职要求:",  # 15
+        "1)高中以上学历;",  # 16
+        "2)普通话标准",  # 17 broken line
+        "，能说粤语。",  # 18 continuation
     ]
     messy.write_bytes("\ufeff".encode() + "\r\n".join(lines).encode("utf-8"))
     code, out, err = run(capsys, "import", str(messy), "--out", str(tmp_path / "o"), "--department", "customer-service")
@@ -310,36 +337,59 @@ def _docx(path: Path) -> None:
     import docx
 
     document = docx.Document()
-    document.add_paragraph("收费员岗位说明书")                   # 1
-    table = document.add_table(rows=2, cols=4)                    # 2, 3
-    for row, cells in zip(table.rows, [["岗位名称", "收费员", "岗位编号", "SF-02"], ["所属部门", "客户服务部", "直属上级", "收费主管"]]):
+    document.add_paragraph("收费员岗位说明书")  # 1
+    table = document.add_table(rows=2, cols=4)  # 2, 3
+    for row, cells in zip(
+        table.rows, [["岗位名称", "收费员", "岗位编号", "SF-02"], ["所属部门", "客户服务部", "直属上级", "收费主管"]]
+    ):
         for cell, text in zip(row.cells, cells):
             cell.text = text
-    document.add_paragraph("岗位职责:")                          # 4
-    document.add_paragraph("负责每天收取管理费;", style="List Number")      # 5
+    document.add_paragraph("岗位职责:")  # 4
+    document.add_paragraph("负责每天收取管理费;", style="List Number")  # 5
     document.add_paragraph("每月底核对账目,其中包括:", style="List Number")  # 6
-    document.add_paragraph("现金;", style="List Number 2")                  # 7
-    document.add_paragraph("银行划扣。", style="List Number 2")             # 8
-    document.add_paragraph("")                                              # 9 blank
-    document.add_paragraph("注:本表仅供内部使用。")                          # 10 not placed
-    document.add_paragraph("工作权限:")                                       # 11
-    document.add_paragraph("1、对欠费业主有催缴建议权;")                     # 12 typed numbering
+    document.add_paragraph("现金;", style="List Number 2")  # 7
+    document.add_paragraph("银行划扣。", style="List Number 2")  # 8
+    document.add_paragraph("")  # 9 blank
+    document.add_paragraph("注:本表仅供内部使用。")  # 10 not placed
+    document.add_paragraph("工作权限:")  # 11
+    document.add_paragraph("1、对欠费业主有催缴建议权;")  # 12 typed numbering
     document.save(path)
 
 
 def test_a_word_document_numbered_paragraphs_table_and_sub_list(tmp_path: Path, capsys) -> None:
     path = tmp_path / "收费员.docx"
     _docx(path)
-    code, out, err = run(capsys, "import", str(path), "--out", str(tmp_path / "o"), "--department", "customer-service", "--root", str(REPO))
+    code, out, err = run(
+        capsys,
+        "import",
+        str(path),
+        "--out",
+        str(tmp_path / "o"),
+        "--department",
+        "customer-service",
+        "--root",
+        str(REPO),
+    )
     assert code == 0, err
     (role,) = imported(tmp_path / "o").values()
     assert role["id"] == "shoufeiyuan" and role["code"] == "SF-02" and role["title"]["zh"] == "收费员"
-    assert [p["zh"] for p in role["source"]["particulars"]] == ["岗位名称:收费员", "岗位编号:SF-02", "所属部门:客户服务部", "直属上级:收费主管"]
+    assert [p["zh"] for p in role["source"]["particulars"]] == [
+        "岗位名称:收费员",
+        "岗位编号:SF-02",
+        "所属部门:客户服务部",
+        "直属上级:收费主管",
+    ]
     duties = role["duties"]
-    assert [(d["label"], d["text"]["zh"]) for d in duties] == [("1", "负责每天收取管理费;"), ("2", "每月底核对账目,其中包括:")]
+    assert [(d["label"], d["text"]["zh"]) for d in duties] == [
+        ("1", "负责每天收取管理费;"),
+        ("2", "每月底核对账目,其中包括:"),
+    ]
     assert duties[0]["frequency"] == "daily"
     assert [(i["label"], i["text"]["zh"]) for i in duties[1]["items"]] == [("1", "现金;"), ("2", "银行划扣。")]
-    assert role["authorities"][0]["text"]["zh"] == "对欠费业主有催缴建议权;" and role["authorities"][0]["level"] == "propose"
+    assert (
+        role["authorities"][0]["text"]["zh"] == "对欠费业主有催缴建议权;"
+        and role["authorities"][0]["level"] == "propose"
+    )
     assert f"{path}:10: 注:本表仅供内部使用。" in out
     assert "Word .docx" in out
 
@@ -364,26 +414,29 @@ def _liar(path: Path) -> None:
     data = bytearray(path.read_bytes())
     at = data.find(b"PK\x01\x02")
     while at != -1:
-        size = struct.unpack("<H", data[at + 28:at + 30])[0]
-        if bytes(data[at + 46:at + 46 + size]) == b"word/document.xml":
-            data[at + 24:at + 28] = struct.pack("<I", 1000)
+        size = struct.unpack("<H", data[at + 28 : at + 30])[0]
+        if bytes(data[at + 46 : at + 46 + size]) == b"word/document.xml":
+            data[at + 24 : at + 28] = struct.pack("<I", 1000)
         at = data.find(b"PK\x01\x02", at + 4)
     path.write_bytes(bytes(data))
 
 
-@pytest.mark.parametrize("name, make, words", [
-    ("liar.docx", _liar, "damaged"),
-    ("not-a-zip.docx", lambda p: p.write_bytes(b"this is not a zip archive at all"), "not a zip"),
-    ("bomb.docx", _bomb, "zip bomb"),
-    ("zip.docx", lambda p: zipfile.ZipFile(p, "w").writestr("a.txt", "x"), "not a Word document"),
-    ("old.doc", lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512), "save it as .docx"),
-    ("binary.txt", lambda p: p.write_bytes(bytes(range(256)) * 64), "binary"),
-    ("huge.txt", lambda p: p.open("wb").truncate(50 * 1024 * 1024), "50.0 MiB"),
-    ("folder", lambda p: p.mkdir(), "is a folder"),
-    ("missing.txt", lambda p: None, "no such file"),
-    ("latin1.txt", lambda p: p.write_bytes("caf\xe9 \xff\xfe\xfd".encode("latin-1") * 3), "UTF-8"),
-    ("empty.txt", lambda p: p.write_bytes(b""), "no job description"),
-])
+@pytest.mark.parametrize(
+    "name, make, words",
+    [
+        ("liar.docx", _liar, "damaged"),
+        ("not-a-zip.docx", lambda p: p.write_bytes(b"this is not a zip archive at all"), "not a zip"),
+        ("bomb.docx", _bomb, "zip bomb"),
+        ("zip.docx", lambda p: zipfile.ZipFile(p, "w").writestr("a.txt", "x"), "not a Word document"),
+        ("old.doc", lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512), "save it as .docx"),
+        ("binary.txt", lambda p: p.write_bytes(bytes(range(256)) * 64), "binary"),
+        ("huge.txt", lambda p: p.open("wb").truncate(50 * 1024 * 1024), "50.0 MiB"),
+        ("folder", lambda p: p.mkdir(), "is a folder"),
+        ("missing.txt", lambda p: None, "no such file"),
+        ("latin1.txt", lambda p: p.write_bytes("caf\xe9 \xff\xfe\xfd".encode("latin-1") * 3), "UTF-8"),
+        ("empty.txt", lambda p: p.write_bytes(b""), "no job description"),
+    ],
+)
 def test_bad_input_gets_a_clear_error_and_no_traceback(tmp_path: Path, capsys, name, make, words) -> None:
     path = tmp_path / name
     make(path)
@@ -407,7 +460,13 @@ _texts = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.dictionaries(st.sampled_from(["zh", "en", "label", "id"]), st.one_of(_texts, st.booleans(), st.lists(st.dictionaries(st.just("zh"), _texts, min_size=1), max_size=3)), min_size=1))
+@given(
+    st.dictionaries(
+        st.sampled_from(["zh", "en", "label", "id"]),
+        st.one_of(_texts, st.booleans(), st.lists(st.dictionaries(st.just("zh"), _texts, min_size=1), max_size=3)),
+        min_size=1,
+    )
+)
 def test_the_yaml_writer_reads_back_as_written(data) -> None:
     assert yaml.safe_load("\n".join(to_yaml({"x": data})) + "\n") == {"x": data}
 
@@ -417,25 +476,54 @@ def test_an_id_the_handbook_has_elsewhere_is_refused(tmp_path: Path, capsys) -> 
     shutil.copytree(REPO / "tests" / "fixtures" / "mini", root)
     text = tmp_path / "jd.txt"
     text.write_text("前台调度员岗位职责\n岗位职责:\n1、负责接待;\n", encoding="utf-8")
-    assert run(capsys, "import", str(text), "--out", str(root / "roles" / "cs"), "--root", str(root), "--department", "cs")[0] == 0
-    code, _, err = run(capsys, "import", str(text), "--out", str(root / "roles" / "other"), "--root", str(root), "--force")
-    assert code == 1 and "qiantai-diaoduyuan: the handbook has this role id already, in roles/cs/qiantai-diaoduyuan.yml" in err
+    assert (
+        run(
+            capsys, "import", str(text), "--out", str(root / "roles" / "cs"), "--root", str(root), "--department", "cs"
+        )[0]
+        == 0
+    )
+    code, _, err = run(
+        capsys, "import", str(text), "--out", str(root / "roles" / "other"), "--root", str(root), "--force"
+    )
+    assert (
+        code == 1
+        and "qiantai-diaoduyuan: the handbook has this role id already, in roles/cs/qiantai-diaoduyuan.yml" in err
+    )
     assert not (root / "roles" / "other").exists()
     # the same file again, into the same place, is a re-import: allowed with --force
-    assert run(capsys, "import", str(text), "--out", str(root / "roles" / "cs"), "--root", str(root), "--force", "--department", "cs")[0] == 0
+    assert (
+        run(
+            capsys,
+            "import",
+            str(text),
+            "--out",
+            str(root / "roles" / "cs"),
+            "--root",
+            str(root),
+            "--force",
+            "--department",
+            "cs",
+        )[0]
+        == 0
+    )
 
 
 def test_markdown_headings_bullets_and_numbers(tmp_path: Path, capsys) -> None:
     md = tmp_path / "jd.md"
     md.write_text(
         "# 保洁领班岗位说明书\n\n**直属上级:** 环卫主管\n\n## 岗位职责\n\n1. 每天检查保洁质量;\n2. 安排**当班**人员:\n   - 早班;\n   - 晚班。\n\n"
-        "## 任职要求\n\n1. 初中以上学历。\n", encoding="utf-8")
+        "## 任职要求\n\n1. 初中以上学历。\n",
+        encoding="utf-8",
+    )
     code, out, err = run(capsys, "import", str(md), "--out", str(tmp_path / "o"))
     assert code == 0, err
     (role,) = imported(tmp_path / "o").values()
     assert role["title"]["zh"] == "保洁领班"
     assert [p["zh"] for p in role["source"]["particulars"]] == ["直属上级: 环卫主管"]
-    assert [(d["label"], d["text"]["zh"]) for d in role["duties"]] == [("1", "每天检查保洁质量;"), ("2", "安排当班人员:")]
+    assert [(d["label"], d["text"]["zh"]) for d in role["duties"]] == [
+        ("1", "每天检查保洁质量;"),
+        ("2", "安排当班人员:"),
+    ]
     assert [i["text"]["zh"] for i in role["duties"][1]["items"]] == ["早班;", "晚班。"]
     assert role["requirements"][0]["text"]["zh"] == "初中以上学历。"
     assert "not placed" not in out
@@ -457,7 +545,11 @@ def test_a_word_document_with_an_external_entity_does_not_read_it(tmp_path: Path
             if info.filename == "word/document.xml":
                 text = data.decode()
                 head, rest = text.split("?>", 1)
-                text = head + '?><!DOCTYPE w:document [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>' + rest.replace("XXE", "&xxe;")
+                text = (
+                    head
+                    + '?><!DOCTYPE w:document [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+                    + rest.replace("XXE", "&xxe;")
+                )
                 data = text.encode()
             zout.writestr(info, data)
     code, out, err = run(capsys, "import", str(evil), "--out", str(tmp_path / "o"))

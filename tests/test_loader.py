@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from generator.yaml_reader import read_yaml
 
 
@@ -25,7 +24,10 @@ def test_positions_of_nested_values_are_kept(tmp_path: Path) -> None:
     assert read.source.where(("a", 0, "missing")).line == 2
 
 
-@pytest.mark.parametrize("raw, typed", [("no", False), ("on", True), ("yes", True), ("12:30", 750), ("119", 119), ("2026-01-01", None), ("~", None)])
+@pytest.mark.parametrize(
+    "raw, typed",
+    [("no", False), ("on", True), ("yes", True), ("12:30", 750), ("119", 119), ("2026-01-01", None), ("~", None)],
+)
 def test_yaml_11_scalars_are_typed_and_remembered(tmp_path: Path, raw: str, typed: object) -> None:
     read = _read(tmp_path, f"v: {raw}\nq: '{raw}'\n")
     assert read.data is not None

@@ -7,7 +7,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from generator.findings import CODES
 from generator.pipeline import load_and_check
 from generator.skeleton import new_role
@@ -53,7 +52,9 @@ def test_the_guide_example_fits_the_bundled_handbook(tmp_path, lang):
             shutil.copy(source, root / name)
     book, _ = load_and_check(root)
     if "front-desk-dispatch-supervisor" not in book.roles:
-        pytest.fail("the guide's example superior front-desk-dispatch-supervisor is not a bundled role; update the guide")
+        pytest.fail(
+            "the guide's example superior front-desk-dispatch-supervisor is not a bundled role; update the guide"
+        )
     target = root / "roles" / "customer-service" / "night-receptionist.yml"
     target.write_text(example_role(lang), encoding="utf-8")
     _, findings = load_and_check(root)

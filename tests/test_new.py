@@ -6,7 +6,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from generator.cli import main
 from generator.loading import load_handbook
 from generator.pipeline import load_and_check
@@ -64,7 +63,10 @@ def test_filled_in_role_passes(root):
 def test_new_procedure_is_loaded_and_flagged_only_for_placeholders(root):
     path = new_procedure(root, "fire")
     assert path == root / "procedures" / "fire.yml"
-    assert path.read_text(encoding="utf-8").splitlines()[0] == "# yaml-language-server: $schema=../schema/procedure.schema.json"
+    assert (
+        path.read_text(encoding="utf-8").splitlines()[0]
+        == "# yaml-language-server: $schema=../schema/procedure.schema.json"
+    )
     book, findings = load_and_check(root)
     assert "fire" in book.procedures
     proc = book.procedures["fire"]
@@ -111,9 +113,15 @@ def test_unknown_department_and_superior_are_refused_with_suggestion(root):
 
 
 def test_cli_new_role_and_its_errors(root, capsys):
-    assert main(["new", "role", "night-guard", "--department", "cs", "--reports-to", "supervisor", "--root", str(root)]) == 0
+    assert (
+        main(["new", "role", "night-guard", "--department", "cs", "--reports-to", "supervisor", "--root", str(root)])
+        == 0
+    )
     assert "night-guard.yml" in capsys.readouterr().out
-    assert main(["new", "role", "night-guard", "--department", "cs", "--reports-to", "supervisor", "--root", str(root)]) == 1
+    assert (
+        main(["new", "role", "night-guard", "--department", "cs", "--reports-to", "supervisor", "--root", str(root)])
+        == 1
+    )
     assert "already exists" in capsys.readouterr().err
     assert main(["new", "role", "x", "--root", str(root)]) == 1
     assert main(["new", "procedure", "fire", "--root", str(root)]) == 0

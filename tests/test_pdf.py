@@ -16,14 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
-
 from generator import pdf
+from generator.contacts import ensure_resolved
 from generator.model import Handbook, Item, Procedure, Role, Text
 from generator.pdf import cards, views
 from generator.pdf.render import Result, render_job
-from generator.contacts import ensure_resolved
 from generator.pipeline import load_and_check
+from pypdf import PdfReader
 
 REPO = Path(__file__).resolve().parent.parent
 MINI = REPO / "tests" / "fixtures" / "mini"
@@ -171,7 +170,10 @@ def test_role_sheet_prints_everything_on_the_role(printed: Printed, lang: str) -
         sign = {"zh": "签名", "en": "Signature", "bilingual": "签名"}[lang]
         assert sign in flat, (lang, rid)
         for duty in role.duties:  # the escalation path, by role title
-            path = [views.role_title(printed.book, h.role) for h in pdf.views.escalation_path(printed.book, rid, duty.escalate_to).hops]
+            path = [
+                views.role_title(printed.book, h.role)
+                for h in pdf.views.escalation_path(printed.book, rid, duty.escalate_to).hops
+            ]
             assert not missing(text, lang, path), (lang, rid, duty.id)
 
 
@@ -179,7 +181,11 @@ def test_staff_paper_leaves_out_editors_notes_that_the_site_folds_away(printed: 
     """The zh role sheet, booklet and pack of a role with an editor's note ("…的笔误") and the
     placeholder issue date ("二0**年一月一日") print neither; the site's role page keeps both
     inside its maintainers' box."""
-    noted = {rid: notes for rid, r in printed.book.roles.items() if (notes := [n for n in editors_notes(r) if len(n.zh) >= 8])}
+    noted = {
+        rid: notes
+        for rid, r in printed.book.roles.items()
+        if (notes := [n for n in editors_notes(r) if len(n.zh) >= 8])
+    }
     assert any("笔误" in n.zh for ns in noted.values() for n in ns), "the bundled data has an editor's typo note"
     assert any("**" in n.zh for ns in noted.values() for n in ns), "the bundled data has the placeholder issue date"
     booklet = norm(pdf_text(printed.out / "zh" / "booklet.pdf"))
@@ -320,7 +326,9 @@ def test_fonts_are_embedded_noto_cjk_sc(printed: Printed) -> None:
     samples = [printed.out / lang / "booklet.pdf" for lang in pdf.LANGS]
     samples += [p for p in printed.files if p.parent.name == "procedures"][:3]
     for path in samples:
-        lines = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True, text=True).stdout.splitlines()[2:]
+        lines = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True, text=True).stdout.splitlines()[
+            2:
+        ]
         assert lines, path
         for line in lines:
             assert re.search(r"\byes\s+yes\s+yes\b", line), (path, line)  # embedded, subset, ToUnicode
@@ -340,7 +348,9 @@ def test_booklet_contents_point_at_the_right_pages(printed: Printed, lang: str) 
     assert len(entries) == len(printed.book.roles), entries
     for role in printed.book.roles.values():
         title = role.title.zh if lang != "en" else role.title.en
-        printed_as = title + (f" {role.title.en}" if lang == "bilingual" else "") + (f" {role.code}" if role.code else "")
+        printed_as = (
+            title + (f" {role.title.en}" if lang == "bilingual" else "") + (f" {role.code}" if role.code else "")
+        )
         page = entries[norm(printed_as)]
         assert norm(title) in norm(pdf_text(path, page, page)), (lang, role.id, page)
 
@@ -379,7 +389,12 @@ def test_no_qr_code_without_a_base_url() -> None:
     book = _mini()
     book.meta.base_url = None  # the mini fixture has one (without it, check warns W710)
     assert pdf.card_url(book, "lift", "zh") is None
-    cards_ = [p for j in pdf.plan(book, Path("/nonexistent")) for p in j.parts if p.path and p.path.parent.name == "procedures"]
+    cards_ = [
+        p
+        for j in pdf.plan(book, Path("/nonexistent"))
+        for p in j.parts
+        if p.path and p.path.parent.name == "procedures"
+    ]
     assert cards_ and all("<img" not in p.variants[i] for p in cards_ for i in (0, len(p.variants) - 1))
 
 
@@ -402,8 +417,13 @@ def test_an_overlong_card_drops_secondary_content_not_type_size(tmp_path: Path) 
     proc = book.procedures["lift"]
     step = proc.steps[0]
     note = Text(zh="注意安全，" * 30, en="Mind your own safety. " * 20)
-    proc.steps = [step.model_copy(update={"id": f"s{i}", "text": Text(zh=step.text.zh * 6, en=step.text.en * 4), "note": note}) for i in range(9)]
-    proc.aftercare = [step.model_copy(update={"id": f"a{i}", "text": Text(zh="善后" * 40, en="Afterwards. " * 20)}) for i in range(6)]
+    proc.steps = [
+        step.model_copy(update={"id": f"s{i}", "text": Text(zh=step.text.zh * 6, en=step.text.en * 4), "note": note})
+        for i in range(9)
+    ]
+    proc.aftercare = [
+        step.model_copy(update={"id": f"a{i}", "text": Text(zh="善后" * 40, en="Afterwards. " * 20)}) for i in range(6)
+    ]
     job = _card(book, "bilingual", tmp_path)
     (result,) = render_job(job)
     style = pdf.card_style(result)
@@ -414,12 +434,20 @@ def test_an_overlong_card_drops_secondary_content_not_type_size(tmp_path: Path) 
     assert missing(text, "bilingual", [note]) and "procedures/lift/" in text
 
 
-def test_an_impossible_card_goes_below_the_floor_with_a_warning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+def test_an_impossible_card_goes_below_the_floor_with_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     """The last resort keeps one page; `handbook pdf` says which procedure to shorten."""
     book = _mini()
     card = tmp_path / "zh" / "procedures" / "lift.pdf"
     last = len(_card(book, "zh", tmp_path).parts[0].variants) - 1
-    monkeypatch.setattr(pdf, "run_jobs", lambda jobs, workers=None: [Result(p.path, 1, 0.0, last if p.path == card else 0) for j in jobs for p in j.parts])
+    monkeypatch.setattr(
+        pdf,
+        "run_jobs",
+        lambda jobs, workers=None: [
+            Result(p.path, 1, 0.0, last if p.path == card else 0) for j in jobs for p in j.parts
+        ],
+    )
     pdf.write_pdfs(book, tmp_path)
     style = pdf._card_styles[card][last]
     assert style.below_floor and style.size < cards.FLOOR["zh"] and style.level == cards.LEVELS[-1]
@@ -433,13 +461,35 @@ def test_card_levels_leave_out_in_the_fixed_order() -> None:
     proc = book.procedures["lift"]
     proc.steps[0].note = Text(zh="步骤注释", en="Step note")
     proc.template = Text(zh="长的模板说明", en="Long template notice")
-    proc.aftercare = [proc.steps[0].model_copy(update={"id": "after", "text": Text(zh="善后事项", en="Aftercare item")})]
+    proc.aftercare = [
+        proc.steps[0].model_copy(update={"id": "after", "text": Text(zh="善后事项", en="Aftercare item")})
+    ]
     view = views.procedure_view(book, proc)
     seen = {}
     for level in cards.LEVELS:
         style = cards.CardStyle(level, 11.0, 10.0)
-        html = pdf._render("procedure.html", "bilingual", v=view, meta=book.meta, style=style, qr="data:,", url="https://x.example/hb/procedures/lift/", page="procedures/lift/")
-        seen[level] = {k: k in html for k in ("长的模板说明", "步骤注释", "善后事项", "未救出", views.LABEL["trigger"].zh, views.LABEL["ladder"].zh, "完整流程见二维码")}
+        html = pdf._render(
+            "procedure.html",
+            "bilingual",
+            v=view,
+            meta=book.meta,
+            style=style,
+            qr="data:,",
+            url="https://x.example/hb/procedures/lift/",
+            page="procedures/lift/",
+        )
+        seen[level] = {
+            k: k in html
+            for k in (
+                "长的模板说明",
+                "步骤注释",
+                "善后事项",
+                "未救出",
+                views.LABEL["trigger"].zh,
+                views.LABEL["ladder"].zh,
+                "完整流程见二维码",
+            )
+        }
         for kept in ("安抚被困人员", "Reassure the people trapped.", "96333", "1 分钟内", "within 1 min", "<img"):
             assert kept in html, (level, kept)
     assert [seen[level]["长的模板说明"] for level in cards.LEVELS] == [True] + [False] * 6
@@ -478,14 +528,19 @@ def _gray_pages(path: Path, dpi: int, out: Path) -> list[tuple[int, int, bytes]]
     return pages
 
 
-def inked_margin_pages(path: Path, band_mm: float, tmp_path: Path, skip: set[int] = frozenset(), dpi: int = 24) -> list[int]:
+def inked_margin_pages(
+    path: Path, band_mm: float, tmp_path: Path, skip: set[int] = frozenset(), dpi: int = 24
+) -> list[int]:
     """Pages with anything darker than a light grey in the outer `band_mm` left or right."""
     bad = []
     for number, (width, height, px) in enumerate(_gray_pages(path, dpi, tmp_path), 1):
         band = max(1, int(band_mm / 25.4 * dpi))
         if number in skip:
             continue
-        if any(min(px[y * width : y * width + band]) < 200 or min(px[(y + 1) * width - band : (y + 1) * width]) < 200 for y in range(height)):
+        if any(
+            min(px[y * width : y * width + band]) < 200 or min(px[(y + 1) * width - band : (y + 1) * width]) < 200
+            for y in range(height)
+        ):
             bad.append(number)
     return bad
 
@@ -508,7 +563,11 @@ def test_the_margin_check_sees_a_table_that_runs_past_the_margin(tmp_path: Path)
     """The check above would fail on the old header table (cell widths in % plus padding)."""
     from weasyprint import HTML
 
-    wide = '<table style="width:100%;border-collapse:collapse;table-layout:fixed"><tr>' + '<td style="width:25%;padding:0 6mm;border:1pt solid #000">x</td>' * 4 + "</tr></table>"
+    wide = (
+        '<table style="width:100%;border-collapse:collapse;table-layout:fixed"><tr>'
+        + '<td style="width:25%;padding:0 6mm;border:1pt solid #000">x</td>' * 4
+        + "</tr></table>"
+    )
     path = tmp_path / "wide.pdf"
     HTML(string=f"<style>@page {{ size: A4; margin: 20mm 16mm }}</style>{wide}").write_pdf(path)
     assert inked_margin_pages(path, 12, tmp_path) == [1]
@@ -521,7 +580,7 @@ def test_sign_off_asks_both_for_name_staff_number_signature_and_date(printed: Pr
     path = printed.out / lang / "roles" / f"{rid}.pdf"
     last = len(PdfReader(path).pages)
     text = pdf_text(path, last - 1 if last > 1 else 1, last)
-    block = text[text.find(texts_of(lang, L["pdf_signoff"])[0]):]
+    block = text[text.find(texts_of(lang, L["pdf_signoff"])[0]) :]
     fields = [L["pdf_printed_name"], L["pdf_staff_number"], L["pdf_signature"], L["pdf_date"]]
     for who in (L["pdf_employee"], L["pdf_supervisor"]):
         assert not missing(block, lang, [who]), (lang, who)
@@ -559,7 +618,9 @@ def test_card_says_template_and_gives_the_numbers_before_the_steps(printed: Prin
 
 def _words(path: Path) -> list[tuple[float, float, float, str]]:
     """(xMin, xMax, yMin, word) of every word on the first page, from poppler's boxes."""
-    out = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(path), "-"], check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(
+        ["pdftotext", "-bbox", "-f", "1", "-l", "1", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
     pattern = r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>'
     return [(float(x0), float(x1), float(y0), html.unescape(w)) for x0, y0, x1, w in re.findall(pattern, out)]
 
@@ -571,15 +632,26 @@ def test_bilingual_card_keeps_the_step_text_left_of_who_and_when(printed: Printe
     L = views.LABEL
     for pid, proc in printed.book.procedures.items():
         words = _words(printed.out / "bilingual" / "procedures" / f"{pid}.pdf")
-        who = {w for s in proc.steps for t in (views.role_title(printed.book, s.owner), views.time_limit(s.within_minutes)) if t
-               for w in f"{t.zh} {t.en}".split()}
+        who = {
+            w
+            for s in proc.steps
+            for t in (views.role_title(printed.book, s.owner), views.time_limit(s.within_minutes))
+            if t
+            for w in f"{t.zh} {t.en}".split()
+        }
         top = next(y for x0, x1, y, w in words if w.startswith(L["steps"].zh))
-        ends = [y for x0, x1, y, w in words if y > top and w.startswith((L["ladder"].zh, L["aftercare"].zh, L["pdf_ladder_and_aftercare"].zh))]
+        ends = [
+            y
+            for x0, x1, y, w in words
+            if y > top and w.startswith((L["ladder"].zh, L["aftercare"].zh, L["pdf_ladder_and_aftercare"].zh))
+        ]
         bottom = min(ends) if ends else 1e9
         region = [(x0, x1, w) for x0, x1, y, w in words if top < y < bottom]
         # The column starts where the time limits start ("5 分钟内 within 5 min" begins each cell).
         units = {"分钟内", "小时内", "天内"}
-        column = min(region[i][0] for i in range(len(region) - 1) if region[i][2].isdigit() and region[i + 1][2] in units)
+        column = min(
+            region[i][0] for i in range(len(region) - 1) if region[i][2].isdigit() and region[i + 1][2] in units
+        )
         strays = [w for x0, x1, w in region if x1 > column + 1 and w not in who and not w.isdigit()]
         assert not strays, (pid, column, strays[:10])
         crossing = [w for x0, x1, w in region if x0 < column - 1 and x1 > column + 1]
@@ -595,7 +667,9 @@ def test_pdf_labels_are_the_sites_labels(printed: Printed) -> None:
         for lang in ("zh", "en"):
             text = norm(pdf_text(printed.out / lang / "procedures" / f"{pid}.pdf"))
             assert norm(site[lang][f"severity_{proc.severity}"]) in text, (lang, pid)
-    rid, role = next((rid, r) for rid, r in printed.book.roles.items() if any(d.frequency == "on-demand" for d in r.duties))
+    rid, role = next(
+        (rid, r) for rid, r in printed.book.roles.items() if any(d.frequency == "on-demand" for d in r.duties)
+    )
     assert norm(site["en"]["freq_on-demand"]) in norm(pdf_text(printed.out / "en" / "roles" / f"{rid}.pdf"))
 
 
@@ -641,7 +715,9 @@ def test_the_site_links_the_pack_and_one_checklist_file() -> None:
     from generator.pages import render_pages
 
     book = _mini()
-    pages = render_pages(book, "zh", directory_urls=True, pdfs=["zh/packs/clerk.pdf", "zh/checklists/clerk.pdf", "zh/roles/clerk.pdf"])
+    pages = render_pages(
+        book, "zh", directory_urls=True, pdfs=["zh/packs/clerk.pdf", "zh/checklists/clerk.pdf", "zh/roles/clerk.pdf"]
+    )
     by_path = {p.path: p.text for p in pages}
     role = next(text for path, text in by_path.items() if path.endswith("roles/clerk.md"))
     assert "pdf/zh/packs/clerk.pdf" in role and views.LABEL["pdf_print_pack"].zh in role
@@ -663,7 +739,9 @@ def test_above_the_small_size_booklets_go_per_department(tmp_path: Path, monkeyp
     dept = book.roles["clerk"].department
     path = tmp_path / "zh" / "booklets" / f"{dept}.pdf"
     roles = [r for r in book.roles.values() if r.department == dept]
-    assert len(PdfReader(path).pages) == 2 + sum(len(PdfReader(tmp_path / "zh" / "roles" / f"{r.id}.pdf").pages) for r in roles)
+    assert len(PdfReader(path).pages) == 2 + sum(
+        len(PdfReader(tmp_path / "zh" / "roles" / f"{r.id}.pdf").pages) for r in roles
+    )
     assert not missing(pdf_text(path), "zh", [r.title for r in roles])
 
 
@@ -710,9 +788,10 @@ def test_only_changed_pdfs_are_written_again(tmp_path: Path) -> None:
         assert not [p for p in out.rglob("*.pdf") if "clerk" in p.name]
 
 
-def test_the_writer_stops_without_harfbuzz_subsetting(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+def test_the_writer_stops_without_harfbuzz_subsetting(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
     import weasyprint.text.ffi as ffi
-
     from generator.cli import main
     from generator.pdf.style import PrintSetupError, require_fast_subsetting
 

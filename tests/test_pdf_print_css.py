@@ -12,21 +12,29 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
-
 from generator.pdf import print_header_style
+from pypdf import PdfReader
 
 REPO = Path(__file__).resolve().parent.parent
 from support import chromium_or_skip  # noqa: E402
 
 CHROMIUM = chromium_or_skip()
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--no-first-run", "--no-pdf-header-footer"]
-
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--no-pdf-header-footer",
+]
 
 
 def _page(style: str) -> str:
-    rows = "\n".join(f"<tr><td>{i}</td><td>负责第 {i} 项日常工作，并做好记录 duty-{i}</td><td>每天</td></tr>" for i in range(1, 90))
+    rows = "\n".join(
+        f"<tr><td>{i}</td><td>负责第 {i} 项日常工作，并做好记录 duty-{i}</td><td>每天</td></tr>" for i in range(1, 90)
+    )
     return f"""<!doctype html><html lang="zh-Hans"><head><meta charset="utf-8">
 <link rel="stylesheet" href="print.css">{style}</head><body>
 <header class="md-header">HEADERBAR 搜索</header>
@@ -47,22 +55,32 @@ def _page(style: str) -> str:
 
 def test_a_role_page_prints_clean_a4_with_running_header(tmp_path: Path) -> None:
     shutil.copy(REPO / "generator" / "assets" / "print.css", tmp_path / "print.css")
-    style = print_header_style("物业客户服务部手册", "前台调度员 · KF003 \"</style>", "版本 1.0 · 生效日期 2026-12-01")
+    style = print_header_style("物业客户服务部手册", '前台调度员 · KF003 "</style>', "版本 1.0 · 生效日期 2026-12-01")
     (tmp_path / "role.html").write_text(_page(str(style)), encoding="utf-8")
     out = tmp_path / "role.pdf"
-    subprocess.run([CHROMIUM, *FLAGS, f"--print-to-pdf={out}", (tmp_path / "role.html").as_uri()],
-                   check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [CHROMIUM, *FLAGS, f"--print-to-pdf={out}", (tmp_path / "role.html").as_uri()],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     reader = PdfReader(out)
     assert len(reader.pages) >= 2
     for page in reader.pages:
-        assert sorted((float(page.mediabox.width), float(page.mediabox.height))) == pytest.approx([595.3, 841.9], abs=1.5)
+        assert sorted((float(page.mediabox.width), float(page.mediabox.height))) == pytest.approx(
+            [595.3, 841.9], abs=1.5
+        )
     text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True).stdout
     for chrome in ("HEADERBAR", "TABSNAV", "SIDEBARNAV", "EDITBUTTON", "PRINTBUTTON", "FOOTERCHROME"):
         assert chrome not in text
     pages = text.split("\f")[: len(reader.pages)]
     for number, page_text in enumerate(pages, start=1):
         flat = re.sub(r"\s+", "", page_text)
-        assert "物业客户服务部手册" in flat and '前台调度员·KF003"</style>' in flat and "版本1.0·生效日期2026-12-01" in flat
+        assert (
+            "物业客户服务部手册" in flat
+            and '前台调度员·KF003"</style>' in flat
+            and "版本1.0·生效日期2026-12-01" in flat
+        )
         assert f"{number}/{len(reader.pages)}" in flat
     flat = re.sub(r"\s+", "", text)
     assert all(f"duty-{i}" in flat for i in range(1, 90))  # no row lost at a page break

@@ -11,17 +11,44 @@ import random
 import shutil
 from pathlib import Path
 
-import pytest
-
 import generator.loading as loading
 import generator.yaml_reader as yaml_reader
+import pytest
 from generator.pipeline import load_and_check
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 
 #: Pieces that, inserted anywhere, make a file unusual for the event walk (or not).
-SNIPPETS = ["&a ", "*a", "!!str ", "<<: ", "\t", "---\n", "no", "12:30", "\\u202e", '"', "'", "[", "{", "- ", ": ",
-            "\n", "~", "2026-02-30", "0x1F", ".inf", "\ufeff", "\x85", "? ", "|\n  ", "!foo ", "%YAML 1.1\n---\n", "=", "\u202e"]
+SNIPPETS = [
+    "&a ",
+    "*a",
+    "!!str ",
+    "<<: ",
+    "\t",
+    "---\n",
+    "no",
+    "12:30",
+    "\\u202e",
+    '"',
+    "'",
+    "[",
+    "{",
+    "- ",
+    ": ",
+    "\n",
+    "~",
+    "2026-02-30",
+    "0x1F",
+    ".inf",
+    "\ufeff",
+    "\x85",
+    "? ",
+    "|\n  ",
+    "!foo ",
+    "%YAML 1.1\n---\n",
+    "=",
+    "\u202e",
+]
 
 
 def _outcome(read: yaml_reader.YamlFile) -> tuple:
@@ -46,7 +73,11 @@ def test_the_event_walk_reads_as_the_full_reader_does(tmp_path: Path, monkeypatc
         if n >= len(seeds):
             for _ in range(rng.randint(1, 3)):
                 at = rng.randrange(len(text) + 1)
-                text = text[:at] + rng.choice(SNIPPETS) + text[at:] if rng.random() < 0.6 else text[:at] + text[at + rng.randint(1, 8):]
+                text = (
+                    text[:at] + rng.choice(SNIPPETS) + text[at:]
+                    if rng.random() < 0.6
+                    else text[:at] + text[at + rng.randint(1, 8) :]
+                )
         path.write_bytes(text.encode("utf-8", errors="surrogatepass"))
         fast, full = _both(path, monkeypatch)
         assert fast == full, text
@@ -59,7 +90,9 @@ def test_the_event_walk_reads_as_the_full_reader_does(tmp_path: Path, monkeypatc
 def _snapshot(root: Path) -> tuple:
     book, findings = load_and_check(root)
     docs = {**{f"role:{k}": v for k, v in book.roles.items()}, **{f"proc:{k}": v for k, v in book.procedures.items()}}
-    return [f.text() for f in findings], {k: (v.model_dump(mode="json"), v.source_map.values, v.source_map.keys) for k, v in docs.items()}
+    return [f.text() for f in findings], {
+        k: (v.model_dump(mode="json"), v.source_map.values, v.source_map.keys) for k, v in docs.items()
+    }
 
 
 def test_two_processes_load_what_one_loads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from support import chromium_or_skip  # noqa: E402
+from support import chromium_or_skip
 
 chromium_or_skip()  # skip here without a browser, fail in CI; conftest's `browser` launches it
 
@@ -95,10 +95,13 @@ IDS = [f"{lang}-{where}-{vp}" for lang, where, vp in MATRIX]
 
 def _hm(page: Page, ms_offset: int) -> str:
     """How the page writes the start of its run + offset: HH:MM:SS in the browser's zone."""
-    return page.evaluate("""off => {
+    return page.evaluate(
+        """off => {
         const runs = JSON.parse(localStorage.getItem('hb-runs-v1'));
         return new Date(runs[0].started + off).toTimeString().slice(0, 8);
-    }""", ms_offset)
+    }""",
+        ms_offset,
+    )
 
 
 @pytest.mark.parametrize("lang, where, viewport", MATRIX, ids=IDS)
@@ -179,11 +182,15 @@ def test_the_incident_record_prints_on_a4_with_every_tick(open_lift, lang, where
     text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True).stdout
     for step, at in ticks.items():
         assert _hm(page, at) in text, (step, _hm(page, at))
-    flat = re.sub(r"\s+", "", subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout)
+    flat = re.sub(
+        r"\s+", "", subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    )
     assert flat.count(re.sub(r"\s+", "", name)) >= len(ticks), flat  # a narrow column may wrap a name
     assert ("事件记录" if lang == "zh" else "Incident record") in text
     assert ("维保 20 分钟到场" if lang == "zh" else "technician on site") in re.sub(r"\s+", " ", text)
-    assert "hb-run-bar" not in text and ("开始处置并计时" not in text and "Start the response" not in text), "only the record is printed"
+    assert "hb-run-bar" not in text and ("开始处置并计时" not in text and "Start the response" not in text), (
+        "only the record is printed"
+    )
     # After the record the page has no run open; the record stays listed.
     page.click(".hb-record-close")
     assert page.locator(".hb-run-bar").is_hidden()

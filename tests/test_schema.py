@@ -8,9 +8,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
-
 from generator.cli import main
-from generator.schema import SCHEMAS, kind_of, render, schema_line, stale_schemas, write_schemas
+from generator.schema import SCHEMAS, kind_of, render, schema_line, stale_schemas
 
 REPO = Path(__file__).resolve().parents[1]
 MINI = Path(__file__).parent / "fixtures" / "mini"
@@ -62,7 +61,9 @@ def test_schema_accepts_one_role_or_a_list_for_escalate_to():
 
 def test_schema_flags_unknown_key_and_bad_level():
     validator = jsonschema.Draft202012Validator(json.loads(render("role")))
-    data = json.loads(json.dumps(yaml.safe_load((MINI / "roles/cs/supervisor.yml").read_text(encoding="utf-8")), default=str))
+    data = json.loads(
+        json.dumps(yaml.safe_load((MINI / "roles/cs/supervisor.yml").read_text(encoding="utf-8")), default=str)
+    )
     data["duites"] = []
     data["authorities"][0]["level"] = "decides"
     messages = " ".join(e.message for e in validator.iter_errors(data))
@@ -78,7 +79,11 @@ def test_schema_line_points_from_the_file_to_schema_folder():
 
 def test_bundled_data_files_declare_their_schema():
     """Every YAML file of the bundled handbook starts with the editor's schema line."""
-    missing = [str(p.relative_to(REPO)) for p in _data_files(REPO) if p.read_text(encoding="utf-8").splitlines()[:1] != [schema_line(p.relative_to(REPO).as_posix())]]
+    missing = [
+        str(p.relative_to(REPO))
+        for p in _data_files(REPO)
+        if p.read_text(encoding="utf-8").splitlines()[:1] != [schema_line(p.relative_to(REPO).as_posix())]
+    ]
     assert not missing, f"these files do not start with their schema line: {missing}"
 
 

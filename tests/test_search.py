@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from support import chromium_or_skip  # noqa: E402
+from support import chromium_or_skip
 
 chromium_or_skip()  # skip here without a browser, fail in CI; conftest's `browser` launches it
 
@@ -29,21 +29,21 @@ SUBPATH = "/intranet/handbook/"
 #: (query, the page expected among the first three result pages, an anchor it must carry or "").
 QUERIES = {
     "zh": [
-        ("电梯", "procedures/lift-entrapment", ""),                   # a single word
-        ("升降梯", "procedures/lift-entrapment", ""),                 # a glossary synonym
-        ("前台调度员", "roles/front-desk-dispatcher", ""),            # a post's name
-        ("突然停水停电", "procedures/water-or-power-cut", ""),        # a procedure
+        ("电梯", "procedures/lift-entrapment", ""),  # a single word
+        ("升降梯", "procedures/lift-entrapment", ""),  # a glossary synonym
+        ("前台调度员", "roles/front-desk-dispatcher", ""),  # a post's name
+        ("突然停水停电", "procedures/water-or-power-cut", ""),  # a procedure
         ("火警", "procedures/fire-alarm", ""),
         ("谁审批装修", "roles/customer-service-supervisor", "authorities"),  # a question: who may approve
-        ("物业费催缴", "roles/fee-collection-supervisor", ""),        # 物业费 ↔ 管理费 (glossary)
+        ("物业费催缴", "roles/fee-collection-supervisor", ""),  # 物业费 ↔ 管理费 (glossary)
         ("钥匙交接", "roles/customer-service-supervisor", "duty-monthly-report"),  # a duty's words
         ("回访 服务对象", "roles/front-desk-dispatcher", "duty-follow-up-calls"),
-        ("电梯困人怎么办", "procedures/lift-entrapment", ""),          # a question
+        ("电梯困人怎么办", "procedures/lift-entrapment", ""),  # a question
     ],
     "en": [
-        ("evacuate", "procedures/fire-alarm", ""),                     # inflected: the pages say evacuation
+        ("evacuate", "procedures/fire-alarm", ""),  # inflected: the pages say evacuation
         ("fees", "roles/fee-collection-officer", ""),
-        ("elevator", "procedures/lift-entrapment", ""),                # a glossary synonym of lift
+        ("elevator", "procedures/lift-entrapment", ""),  # a glossary synonym of lift
         ("Front Desk Dispatcher", "roles/front-desk-dispatcher", ""),  # a post's name
         ("people trapped in a lift", "procedures/lift-entrapment", ""),  # a phrase
         ("who may approve renovation", "roles/customer-service-supervisor", "authorities"),
@@ -122,13 +122,14 @@ def search(page: Page, query: str) -> list[list[str]]:
     page.wait_for_function("document.documentElement.getAttribute('data-hb-search') === 'done'", timeout=20000)
     return page.eval_on_selector_all(
         ".md-search-result__item",
-        "items => items.map(li => Array.from(li.querySelectorAll('a.md-search-result__link')).map(a => a.href))")
+        "items => items.map(li => Array.from(li.querySelectorAll('a.md-search-result__link')).map(a => a.href))",
+    )
 
 
 def _relative(link: str, base: str, offline: bool) -> str:
     """A result link as "page#anchor", relative to the language's root, without .html or /."""
     assert link.startswith(base), f"{link} is not under {base}"
-    rest = link[len(base):]
+    rest = link[len(base) :]
     page, _, anchor = rest.partition("#")
     page = re.sub(r"(/index)?\.html$", "", page) if offline else page.rstrip("/")
     return f"{page}#{anchor}" if anchor else page
@@ -139,7 +140,9 @@ def _check(groups: list[list[str]], base: str, offline: bool, query: str, expect
     pages = {link.split("#")[0] for group in top for link in group}
     assert expected in pages, f"{query!r}: {expected} not in the first three results {top}"
     if anchor:
-        assert any(f"{expected}#{anchor}" in group for group in top), f"{query!r}: no link to {expected}#{anchor} in {top}"
+        assert any(f"{expected}#{anchor}" in group for group in top), (
+            f"{query!r}: no link to {expected}#{anchor} in {top}"
+        )
     for group in groups:
         for link in group:
             rel = _relative(link, base, offline)
@@ -176,7 +179,9 @@ def test_the_query_set_finds_the_right_pages_in_the_offline_copy(browser, offlin
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_staff_search_shows_no_maintainer_page_and_no_editors_note(desk: Page, server: str, built_site, lang: str) -> None:
+def test_staff_search_shows_no_maintainer_page_and_no_editors_note(
+    desk: Page, server: str, built_site, lang: str
+) -> None:
     base = server + _lang_root(lang)
     desk.goto(base)
     for query in MAINTAINER_WORDS[lang]:
@@ -190,7 +195,11 @@ def test_staff_search_shows_no_maintainer_page_and_no_editors_note(desk: Page, s
     duty = next(d for d in role.duties if d.note)
     note = getattr(duty.note, lang)
     words = getattr(duty.text, lang)
-    query = re.match(r"[\u4e00-\u9fff]+", words).group(0)[:8] if lang == "zh" else " ".join(re.findall(r"[A-Za-z]{5,}", words)[:4])
+    query = (
+        re.match(r"[\u4e00-\u9fff]+", words).group(0)[:8]
+        if lang == "zh"
+        else " ".join(re.findall(r"[A-Za-z]{5,}", words)[:4])
+    )
     search(desk, query)
     shown = desk.locator(".hb-search-result").inner_text()
     assert getattr(duty.text, lang)[:6] in shown.replace("\n", "")
@@ -230,7 +239,18 @@ def test_the_browser_stems_as_the_index_does(desk: Page, server: str, built_site
 
     index = read_index(built_site.site / "en" / "search")
     words = sorted({w for r in index["records"] for w in re.findall(r"[A-Za-z][A-Za-z']*", f"{r[2]} {r[3]}")})
-    words += ["evacuate", "evacuation", "evacuated", "fees", "fee", "trapped", "approves", "approval", "lifts", "elevators"]
+    words += [
+        "evacuate",
+        "evacuation",
+        "evacuated",
+        "fees",
+        "fee",
+        "trapped",
+        "approves",
+        "approval",
+        "lifts",
+        "elevators",
+    ]
     desk.goto(server + "en/")
     search(desk, "fee")  # loads meta.js, which carries the rules
     browser_stems = desk.evaluate("ws => ws.map(w => window.__hbSearch.stem(w))", words)
@@ -241,7 +261,9 @@ def test_the_browser_stems_as_the_index_does(desk: Page, server: str, built_site
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_search_on_a_phone(browser, server: str, lang: str, tmp_path: Path) -> None:
-    context, page, foreign, _, errors = _context(browser, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    context, page, foreign, _, errors = _context(
+        browser, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
     try:
         page.goto(server + _lang_root(lang))
         query, expected, _ = QUERIES[lang][0]
@@ -255,7 +277,9 @@ def test_search_on_a_phone(browser, server: str, lang: str, tmp_path: Path) -> N
         rect = page.evaluate("""() => { const r = document.querySelector('.md-search-result__item').getBoundingClientRect();
             return {left: r.left, right: r.right, width: document.documentElement.clientWidth}; }""")
         if rect["right"] > 391:
-            rect["wide"] = page.evaluate("""() => Array.from(document.querySelectorAll('.md-search-result__item *')).filter(e => e.getBoundingClientRect().width > 400).slice(-3).map(e => e.tagName + '.' + e.className + ' ' + getComputedStyle(e).whiteSpace + ' ' + e.getBoundingClientRect().width + ' ' + (e.textContent||'').slice(0,60))""")
+            rect["wide"] = page.evaluate(
+                """() => Array.from(document.querySelectorAll('.md-search-result__item *')).filter(e => e.getBoundingClientRect().width > 400).slice(-3).map(e => e.tagName + '.' + e.className + ' ' + getComputedStyle(e).whiteSpace + ' ' + e.getBoundingClientRect().width + ' ' + (e.textContent||'').slice(0,60))"""
+            )
         assert rect["width"] == 390 and rect["left"] >= 0 and rect["right"] <= 390 + 1, rect
         page.screenshot(path=str(tmp_path / f"phone-{lang}.png"))
     finally:

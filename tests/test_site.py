@@ -11,13 +11,13 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-
 from generator.escalation import escalation_path
 from generator.pages import LANGS, all_labels, md_escape, render_pages
 from generator.pipeline import load_and_check
 from generator.site import SiteError, build_site
-from support import MINI
+
 from site_html import Page, foreign_css, foreign_loads, read, squash
+from support import MINI
 
 pytestmark = pytest.mark.slow
 
@@ -39,8 +39,18 @@ def test_every_role_procedure_and_checklist_page_exists_with_its_language(built_
     book = built_site.book
     paths = [f"roles/{r}/" for r in book.roles] + [f"checklists/{r}/" for r in book.roles]
     paths += [f"procedures/{p}/" for p in book.procedures] + [f"departments/{d}/" for d in book.departments]
-    paths += ["", "roles/", "procedures/", "checklists/", "matrix/", "responsibilities/", "organisation/chart/",
-              "organisation/escalation/", "glossary/", "departments/"]
+    paths += [
+        "",
+        "roles/",
+        "procedures/",
+        "checklists/",
+        "matrix/",
+        "responsibilities/",
+        "organisation/chart/",
+        "organisation/escalation/",
+        "glossary/",
+        "departments/",
+    ]
     assert book.roles and book.procedures
     for path in paths:
         file = html(built_site, lang, path)
@@ -134,8 +144,12 @@ def test_language_switch_points_at_the_same_page(built_site: BuiltSite) -> None:
     role = next(iter(built_site.book.roles))
     zh = read(html(built_site, "zh", f"roles/{role}/"))
     en = read(html(built_site, "en", f"roles/{role}/"))
-    zh_links = {a.get("hreflang"): a["href"] for t, a in zh.elements if t == "a" and "hb-lang-link" in a.get("class", "")}
-    en_links = {a.get("hreflang"): a["href"] for t, a in en.elements if t == "a" and "hb-lang-link" in a.get("class", "")}
+    zh_links = {
+        a.get("hreflang"): a["href"] for t, a in zh.elements if t == "a" and "hb-lang-link" in a.get("class", "")
+    }
+    en_links = {
+        a.get("hreflang"): a["href"] for t, a in en.elements if t == "a" and "hb-lang-link" in a.get("class", "")
+    }
     assert posixpath.normpath(posixpath.join(f"roles/{role}", zh_links["en"])) == f"en/roles/{role}"
     assert posixpath.normpath(posixpath.join(f"en/roles/{role}", en_links["zh"])) == f"roles/{role}"
 
@@ -244,16 +258,26 @@ def _hostile_root(tmp_path: Path) -> Path:
     shutil.copytree(MINI, root)
     clerk = root / "roles" / "cs" / "clerk.yml"
     text = clerk.read_text(encoding="utf-8")
-    text = text.replace("text: {zh: 接听电话, en: Answers the phone.}",
-                        "text: {zh: '接听电话 " + HOSTILE + "', en: 'Answers " + HOSTILE + "'}\n"
-                        "    items:\n      - label: 'A.'\n        text: {zh: '# 标题 " + HOSTILE + "', en: \"# heading\\nsecond line *x* [l](http://e.x)\"}")
-    text = text.replace("title: {zh: 前台调度员, en: Front Desk Dispatcher}",
-                        "title: {zh: '前台调度员 {{ 7*7 }}</title><script>alert(2)</script>', en: 'Front Desk | Dispatcher <b>x</b>'}")
+    text = text.replace(
+        "text: {zh: 接听电话, en: Answers the phone.}",
+        "text: {zh: '接听电话 " + HOSTILE + "', en: 'Answers " + HOSTILE + "'}\n"
+        "    items:\n      - label: 'A.'\n        text: {zh: '# 标题 "
+        + HOSTILE
+        + '\', en: "# heading\\nsecond line *x* [l](http://e.x)"}',
+    )
+    text = text.replace(
+        "title: {zh: 前台调度员, en: Front Desk Dispatcher}",
+        "title: {zh: '前台调度员 {{ 7*7 }}</title><script>alert(2)</script>', en: 'Front Desk | Dispatcher <b>x</b>'}",
+    )
     clerk.write_text(text, encoding="utf-8")
     lift = root / "procedures" / "lift.yml"
-    lift.write_text(lift.read_text(encoding="utf-8").replace(
-        "text: {zh: 安抚被困人员, en: Reassure the people trapped.}",
-        "text: {zh: '安抚 " + HOSTILE + "', en: 'Reassure " + HOSTILE + "'}"), encoding="utf-8")
+    lift.write_text(
+        lift.read_text(encoding="utf-8").replace(
+            "text: {zh: 安抚被困人员, en: Reassure the people trapped.}",
+            "text: {zh: '安抚 " + HOSTILE + "', en: 'Reassure " + HOSTILE + "'}",
+        ),
+        encoding="utf-8",
+    )
     return root
 
 
@@ -377,7 +401,9 @@ def test_bad_data_builds_nothing(tmp_path: Path, mini_site) -> None:
     root, site, _ = mini_site
     before = _snapshot(site)
     clerk = root / "roles" / "cs" / "clerk.yml"
-    clerk.write_text(clerk.read_text(encoding="utf-8").replace("reports_to: supervisor", "reports_to: nobody"), encoding="utf-8")
+    clerk.write_text(
+        clerk.read_text(encoding="utf-8").replace("reports_to: supervisor", "reports_to: nobody"), encoding="utf-8"
+    )
     assert main(["build", "--root", str(root), "--site-dir", str(site)]) == 1
     _assert_unchanged(site, before)
 
@@ -399,7 +425,12 @@ def test_build_with_pdf_puts_them_under_pdf_and_links_them(tmp_path: Path, monke
     def fake_write_pdfs(book, out: Path, previous: Path | None = None) -> list[Path]:
         written = []
         for lang in ("zh", "en"):
-            for rel in [f"{lang}/roles/clerk.pdf", f"{lang}/procedures/lift.pdf", f"{lang}/checklists/clerk.pdf", f"{lang}/booklet.pdf"]:
+            for rel in [
+                f"{lang}/roles/clerk.pdf",
+                f"{lang}/procedures/lift.pdf",
+                f"{lang}/checklists/clerk.pdf",
+                f"{lang}/booklet.pdf",
+            ]:
                 path = out / rel
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_bytes(b"%PDF-1.7\n")
@@ -413,14 +444,20 @@ def test_build_with_pdf_puts_them_under_pdf_and_links_them(tmp_path: Path, monke
     assert report.pdfs == 8
     for lang in LANGS:
         base = lang_dir(site, lang)
-        for page, target in [("roles/clerk", f"{lang}/roles/clerk.pdf"), ("procedures/lift", f"{lang}/procedures/lift.pdf"),
-                             ("checklists/clerk", f"{lang}/checklists/clerk.pdf"), ("roles", f"{lang}/booklet.pdf")]:
+        for page, target in [
+            ("roles/clerk", f"{lang}/roles/clerk.pdf"),
+            ("procedures/lift", f"{lang}/procedures/lift.pdf"),
+            ("checklists/clerk", f"{lang}/checklists/clerk.pdf"),
+            ("roles", f"{lang}/booklet.pdf"),
+        ]:
             file = base / page / "index.html"
             hrefs = [h for h in read(file).attr("a", "href") if h.endswith(".pdf")]
             assert len(hrefs) == 1, (file, hrefs)
             assert (file.parent / hrefs[0]).resolve() == (site / "pdf" / target).resolve()
             assert (site / "pdf" / target).is_file()
-        assert not [h for h in read(base / "roles" / "supervisor" / "index.html").attr("a", "href") if h.endswith(".pdf")]
+        assert not [
+            h for h in read(base / "roles" / "supervisor" / "index.html").attr("a", "href") if h.endswith(".pdf")
+        ]
 
 
 def test_serve_watches_data_pages_and_config_but_not_its_output(tmp_path: Path) -> None:
@@ -470,8 +507,12 @@ def test_serve_rebuilds_only_what_changed_and_ends_where_a_full_build_does(tmp_p
         total = sum(1 for p in book.roles) * 2
 
         clerk = root / "roles" / "cs" / "clerk.yml"
-        clerk.write_text(clerk.read_text(encoding="utf-8").replace("前台调度员", "前台接待调度员").replace(
-            "Front Desk Dispatcher", "Reception Dispatcher"), encoding="utf-8")
+        clerk.write_text(
+            clerk.read_text(encoding="utf-8")
+            .replace("前台调度员", "前台接待调度员")
+            .replace("Front Desk Dispatcher", "Reception Dispatcher"),
+            encoding="utf-8",
+        )
         book, _ = load_and_check(root)
         report = live.rebuild(book)
         assert report.incremental
@@ -480,7 +521,9 @@ def test_serve_rebuilds_only_what_changed_and_ends_where_a_full_build_does(tmp_p
         build_site(book, root, full, with_pdf=False)
         assert total and _site_files(live.site_dir) == _site_files(full)
         other = next(r for r in book.roles.values() if r.department == "cs" and r.id != "clerk")
-        assert "Reception Dispatcher" in (live.site_dir / "en" / "roles" / other.id / "index.html").read_text(encoding="utf-8")
+        assert "Reception Dispatcher" in (live.site_dir / "en" / "roles" / other.id / "index.html").read_text(
+            encoding="utf-8"
+        )
 
         # Nothing changed: nothing of the data's pages is rendered again.
         again = live.rebuild(book)

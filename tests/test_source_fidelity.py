@@ -17,13 +17,12 @@ from __future__ import annotations
 import re
 import shutil
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import pytest
 import yaml
-
 from generator.loading import load_handbook
 from generator.model import Duty, Item, Role
 
@@ -155,7 +154,9 @@ def parse_source(text: str) -> list[SourceLine]:
             item = entry
         else:
             assert item is not None, f"sub-sub-item without an item at source line {lineno}"
-            entry = SourceLine(part, "item", body, label, item.section, (*item.parents, item.label or ""), lineno=lineno)
+            entry = SourceLine(
+                part, "item", body, label, item.section, (*item.parents, item.label or ""), lineno=lineno
+            )
         out.append(entry)
         last = entry
     return out
@@ -209,7 +210,10 @@ def _present(role: Role, line: SourceLine) -> bool:
     if line.kind == "intro":
         return any(s.title.zh == line.section and any(t.zh == line.text for t in s.intro) for s in role.sections)
     if line.kind == "duty":
-        return any(d.label == line.label and d.text.zh == line.text and _section_title(role, d) == line.section for d in role.duties)
+        return any(
+            d.label == line.label and d.text.zh == line.text and _section_title(role, d) == line.section
+            for d in role.duties
+        )
     if line.kind == "item":
         return any(i.label == line.label and i.text.zh == line.text for i in _items_at(role, line))
     if line.kind == "authority":
@@ -221,6 +225,7 @@ def _present(role: Role, line: SourceLine) -> bool:
 
 def _yaml_counts(role: Role) -> Counter[str]:
     """How many things of each kind the role holds that must come from the source."""
+
     def items(entries: list[Item]) -> int:
         return sum(1 + items(i.items) for i in entries)
 
@@ -262,7 +267,9 @@ def fidelity_problems(root: Path, source: Path = SOURCE) -> list[str]:
         for kind in sorted(set(held) | set(expected.get(part, Counter()))):
             want = expected.get(part, Counter())[kind]
             if held[kind] != want:
-                problems.append(f"{role.id}: holds {held[kind]} {kind}(s) where {part} has {want} (an item split, merged or added?)")
+                problems.append(
+                    f"{role.id}: holds {held[kind]} {kind}(s) where {part} has {want} (an item split, merged or added?)"
+                )
     for role in book.roles.values():
         if role.from_source and role.source is None:
             problems.append(f"{role.id}: from_source is true but it names no source document")
@@ -281,13 +288,28 @@ def test_the_copy_of_the_source_keeps_its_attribution_line():
 def test_the_parser_finds_every_part_of_every_job_description():
     counts: dict[tuple[str, str], int] = Counter((l.part, l.kind) for l in source_lines())
     assert counts == {
-        ("篇1", "title"): 1, ("篇1", "duty"): 7, ("篇1", "authority"): 2,
-        ("篇2", "title"): 1, ("篇2", "duty"): 10, ("篇2", "authority"): 1,
-        ("篇3", "title"): 1, ("篇3", "duty"): 7, ("篇3", "authority"): 1,
-        ("篇4", "title"): 1, ("篇4", "particular"): 4, ("篇4", "duty"): 19, ("篇4", "requirement"): 2,
-        ("篇4", "authority"): 6, ("篇4", "issued"): 1,
-        ("篇5", "title"): 1, ("篇5", "particular"): 3, ("篇5", "section"): 4, ("篇5", "intro"): 2,
-        ("篇5", "duty"): 7 + 8 + 2 + 11, ("篇5", "item"): 4 + 3 + 2 + 3 + 4, ("篇5", "standard"): 5,
+        ("篇1", "title"): 1,
+        ("篇1", "duty"): 7,
+        ("篇1", "authority"): 2,
+        ("篇2", "title"): 1,
+        ("篇2", "duty"): 10,
+        ("篇2", "authority"): 1,
+        ("篇3", "title"): 1,
+        ("篇3", "duty"): 7,
+        ("篇3", "authority"): 1,
+        ("篇4", "title"): 1,
+        ("篇4", "particular"): 4,
+        ("篇4", "duty"): 19,
+        ("篇4", "requirement"): 2,
+        ("篇4", "authority"): 6,
+        ("篇4", "issued"): 1,
+        ("篇5", "title"): 1,
+        ("篇5", "particular"): 3,
+        ("篇5", "section"): 4,
+        ("篇5", "intro"): 2,
+        ("篇5", "duty"): 7 + 8 + 2 + 11,
+        ("篇5", "item"): 4 + 3 + 2 + 3 + 4,
+        ("篇5", "standard"): 5,
     }
 
 
@@ -378,19 +400,56 @@ def _split_duty(data: dict) -> None:
 MUTATIONS: dict[str, tuple[str, Callable[[dict], None], str]] = {
     "drop a duty": ("篇1", lambda d: _drop(d["duties"], label="1"), "负责调度处理客户服务中心"),
     "drop the last duty": ("篇2", lambda d: _drop(d["duties"], label="10"), "完成部门和公司领导交办的其他工作"),
-    "alter one character": ("篇4", lambda d: _alter(_find(d["duties"], label="十一")["text"], "考勤", "考核"), "负责管理处员工考勤工作"),
-    "full-width for half-width comma": ("篇3", lambda d: _alter(_find(d["duties"], label="1")["text"], ",", "\uff0c"), "负责高效、合理地调度"),
-    "drop trailing punctuation": ("篇1", lambda d: _alter(_find(d["duties"], label="7")["text"], ";", ""), "完成部门和公司领导交办的其他工作"),
-    "correct a slip": ("篇5", lambda d: _alter(_find(d["duties"], label="[7]", section="secretarial-records")["text"], "个、分发", "制作、分发"), "催促业主交费信函的个、分发"),
+    "alter one character": (
+        "篇4",
+        lambda d: _alter(_find(d["duties"], label="十一")["text"], "考勤", "考核"),
+        "负责管理处员工考勤工作",
+    ),
+    "full-width for half-width comma": (
+        "篇3",
+        lambda d: _alter(_find(d["duties"], label="1")["text"], ",", "\uff0c"),
+        "负责高效、合理地调度",
+    ),
+    "drop trailing punctuation": (
+        "篇1",
+        lambda d: _alter(_find(d["duties"], label="7")["text"], ";", ""),
+        "完成部门和公司领导交办的其他工作",
+    ),
+    "correct a slip": (
+        "篇5",
+        lambda d: _alter(
+            _find(d["duties"], label="[7]", section="secretarial-records")["text"], "个、分发", "制作、分发"
+        ),
+        "催促业主交费信函的个、分发",
+    ),
     "drop an authority": ("篇2", lambda d: _drop(d["authorities"], label="1"), "月底统计各楼宇"),
     "relabel an authority": ("篇4", lambda d: _find(d["authorities"], label="五").update(label="5"), "处罚建议权"),
     "drop a requirement": ("篇4", lambda d: _drop(d["requirements"], label="2"), "熟悉物业管理法律"),
     "drop a standard": ("篇5", lambda d: _drop(d["standards"], label="4"), "与各部门保持协作和联系"),
-    "break the joined sentence again": ("篇5", lambda d: _alter(_find(d["standards"], label="1")["text"], "物业公司", "物业公"), "遵守物业公"),
-    "drop a sub-item": ("篇5", lambda d: _drop(_find(d["duties"], label="[3]", section="secretarial-records")["items"], label="C"), "更换住户户主名单"),
-    "drop a nested sub-item": ("篇5", lambda d: _drop(_find(_find(d["duties"], label="[6]", section="secretarial-records")["items"], label="B")["items"], label="d"), "员工卡发放情况"),
+    "break the joined sentence again": (
+        "篇5",
+        lambda d: _alter(_find(d["standards"], label="1")["text"], "物业公司", "物业公"),
+        "遵守物业公",
+    ),
+    "drop a sub-item": (
+        "篇5",
+        lambda d: _drop(_find(d["duties"], label="[3]", section="secretarial-records")["items"], label="C"),
+        "更换住户户主名单",
+    ),
+    "drop a nested sub-item": (
+        "篇5",
+        lambda d: _drop(
+            _find(_find(d["duties"], label="[6]", section="secretarial-records")["items"], label="B")["items"],
+            label="d",
+        ),
+        "员工卡发放情况",
+    ),
     "drop an intro": ("篇5", lambda d: _find(d["sections"], id="scope-of-work").update(intro=[]), "主要职责:沟通业主"),
-    "move a duty to another section": ("篇5", lambda d: _find(d["duties"], label="[5]", section="building-management").update(section="other"), "与清洁、保安、维修、财务部门"),
+    "move a duty to another section": (
+        "篇5",
+        lambda d: _find(d["duties"], label="[5]", section="building-management").update(section="other"),
+        "与清洁、保安、维修、财务部门",
+    ),
     "alter a header line": ("篇4", lambda d: _alter(d["source"]["particulars"][1], "KF001", "KF002"), "岗位编号:KF001"),
     "drop the issue date": ("篇4", lambda d: d["source"].pop("issued"), "二0**年一月一日"),
     "merge two duties": ("篇3", _merge_duties, "负责对公共设施维修项目的跟进"),

@@ -35,7 +35,10 @@ _LEVEL_FILL = {"decide": "C6E0B4", "approve": "DDEBF7", "propose": "FFF2CC", "ex
 
 def write_workbooks(book: Handbook, out: Path, only: str | None = None) -> list[Path]:
     roles = [r for r in ordered_roles(book) if only is None or r.id == only]
-    return [_matrix(book, roles, out / "permission-matrix.xlsx"), _responsibilities(book, roles, out / "responsibilities.xlsx")]
+    return [
+        _matrix(book, roles, out / "permission-matrix.xlsx"),
+        _responsibilities(book, roles, out / "responsibilities.xlsx"),
+    ]
 
 
 def _bi(text: Text) -> str:
@@ -91,7 +94,9 @@ def _finish(ws, rows: int, cols: int, freeze: str) -> None:
         lines = max((_lines(ws.cell(row=row, column=c).value, widths[c - 1]) for c in range(1, cols + 1)), default=1)
         ws.row_dimensions[row].height = 4 + 13.5 * lines
     # bold headers run about a sixth wider than body text
-    ws.row_dimensions[1].height = 4 + 13.5 * max(_lines(ws.cell(row=1, column=c).value, widths[c - 1] / 1.15) for c in range(1, cols + 1))
+    ws.row_dimensions[1].height = 4 + 13.5 * max(
+        _lines(ws.cell(row=1, column=c).value, widths[c - 1] / 1.15) for c in range(1, cols + 1)
+    )
     frozen_cols = ws[freeze].column - 1
     ws.print_title_rows = "1:1"
     if frozen_cols:
@@ -183,9 +188,16 @@ def _legend(book: Handbook, ws) -> None:
 
 
 _RESP_HEADERS = [
-    ("类型\nType", 12), ("部门\nDepartment", 14), ("责任岗位\nOwner", 26), ("所属（章节 / 应急程序）\nSection / procedure", 22),
-    ("序号\nNo.", 7), ("职责 / 步骤\nDuty / step (中文)", 48), ("Duty / step (English)", 48),
-    ("频次 / 时限\nHow often / time limit", 14), ("上报路径\nEscalation path (中文)", 36), ("Escalation path (English)", 36),
+    ("类型\nType", 12),
+    ("部门\nDepartment", 14),
+    ("责任岗位\nOwner", 26),
+    ("所属（章节 / 应急程序）\nSection / procedure", 22),
+    ("序号\nNo.", 7),
+    ("职责 / 步骤\nDuty / step (中文)", 48),
+    ("Duty / step (English)", 48),
+    ("频次 / 时限\nHow often / time limit", 14),
+    ("上报路径\nEscalation path (中文)", 36),
+    ("Escalation path (English)", 36),
 ]
 
 
@@ -204,7 +216,18 @@ def _responsibilities(book: Handbook, roles: list[Role], path: Path) -> Path:
         for duty in role.duties:
             hops = [role_title(book, h.role) for h in escalation_path(book, role.id, duty.escalate_to).hops]
             section = sections.get(duty.section or "")
-            _resp_row(ws, row, ("职责", "Duty"), dept.name if dept else None, role.title, section, duty.label, duty.text, FREQUENCY[duty.frequency], hops)
+            _resp_row(
+                ws,
+                row,
+                ("职责", "Duty"),
+                dept.name if dept else None,
+                role.title,
+                section,
+                duty.label,
+                duty.text,
+                FREQUENCY[duty.frequency],
+                hops,
+            )
             row += 1
     for proc in book.procedures.values():
         for step in [*proc.steps, *proc.aftercare]:
@@ -214,7 +237,18 @@ def _responsibilities(book: Handbook, roles: list[Role], path: Path) -> Path:
             dept = book.departments.get(owner.department) if owner else None
             hops = [role_title(book, h.role) for h in escalation_path(book, step.owner, step.escalate_to).hops]
             limit = time_limit(step.within_minutes)
-            _resp_row(ws, row, ("应急步骤", "Emergency step"), dept.name if dept else None, role_title(book, step.owner), proc.title, step.id, step.text, limit, hops)
+            _resp_row(
+                ws,
+                row,
+                ("应急步骤", "Emergency step"),
+                dept.name if dept else None,
+                role_title(book, step.owner),
+                proc.title,
+                step.id,
+                step.text,
+                limit,
+                hops,
+            )
             row += 1
     _finish(ws, row - 1, len(_RESP_HEADERS), "D2")
     wb.properties.title = "职责分工 Responsibilities"
@@ -222,12 +256,29 @@ def _responsibilities(book: Handbook, roles: list[Role], path: Path) -> Path:
     return path
 
 
-def _resp_row(ws, row: int, kind: tuple[str, str], dept: Text | None, owner: Text, group: Text | None, label: str | None,
-              text: Text, when: Text | None, hops: list[Text]) -> None:
+def _resp_row(
+    ws,
+    row: int,
+    kind: tuple[str, str],
+    dept: Text | None,
+    owner: Text,
+    group: Text | None,
+    label: str | None,
+    text: Text,
+    when: Text | None,
+    hops: list[Text],
+) -> None:
     values = [
-        f"{kind[0]}\n{kind[1]}", _bi(dept) if dept else "", _bi(owner), _bi(group) if group else "", label or "",
-        text.zh, text.en, f"{when.zh}\n{when.en}" if when else "",
-        " → ".join(h.zh for h in hops) or "—", " → ".join(h.en for h in hops) or "—",
+        f"{kind[0]}\n{kind[1]}",
+        _bi(dept) if dept else "",
+        _bi(owner),
+        _bi(group) if group else "",
+        label or "",
+        text.zh,
+        text.en,
+        f"{when.zh}\n{when.en}" if when else "",
+        " → ".join(h.zh for h in hops) or "—",
+        " → ".join(h.en for h in hops) or "—",
     ]
     for col, value in enumerate(values, start=1):
         put(ws, row, col, value)

@@ -86,7 +86,12 @@ class _Writer:
         from docx.shared import Pt, RGBColor
 
         styles = self.doc.styles
-        for name, size, bold in (("Normal", 10.5, False), ("Title", 18, True), ("Heading 1", 13, True), ("Heading 2", 11, True)):
+        for name, size, bold in (
+            ("Normal", 10.5, False),
+            ("Title", 18, True),
+            ("Heading 1", 13, True),
+            ("Heading 2", 11, True),
+        ):
             style = styles[name]
             style.font.size = Pt(size)
             style.font.bold = bold
@@ -157,8 +162,16 @@ def _sheet(view: RoleView, lang: str):
 
     particulars = w.table([30, 55, 30, 55])
     w.row(particulars, [_post_label(lang), w.t(r.title), w.L("code"), r.code or "—"], bold_first=True)
-    w.row(particulars, [w.L("department"), w.t(view.department), w.L("reports_to"), w.t(view.reports_to) or "—"], bold_first=True)
-    subs = "、".join(w.t(x) for x in view.direct_reports) if lang == "zh" else ", ".join(w.t(x) for x in view.direct_reports)
+    w.row(
+        particulars,
+        [w.L("department"), w.t(view.department), w.L("reports_to"), w.t(view.reports_to) or "—"],
+        bold_first=True,
+    )
+    subs = (
+        "、".join(w.t(x) for x in view.direct_reports)
+        if lang == "zh"
+        else ", ".join(w.t(x) for x in view.direct_reports)
+    )
     liaison = ("、" if lang == "zh" else ", ").join(w.t(x) for x in view.liaison)
     w.row(particulars, [w.L("direct_reports"), subs or "—", w.L("liaises_with"), liaison or "—"], bold_first=True)
     cells = w.row(particulars, [w.L("pdf_default_path"), "", "", ""], bold_first=True)
@@ -219,7 +232,9 @@ def _sheet(view: RoleView, lang: str):
             first = None
             for step in ref.steps:
                 limit = time_limit(step.within_minutes)
-                cells = w.row(table, [w.t(ref.procedure) if first is None else "", w.t(step.text), w.t(limit) if limit else "—"])
+                cells = w.row(
+                    table, [w.t(ref.procedure) if first is None else "", w.t(step.text), w.t(limit) if limit else "—"]
+                )
                 first = first or cells[0]
                 if cells[0] is not first:
                     first = first.merge(cells[0])  # one procedure name beside all its steps
@@ -231,7 +246,11 @@ def _sheet(view: RoleView, lang: str):
 
     w.heading(w.L("document_control"))
     control = w.table([30, 55, 30, 55])
-    w.row(control, [w.L("version"), r.document.version, w.L("effective"), r.document.effective.isoformat()], bold_first=True)
+    w.row(
+        control,
+        [w.L("version"), r.document.version, w.L("effective"), r.document.effective.isoformat()],
+        bold_first=True,
+    )
     w.row(control, [w.L("owner"), w.t(view.owner), w.L("reviewed"), r.document.reviewed.isoformat()], bold_first=True)
     if r.source:
         source = f"{r.source.document} · {w.t(r.source.title)}"
@@ -246,13 +265,18 @@ def _sheet(view: RoleView, lang: str):
 
     w.heading(w.L("pdf_signoff"))
     w.para(w.L("pdf_signoff_text")).paragraph_format.keep_with_next = True
-    sign = w.table([26, 40, 26, 44, 34], ["", w.L("printed_name"), w.L("staff_no"), w.L("pdf_signature"), w.L("pdf_date")])
+    sign = w.table(
+        [26, 40, 26, 44, 34], ["", w.L("printed_name"), w.L("staff_no"), w.L("pdf_signature"), w.L("pdf_date")]
+    )
     for who in ("pdf_employee", "pdf_supervisor"):
         cells = w.row(sign, [w.L(who), "", "", "", ""], bold_first=False)
         for run in cells[0].paragraphs[0].runs:
             run.bold = True
         _row_height(cells[0]._tc.getparent(), 14)
-    closing = w.para(f"{w.colon('pdf_document_version')}{r.document.version} · {w.colon('effective')}{r.document.effective.isoformat()}", style="Small")
+    closing = w.para(
+        f"{w.colon('pdf_document_version')}{r.document.version} · {w.colon('effective')}{r.document.effective.isoformat()}",
+        style="Small",
+    )
     closing.paragraph_format.space_before = Pt(6)
     return w.doc
 

@@ -22,7 +22,7 @@ from generator.importing.reading import Line, ReadError, read_lines
 from generator.importing.roles import TRANSLATION_GAP, RoleDraft, build_role, pinyin_id, role_title, unique_id
 from generator.model import ID_PATTERN, Handbook, Role
 
-__all__ = ["ImportRequest", "ImportReport", "import_files", "to_yaml", "TRANSLATION_GAP"]
+__all__ = ["TRANSLATION_GAP", "ImportReport", "ImportRequest", "import_files", "to_yaml"]
 
 
 @dataclass
@@ -63,7 +63,9 @@ def import_files(request: ImportRequest, today: dt.date | None = None) -> Import
     book = _load_book(request.root)
     department = request.department or _guess_department(book) or "unassigned"
     if request.prefix is not None and not re.fullmatch(ID_PATTERN, request.prefix):
-        raise ValueError(f"--prefix '{request.prefix}' is not an id: use lowercase ASCII letters, digits and single hyphens")
+        raise ValueError(
+            f"--prefix '{request.prefix}' is not an id: use lowercase ASCII letters, digits and single hyphens"
+        )
     taken: set[str] = set()
     reports: list[FileReport] = []
     for path in request.files:
@@ -81,24 +83,50 @@ def import_files(request: ImportRequest, today: dt.date | None = None) -> Import
         report.furniture = sorted(parsed.furniture, key=lambda l: l.line)
         report.unplaced = parsed.unplaced
         if not parsed.documents:
-            report.error = "no job description found (no title with numbered duties under 岗位职责 / 主要职责描述 / 工作权限 …)"
+            report.error = (
+                "no job description found (no title with numbered duties under 岗位职责 / 主要职责描述 / 工作权限 …)"
+            )
             continue
         for index, doc in enumerate(parsed.documents, start=1):
             role_id = _role_id(doc, request.prefix, len(taken) + 1, taken)
-            document = f"{path.name} {doc.part}" if doc.part else (f"{path.name} ({index})" if len(parsed.documents) > 1 else path.name)
-            draft = build_role(doc, role_id, document=document, department=_department_of(doc, request.department, book) or department, book=book, today=today)
+            document = (
+                f"{path.name} {doc.part}"
+                if doc.part
+                else (f"{path.name} ({index})" if len(parsed.documents) > 1 else path.name)
+            )
+            draft = build_role(
+                doc,
+                role_id,
+                document=document,
+                department=_department_of(doc, request.department, book) or department,
+                book=book,
+                today=today,
+            )
             problem = _model_problem(draft)
             if problem:
-                report.unplaced.append((Line(role_title(doc), report.shown, int(doc.where.rsplit(":", 1)[-1] or 0)), f"this job description was not written: {problem}"))
-                report.error = report.error or f"{len(parsed.documents)} job description(s) found, but not all could be written (see 'not placed')"
+                report.unplaced.append(
+                    (
+                        Line(role_title(doc), report.shown, int(doc.where.rsplit(":", 1)[-1] or 0)),
+                        f"this job description was not written: {problem}",
+                    )
+                )
+                report.error = (
+                    report.error
+                    or f"{len(parsed.documents)} job description(s) found, but not all could be written (see 'not placed')"
+                )
                 continue
             report.drafts.append(draft)
 
     out = request.out
     drafts = [d for r in reports for d in r.drafts]
     refused = [str(out / f"{d.id}.yml") for d in drafts if (out / f"{d.id}.yml").exists() and not request.force]
-    refused += [f"{d.id}: the handbook has this role id already, in {book.roles[d.id].source_map.file}; import with --prefix, or rename one"
-                for d in drafts if book is not None and d.id in book.roles and not _same_file(book.roles[d.id], out / f"{d.id}.yml", request.root)]
+    refused += [
+        f"{d.id}: the handbook has this role id already, in {book.roles[d.id].source_map.file}; import with --prefix, or rename one"
+        for d in drafts
+        if book is not None
+        and d.id in book.roles
+        and not _same_file(book.roles[d.id], out / f"{d.id}.yml", request.root)
+    ]
     written: list[Path] = []
     if not refused:
         out.mkdir(parents=True, exist_ok=True)
@@ -170,7 +198,12 @@ def _scalar(value: object) -> str:
     if isinstance(value, (int, dt.date)):
         return str(value) if not isinstance(value, dt.date) else value.isoformat()
     text = str(value)
-    if text and not _PLAIN_UNSAFE.search(text) and not _YAML_UNPRINTABLE.search(text) and _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == "tag:yaml.org,2002:str":
+    if (
+        text
+        and not _PLAIN_UNSAFE.search(text)
+        and not _YAML_UNPRINTABLE.search(text)
+        and _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == "tag:yaml.org,2002:str"
+    ):
         return text
     quoted = json.dumps(text, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar,
     return _YAML_UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)  # once YAML's unprintables are escaped
@@ -190,12 +223,14 @@ def to_yaml(value: object, indent: int = 0) -> list[str]:
                 lines.append(f"{pad}{key}:")
                 lines.extend(to_yaml(item, indent + 2))
             else:
-                lines.append(f"{pad}{key}: {_scalar(item) if not isinstance(item, (dict, list)) else ('{}' if isinstance(item, dict) else '[]')}")
+                lines.append(
+                    f"{pad}{key}: {_scalar(item) if not isinstance(item, (dict, list)) else ('{}' if isinstance(item, dict) else '[]')}"
+                )
     elif isinstance(value, list):
         for item in value:
             if isinstance(item, dict) and item:
                 inner = to_yaml(item, indent + 2)
-                lines.append(f"{pad}- {inner[0][indent + 2:]}")
+                lines.append(f"{pad}- {inner[0][indent + 2 :]}")
                 lines.extend(inner[1:])
             elif isinstance(item, list) and item:
                 lines.append(f"{pad}-")
@@ -239,11 +274,15 @@ def _summary(report: ImportReport) -> str:
         for draft in file.drafts:
             roles += 1
             d = draft.data
-            counts = ", ".join(f"{len(d.get(k, []))} {k}" for k in ("duties", "authorities", "requirements", "standards"))
+            counts = ", ".join(
+                f"{len(d.get(k, []))} {k}" for k in ("duties", "authorities", "requirements", "standards")
+            )
             subs = sum(_count_items(x) for x in d.get("duties", []))
             sections = f", {len(d['sections'])} sections" if d.get("sections") else ""
             part = f"{draft.doc.part} " if draft.doc.part else ""
-            out.append(f"  {part}{d['title']['zh']} → {draft.id}.yml: {counts}{sections}{f', {subs} sub-items' if subs else ''} (from {draft.doc.where})")
+            out.append(
+                f"  {part}{d['title']['zh']} → {draft.id}.yml: {counts}{sections}{f', {subs} sub-items' if subs else ''} (from {draft.doc.where})"
+            )
         if file.furniture:
             out.append("  left out as page furniture (not part of a job description):")
             out.extend(f"    {line.where}: {line.text[:60]}" for line in file.furniture)
@@ -279,7 +318,11 @@ def _next_steps(report: ImportReport) -> list[str]:
         steps.append("set department (or import again with --department ID from org/departments.yml)")
     unmatched = [(d.id, text) for d in drafts for text, kind in d.kinds_guessed if not kind]
     if unmatched:
-        steps.append(f"choose a permission kind (org/authorities.yml) for {len(unmatched)} authority(ies) marked kind: to-assign")
+        steps.append(
+            f"choose a permission kind (org/authorities.yml) for {len(unmatched)} authority(ies) marked kind: to-assign"
+        )
     steps.append(f"write the English wherever it says {TRANSLATION_GAP} (handbook check lists each as E804)")
-    steps.append("check the authority levels, the frequencies and the purpose line; then run handbook check and handbook build")
+    steps.append(
+        "check the authority levels, the frequencies and the purpose line; then run handbook check and handbook build"
+    )
     return [f"  {n}. {step}" for n, step in enumerate(steps, start=1)]

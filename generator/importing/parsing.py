@@ -23,7 +23,7 @@ class Entry:
     label: str | None
     text: str
     where: str
-    items: list["Entry"] = field(default_factory=list)
+    items: list[Entry] = field(default_factory=list)
     joined_at: list[str] = field(default_factory=list)  # file:line of lines joined to it
 
 
@@ -94,7 +94,18 @@ _LABELS: list[tuple[str, re.Pattern[str]]] = [
     ("bullet", re.compile(r"^([·•●○◆◇■□▪►])\s*(?=\S)")),
 ]
 
-_DUTY_HEADS = {"主要职责描述", "主要职责", "岗位职责", "职责", "工作职责", "职责描述", "岗位职责描述", "职责范围", "工作职责描述", "主要工作职责"}
+_DUTY_HEADS = {
+    "主要职责描述",
+    "主要职责",
+    "岗位职责",
+    "职责",
+    "工作职责",
+    "职责描述",
+    "岗位职责描述",
+    "职责范围",
+    "工作职责描述",
+    "主要工作职责",
+}
 _SECTION_HEADS = {"工作内容", "主要工作内容", "工作任务", "日常工作"}
 _AUTHORITY_HEADS = {"工作权限", "权限", "岗位权限", "主要权限", "职权", "工作职权"}
 _REQUIREMENT_HEADS = {"任职要求", "任职资格", "任职条件", "岗位要求", "资格要求", "任职资格要求", "任职资格与要求"}
@@ -113,11 +124,16 @@ def split_label(line: Line) -> tuple[str | None, str | None, str]:
     for style, pattern in _LABELS:
         match = pattern.match(folded)
         if match:
-            rest = line.text[match.end():].strip()
+            rest = line.text[match.end() :].strip()
             if not rest:
                 return None, None, line.text
             number = match.group(1)
-            label = {"bracket": f"[{number}]", "paren": f"({number})", "chinese-paren": f"({number})", "bullet": None}.get(style, number)
+            label = {
+                "bracket": f"[{number}]",
+                "paren": f"({number})",
+                "chinese-paren": f"({number})",
+                "bullet": None,
+            }.get(style, number)
             return style, label, rest
     return None, None, line.text
 
@@ -206,7 +222,7 @@ class _Parser:
         part = _PART.match(ascii_forms(text))
         if part:
             self._settle_title()
-            self.doc = self._new_doc(f"篇{part.group(1)}", text[part.start(2):].strip() or None, line.where)
+            self.doc = self._new_doc(f"篇{part.group(1)}", text[part.start(2) :].strip() or None, line.where)
             return
         if _SEPARATOR.match(text):
             if self._content():
@@ -220,7 +236,14 @@ class _Parser:
             return
         if style is None and self._particular(text):
             return
-        if style is None and self.block is not None and self.doc.item_count() and _title_like(text) and _TITLE_WORDS.search(text) and self._next_is_title_start(index, text):
+        if (
+            style is None
+            and self.block is not None
+            and self.doc.item_count()
+            and _title_like(text)
+            and _TITLE_WORDS.search(text)
+            and self._next_is_title_start(index, text)
+        ):
             self._settle_title()
             self.doc = self._new_doc(None, None, line.where)  # a second job description, without 篇N
             self.candidates.append(line)
@@ -277,7 +300,7 @@ class _Parser:
         self.candidates = []
 
     def _next_is_title_start(self, index: int, text: str) -> bool:
-        for line in self.lines[index + 1:index + 4]:
+        for line in self.lines[index + 1 : index + 4]:
             if line.text == text:
                 return True
             _, _, rest = split_label(line)
@@ -312,7 +335,9 @@ class _Parser:
     # items ------------------------------------------------------------------------
     def _item(self, index: int, line: Line, style: str, label: str | None, rest: str) -> None:
         if self.block == "duties" and style != "bullet":
-            if style == self.section_style or (not self.styles and self.section_style is None and self._opens_subsection(index, style, rest)):
+            if style == self.section_style or (
+                not self.styles and self.section_style is None and self._opens_subsection(index, style, rest)
+            ):
                 if _SHORT_HEADING.match(rest.rstrip(":：")):
                     self.section_style = style
                     self.styles, self.stack, self.last = [], [], None
@@ -332,7 +357,7 @@ class _Parser:
             self.styles.append(style)
             depth = len(self.styles) - 1
         if line.label is None:
-            del self.styles[depth + 1:]
+            del self.styles[depth + 1 :]
         entry = Entry(label, rest, line.where)
         depth = min(depth, len(self.stack))
         del self.stack[depth:]
@@ -341,7 +366,12 @@ class _Parser:
         else:
             parent = self.stack[-1]
             if self.block != "duties":
-                self.unplaced.append((line, f"a sub-item under {self.block} {parent.label or ''}; the handbook keeps sub-items only under duties: add it to that text or as a note"))
+                self.unplaced.append(
+                    (
+                        line,
+                        f"a sub-item under {self.block} {parent.label or ''}; the handbook keeps sub-items only under duties: add it to that text or as a note",
+                    )
+                )
                 return
             parent.items.append(entry)
         self.stack.append(entry)
@@ -370,7 +400,7 @@ class _Parser:
         """`1、楼宇管理` followed by `[1]…` items: a heading of a group of duties, not a duty."""
         if not _SHORT_HEADING.match(rest.rstrip(":：")):
             return False
-        for line in self.lines[index + 1:]:
+        for line in self.lines[index + 1 :]:
             if is_furniture(line.text):
                 continue
             next_style, _, next_rest = split_label(line)
@@ -394,16 +424,26 @@ class _Parser:
         if self._next_opens_section(index):
             self.pending_intro.append(line.text)
             return
-        if self.block == "duties" and self.section is not None and not any(s == self.section for _, s in self.doc.duties):
+        if (
+            self.block == "duties"
+            and self.section is not None
+            and not any(s == self.section for _, s in self.doc.duties)
+        ):
             self.doc.sections[self.section].intro.append(line.text)
             return
-        if self.block is None and self.doc.item_count() == 0 and re.match(r"^(主要职责|岗位目的|岗位概述|职责概述|工作目标)", line.text):
+        if (
+            self.block is None
+            and self.doc.item_count() == 0
+            and re.match(r"^(主要职责|岗位目的|岗位概述|职责概述|工作目标)", line.text)
+        ):
             self.doc.intro.append(line.text)
             return
-        self.unplaced.append((line, "a statement between the numbered items; add it as a duty, a note or a section intro by hand"))
+        self.unplaced.append(
+            (line, "a statement between the numbered items; add it as a duty, a note or a section intro by hand")
+        )
 
     def _next_opens_section(self, index: int) -> bool:
-        for line in self.lines[index + 1:index + 3]:
+        for line in self.lines[index + 1 : index + 3]:
             if is_furniture(line.text):
                 continue
             style, label, rest = split_label(line)

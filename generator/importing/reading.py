@@ -66,11 +66,15 @@ def read_lines(path: Path, shown: str) -> tuple[list[Line], str]:
     suffix = path.suffix.lower()
     head = _head(path)
     if suffix == ".doc" or head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ReadError("is a Word 97-2003 (.doc) or other OLE file; open it in Word or WPS and save it as .docx, then import the .docx")
+        raise ReadError(
+            "is a Word 97-2003 (.doc) or other OLE file; open it in Word or WPS and save it as .docx, then import the .docx"
+        )
     if suffix in DOCX_SUFFIXES or (suffix not in TEXT_SUFFIXES and head.startswith(b"PK")):
         return _docx_lines(path, shown), "Word .docx"
     if suffix in {".pdf", ".xlsx", ".xls", ".pptx", ".odt", ".rtf", ".wps"}:
-        raise ReadError(f"{suffix} files are not read; save the job descriptions as .docx or as UTF-8 text (.txt) and import that")
+        raise ReadError(
+            f"{suffix} files are not read; save the job descriptions as .docx or as UTF-8 text (.txt) and import that"
+        )
     return _text_lines(path, shown)
 
 
@@ -85,7 +89,9 @@ def _head(path: Path) -> bytes:
 def _text_lines(path: Path, shown: str) -> tuple[list[Line], str]:
     size = path.stat().st_size
     if size > MAX_TEXT_BYTES:
-        raise ReadError(f"is {size / 1024 / 1024:.1f} MiB; a job-description text is at most {MAX_TEXT_BYTES // 1024 // 1024} MiB; split it or check that it is the right file")
+        raise ReadError(
+            f"is {size / 1024 / 1024:.1f} MiB; a job-description text is at most {MAX_TEXT_BYTES // 1024 // 1024} MiB; split it or check that it is the right file"
+        )
     with path.open("rb") as fh:
         data = fh.read(MAX_TEXT_BYTES + 1)
     if b"\x00" in data[:65536]:
@@ -110,7 +116,9 @@ def _decode(data: bytes) -> tuple[str, str]:
         if encoding == "utf-16" and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
             continue
         try:
-            return data.decode(encoding), name + (" with BOM" if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")) else "")
+            return data.decode(encoding), name + (
+                " with BOM" if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")) else ""
+            )
         except UnicodeDecodeError:
             pass
     try:
@@ -149,7 +157,9 @@ def _clean(raw: str, markdown: bool) -> str:
 def _docx_lines(path: Path, shown: str) -> list[Line]:
     size = path.stat().st_size
     if size > MAX_DOCX_BYTES:
-        raise ReadError(f"is {size / 1024 / 1024:.1f} MiB; a job-description .docx is at most {MAX_DOCX_BYTES // 1024 // 1024} MiB (remove large pictures, or split it)")
+        raise ReadError(
+            f"is {size / 1024 / 1024:.1f} MiB; a job-description .docx is at most {MAX_DOCX_BYTES // 1024 // 1024} MiB (remove large pictures, or split it)"
+        )
     data = _safe_docx_bytes(path)
     try:
         import docx  # python-docx
@@ -159,9 +169,13 @@ def _docx_lines(path: Path, shown: str) -> list[Line]:
     try:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
-        raise ReadError(f"is a zip archive but not a Word document ({type(exc).__name__}); save it from Word or WPS as .docx") from None
+        raise ReadError(
+            f"is a zip archive but not a Word document ({type(exc).__name__}); save it from Word or WPS as .docx"
+        ) from None
     except Exception as exc:  # lxml's XMLSyntaxError and friends: a damaged document
-        raise ReadError(f"is a damaged Word document ({type(exc).__name__}); open it in Word or WPS and save it again") from None
+        raise ReadError(
+            f"is a damaged Word document ({type(exc).__name__}); open it in Word or WPS and save it again"
+        ) from None
     return list(_paragraph_lines(document, shown))
 
 
@@ -178,9 +192,13 @@ def _safe_docx_bytes(path: Path) -> bytes:
             raise ReadError(f"holds {len(infos)} parts; a Word document holds tens; it is not a job description")
         declared = sum(info.file_size for info in infos)
         if declared > MAX_DOCX_EXPANDED:
-            raise ReadError(f"would expand to {declared / 1024 / 1024:.0f} MiB (a zip bomb or a document full of media); refused")
+            raise ReadError(
+                f"would expand to {declared / 1024 / 1024:.0f} MiB (a zip bomb or a document full of media); refused"
+            )
         if "word/document.xml" not in archive.namelist():
-            raise ReadError("is a zip archive but not a Word document (no word/document.xml); save it from Word or WPS as .docx")
+            raise ReadError(
+                "is a zip archive but not a Word document (no word/document.xml); save it from Word or WPS as .docx"
+            )
         total = 0
         for info in infos:  # the sizes in the header may lie: count what really comes out
             try:
@@ -232,9 +250,17 @@ def _row_texts(row) -> list[str]:
 
 
 _FORMATS = {
-    "decimal": "1", "upperLetter": "A", "lowerLetter": "a", "upperRoman": "I", "lowerRoman": "i",
-    "chineseCounting": "一", "chineseCountingThousand": "一", "ideographTraditional": "甲",
-    "japaneseCounting": "一", "chineseLegalSimplified": "壹", "decimalEnclosedCircle": "①",
+    "decimal": "1",
+    "upperLetter": "A",
+    "lowerLetter": "a",
+    "upperRoman": "I",
+    "lowerRoman": "i",
+    "chineseCounting": "一",
+    "chineseCountingThousand": "一",
+    "ideographTraditional": "甲",
+    "japaneseCounting": "一",
+    "chineseLegalSimplified": "壹",
+    "decimalEnclosedCircle": "①",
     "decimalFullWidth": "1",
 }
 
@@ -325,7 +351,21 @@ def _letters(n: int) -> str:
 
 def _roman(n: int) -> str:
     out = ""
-    for value, sym in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+    for value, sym in (
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ):
         while n >= value:
             out, n = out + sym, n - value
     return out

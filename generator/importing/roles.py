@@ -97,7 +97,7 @@ def authority_level(text: str) -> str:
 
 def _bigrams(text: str) -> set[str]:
     han = re.sub(r"[^\u4e00-\u9fff]", "", text)
-    return {han[i:i + 2] for i in range(len(han) - 1)}
+    return {han[i : i + 2] for i in range(len(han) - 1)}
 
 
 def match_kind(text: str, book: Handbook | None) -> str:
@@ -137,13 +137,22 @@ def reading_note(entry: Entry, siblings: list[Entry]) -> dict | None:
     """How the import read a visible slip of the source: a broken line, an odd last sign."""
     if entry.joined_at:
         lines = "、".join(w.rsplit(":", 1)[-1] for w in entry.joined_at)
-        return {"zh": f"原文此句断行（续于第{lines}行），导入时连成一句。",
-                "en": f"In the source this sentence is broken across lines (continued on line {lines.replace('、', ', ')}); it is joined here."}
+        return {
+            "zh": f"原文此句断行（续于第{lines}行），导入时连成一句。",
+            "en": f"In the source this sentence is broken across lines (continued on line {lines.replace('、', ', ')}); it is joined here.",
+        }
     others = [e.text[-1:] for e in siblings if e is not entry]
-    if (len(siblings) >= 3 and entry.text[-1:] in ":：" and not entry.items
-            and not any(end in ":：" for end in others) and sum(end in ";；" for end in others) >= 2):
-        return {"zh": "原文此项以冒号结尾，其余各项以分号结尾；照录。",
-                "en": "In the source this item ends with a colon where the others end with a semicolon; kept as written."}
+    if (
+        len(siblings) >= 3
+        and entry.text[-1:] in ":："
+        and not entry.items
+        and not any(end in ":：" for end in others)
+        and sum(end in ";；" for end in others) >= 2
+    ):
+        return {
+            "zh": "原文此项以冒号结尾，其余各项以分号结尾；照录。",
+            "en": "In the source this item ends with a colon where the others end with a semicolon; kept as written.",
+        }
     return None
 
 
@@ -157,7 +166,9 @@ def unique_id(base: str, taken: set[str]) -> str:
     return candidate
 
 
-def build_role(doc: JobDescription, role_id: str, *, document: str, department: str, book: Handbook | None, today: dt.date) -> RoleDraft:
+def build_role(
+    doc: JobDescription, role_id: str, *, document: str, department: str, book: Handbook | None, today: dt.date
+) -> RoleDraft:
     """The role data of one job description, valid under the model."""
     title = role_title(doc)
     data: dict = {"id": role_id}
@@ -183,7 +194,9 @@ def build_role(doc: JobDescription, role_id: str, *, document: str, department: 
     if doc.sections:
         data["sections"] = []
         for section in doc.sections:
-            sid = unique_id(pinyin_id(section.title, 40) if re.search(r"[\u4e00-\u9fff]", section.title) else "section", taken)
+            sid = unique_id(
+                pinyin_id(section.title, 40) if re.search(r"[\u4e00-\u9fff]", section.title) else "section", taken
+            )
             section_ids.append(sid)
             entry: dict = {"id": sid, "title": _gap(section.title)}
             if section.intro:
@@ -244,20 +257,33 @@ def build_role(doc: JobDescription, role_id: str, *, document: str, department: 
                 if note:
                     statement["note"] = note
                 data[key].append(statement)
-    notes = [{
-        "zh": f"原文此节标题写作“{written}”，导入时按“工作权限”一节读。",
-        "en": "In the source the heading of the authorities is written in an unusual form; it is read as the authorities heading.",
-    } for written, _ in doc.odd_headings]
-    data["notes"] = [*notes, {
-        "zh": f"本岗位由 handbook import 于{today.isoformat()}从原文导入：职责、权限、任职要求和工作标准为原文照录；用途为导入时生成，权限类别与级别按措辞推断，请核对。",
-        "en": "Imported with handbook import: the duties, authorities, requirements and standards are the source as written; the purpose line was generated on import, and the kinds and levels of the authorities were guessed from the wording; check them.",
-    }]
+    notes = [
+        {
+            "zh": f"原文此节标题写作“{written}”，导入时按“工作权限”一节读。",
+            "en": "In the source the heading of the authorities is written in an unusual form; it is read as the authorities heading.",
+        }
+        for written, _ in doc.odd_headings
+    ]
+    data["notes"] = [
+        *notes,
+        {
+            "zh": f"本岗位由 handbook import 于{today.isoformat()}从原文导入：职责、权限、任职要求和工作标准为原文照录；用途为导入时生成，权限类别与级别按措辞推断，请核对。",
+            "en": "Imported with handbook import: the duties, authorities, requirements and standards are the source as written; the purpose line was generated on import, and the kinds and levels of the authorities were guessed from the wording; check them.",
+        },
+    ]
     owner = _document_owner(department, book, role_id)
     data["document"] = {"version": "0.1", "effective": today, "owner": owner, "reviewed": today}
     return RoleDraft(role_id, data, doc, guessed)
 
 
-_ZH_FREQ = {"daily": "每天", "weekly": "每周", "monthly": "每月", "month-end": "月底", "yearly": "年度", "periodic": "定期"}
+_ZH_FREQ = {
+    "daily": "每天",
+    "weekly": "每周",
+    "monthly": "每月",
+    "month-end": "月底",
+    "yearly": "年度",
+    "periodic": "定期",
+}
 
 
 def _superior(doc: JobDescription, book: Handbook | None, role_id: str) -> str | None:

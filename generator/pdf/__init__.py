@@ -58,13 +58,22 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from generator.model import Handbook
 from generator.pdf import cards, views
-from generator.pdf.reuse import Cache
 from generator.pdf.printcss import print_header_style
 from generator.pdf.render import PAGE_MARK, Combined, Job, LazyVariants, Part, Result, run_jobs
+from generator.pdf.reuse import Cache
 from generator.pdf.style import PrintSetupError, require_fast_subsetting
 from generator.pdf.views import LABEL, LANGS
 
-__all__ = ["write_pdfs", "write_pack", "LANGS", "SMALL", "card_url", "print_header_style", "PrintSetupError", "require_fast_subsetting"]
+__all__ = [
+    "LANGS",
+    "SMALL",
+    "PrintSetupError",
+    "card_url",
+    "print_header_style",
+    "require_fast_subsetting",
+    "write_pack",
+    "write_pdfs",
+]
 
 #: Up to this many roles, one booklet per edition and a pack per role; above, a booklet
 #: per department and packs on demand (see the module docstring).
@@ -104,8 +113,9 @@ def qr_data_uri(url: str) -> str:
     import qrcode
     import qrcode.image.svg
 
-    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, border=4,
-                        error_correction=qrcode.constants.ERROR_CORRECT_M)
+    image = qrcode.make(
+        url, image_factory=qrcode.image.svg.SvgPathImage, border=4, error_correction=qrcode.constants.ERROR_CORRECT_M
+    )
     svg = image.to_string()
     return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
 
@@ -130,7 +140,16 @@ class _CardRender:
 
     def __call__(self, index: int) -> str:
         page = f"procedures/{self.view.procedure.id}/"
-        return _render("procedure.html", self.lang, v=self.view, meta=self.meta, style=self.styles[index], qr=self.qr, url=self.url, page=page)
+        return _render(
+            "procedure.html",
+            self.lang,
+            v=self.view,
+            meta=self.meta,
+            style=self.styles[index],
+            qr=self.qr,
+            url=self.url,
+            page=page,
+        )
 
 
 @dataclass
@@ -173,17 +192,27 @@ def _card_part(book: Handbook, v: _Views, lang: str, pid: str, path: Path | None
     render = _CardRender(lang, v.procedures[pid], book.meta, qr, url, flat)
     if path is not None:
         _card_styles[path] = flat
-    return Part(path, LazyVariants(len(flat), render, render(0)), max_pages=1, sizes=tuple(s.size for s in flat), groups=tuple(len(g) for g in groups))
+    return Part(
+        path,
+        LazyVariants(len(flat), render, render(0)),
+        max_pages=1,
+        sizes=tuple(s.size for s in flat),
+        groups=tuple(len(g) for g in groups),
+    )
 
 
 def _booklet_front(book: Handbook, lang: str, booklet: views.Booklet, order: list[str], department=None) -> str:
     pages = {rid: PAGE_MARK.format(i) for i, rid in enumerate(order)}
-    return _render("booklet.html", lang, b=booklet, meta=book.meta, count=len(order), pages=pages, department=department)
+    return _render(
+        "booklet.html", lang, b=booklet, meta=book.meta, count=len(order), pages=pages, department=department
+    )
 
 
 def procedures_of(book: Handbook, role_id: str) -> list[str]:
     """The procedures in which the role owns a step (after-care included), in file order."""
-    return [pid for pid, proc in book.procedures.items() if any(s.owner == role_id for s in [*proc.steps, *proc.aftercare])]
+    return [
+        pid for pid, proc in book.procedures.items() if any(s.owner == role_id for s in [*proc.steps, *proc.aftercare])
+    ]
 
 
 def _pack(book: Handbook, v: _Views, lang: str, rid: str, index: dict[str, int], path: Path) -> Combined:
@@ -223,7 +252,13 @@ def _edition_job(book: Handbook, v: _Views, lang: str, base: Path) -> Job:
         parts.append(_card_part(book, v, lang, pid, base / "procedures" / f"{pid}.pdf"))
     combined = []
     if order:
-        combined.append(Combined(base / "booklet.pdf", _booklet_front(book, lang, v.booklet, order), tuple(index[("sheet", r)] for r in order)))
+        combined.append(
+            Combined(
+                base / "booklet.pdf",
+                _booklet_front(book, lang, v.booklet, order),
+                tuple(index[("sheet", r)] for r in order),
+            )
+        )
     combined += [_pack(book, v, lang, rid, index, base / "packs" / f"{rid}.pdf") for rid in order]
     return Job(tuple(parts), tuple(combined))
 
@@ -271,8 +306,12 @@ def _warn_below_floor(results: list[Result]) -> None:
     for result in results:
         style = card_style(result)
         if style and style.below_floor:
-            log.warning("%s: the card fits one page only at %.1f pt, below the floor of %.1f pt; shorten the procedure's steps",
-                        result.path, style.size, cards.FLOOR[result.path.parent.parent.name])
+            log.warning(
+                "%s: the card fits one page only at %.1f pt, below the floor of %.1f pt; shorten the procedure's steps",
+                result.path,
+                style.size,
+                cards.FLOOR[result.path.parent.parent.name],
+            )
 
 
 def write_pdfs(book: Handbook, out: Path, *, workers: int | None = None, previous: Path | None = None) -> list[Path]:

@@ -98,5 +98,11 @@ def styles(lang: str) -> list[list[CardStyle]]:
     the last resort below the floor, at the highest level.
     """
     groups = [[CardStyle(level, size, _en(lang, size)) for size in _sizes(TOP[lang], FLOOR[lang])] for level in LEVELS]
-    groups.append([CardStyle(LEVELS[-1], size, round(size * EN_RATIO, 2) if lang == "bilingual" else size, True) for size in LAST_RESORT if size < FLOOR[lang]])
+    groups.append(
+        [
+            CardStyle(LEVELS[-1], size, round(size * EN_RATIO, 2) if lang == "bilingual" else size, True)
+            for size in LAST_RESORT
+            if size < FLOOR[lang]
+        ]
+    )
     return groups

@@ -152,6 +152,7 @@ def layout_part(part: Part) -> tuple[object, int, int]:
 
 def _front(combined: Combined, starts: list[int]):
     """Lay out the front matter with the page numbers filled in (its own length counts)."""
+
     def fill(offset: int) -> str:
         return _PAGE_RE.sub(lambda m: str(starts[int(m[1])] + offset), combined.front)
 
@@ -171,7 +172,11 @@ def render_job(job: Job) -> list[Result]:
         if part.path is not None:
             _write(document, part.path)
         documents.append(document)
-        results.append(Result(part.path, len(document.pages), time.perf_counter() - start, chosen, layouts, time.process_time() - cpu))
+        results.append(
+            Result(
+                part.path, len(document.pages), time.perf_counter() - start, chosen, layouts, time.process_time() - cpu
+            )
+        )
     for combined in job.combined:
         start, cpu = time.perf_counter(), time.process_time()
         starts, page = [], 1

@@ -38,7 +38,9 @@ def require_fast_subsetting() -> None:
     try:
         from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
     except (ImportError, OSError) as exc:
-        raise PrintSetupError(f"the PDF writer (WeasyPrint) cannot start: {exc}; run `bash scripts/setup.sh`, which installs its Debian packages") from None
+        raise PrintSetupError(
+            f"the PDF writer (WeasyPrint) cannot start: {exc}; run `bash scripts/setup.sh`, which installs its Debian packages"
+        ) from None
     if harfbuzz_subset is None:
         raise PrintSetupError(
             f"HarfBuzz font subsetting is not available (libharfbuzz-subset.so.0 not found); without it every PDF takes "

@@ -39,7 +39,9 @@ def _load_labels() -> dict[str, Text]:
 LABELS_FILE = Path(__file__).resolve().parent.parent / "templates" / "site" / "labels.yml"
 # Fixed wording of the printed documents; data text never goes here.
 LABEL: dict[str, Text] = _load_labels()
-FREQUENCY = {f: LABEL[f"freq_{f}"] for f in ("daily", "weekly", "monthly", "month-end", "yearly", "periodic", "on-demand")}
+FREQUENCY = {
+    f: LABEL[f"freq_{f}"] for f in ("daily", "weekly", "monthly", "month-end", "yearly", "periodic", "on-demand")
+}
 LEVEL = {lv: LABEL[f"level_{lv}"] for lv in ("decide", "approve", "propose", "execute", "informed")}
 SEVERITY = {sv: LABEL[f"severity_{sv}"] for sv in ("critical", "high", "medium")}
 
@@ -57,7 +59,7 @@ def _minutes(n: int, kind: str) -> Text:
 
 
 def time_limit(minutes: int | None) -> Text | None:
-    """"5 分钟内 / within 5 min"; 0 is "立即 / at once"."""
+    """ "5 分钟内 / within 5 min"; 0 is "立即 / at once"."""
     if minutes is None:
         return None
     if minutes == 0:
@@ -73,7 +75,10 @@ def after(minutes: int) -> Text:
 
 
 WEEKDAYS = [T(z, e) for z, e in zip("一二三四五六日", ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"])]
-MONTHS = [T(f"{m}月", e) for m, e in zip(range(1, 13), ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"])]
+MONTHS = [
+    T(f"{m}月", e)
+    for m, e in zip(range(1, 13), ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"])
+]
 
 
 @dataclass
@@ -197,7 +202,10 @@ def _duty_view(book: Handbook, role: Role, duty: Duty) -> DutyView:
 def _sections(book: Handbook, role: Role) -> list[SectionView]:
     """Duties grouped under the role's sections, in the order the file gives them."""
     known = {s.id for s in role.sections}
-    views = [SectionView(s.title, s.intro, [_duty_view(book, role, d) for d in role.duties if d.section == s.id]) for s in role.sections]
+    views = [
+        SectionView(s.title, s.intro, [_duty_view(book, role, d) for d in role.duties if d.section == s.id])
+        for s in role.sections
+    ]
     loose = [_duty_view(book, role, d) for d in role.duties if d.section not in known]
     if loose:
         title = LABEL["pdf_other_duties"] if views else None
@@ -256,7 +264,10 @@ def procedure_view(book: Handbook, proc: Procedure) -> ProcedureView:
         procedure=proc,
         severity=SEVERITY[proc.severity],
         steps=[_step_view(book, s) for s in proc.steps],
-        rungs=[RungView(r.after_minutes, r.condition, _titles(book, r.notify)) for r in sorted(proc.escalation, key=lambda r: r.after_minutes)],
+        rungs=[
+            RungView(r.after_minutes, r.condition, _titles(book, r.notify))
+            for r in sorted(proc.escalation, key=lambda r: r.after_minutes)
+        ],
         aftercare=[_step_view(book, s) for s in proc.aftercare],
         owner=role_title(book, proc.document.owner),
     )
@@ -293,7 +304,9 @@ def _depth(book: Handbook, role: Role) -> int:
 def ordered_roles(book: Handbook) -> list[Role]:
     """Department by department (as org/departments.yml lists them), senior posts first."""
     dept_order = {d: i for i, d in enumerate(book.departments)}
-    return sorted(book.roles.values(), key=lambda r: (dept_order.get(r.department, len(dept_order)), _depth(book, r), r.id))
+    return sorted(
+        book.roles.values(), key=lambda r: (dept_order.get(r.department, len(dept_order)), _depth(book, r), r.id)
+    )
 
 
 def booklet(book: Handbook, views: dict[str, RoleView]) -> Booklet:

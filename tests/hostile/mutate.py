@@ -8,48 +8,171 @@ indentation, YAML features nobody meant to use, and references to the wrong role
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import random
 import re
 import signal
-import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.findings import CODES
 from generator.model import (
-    AuthorityKind, Authority, Contact, Department, DocumentControl, Duty, Item, Meta,
-    Procedure, Role, Rung, Section, SourceRef, Statement, Step, Term, Text,
+    Authority,
+    AuthorityKind,
+    Contact,
+    Department,
+    DocumentControl,
+    Duty,
+    Item,
+    Meta,
+    Procedure,
+    Role,
+    Rung,
+    Section,
+    SourceRef,
+    Statement,
+    Step,
+    Term,
+    Text,
 )
 
 MINI = Path(__file__).resolve().parent.parent / "fixtures" / "mini"
 
-KEYS = sorted({name for m in (AuthorityKind, Authority, Contact, Department, DocumentControl, Duty, Item, Meta,
-                              Procedure, Role, Rung, Section, SourceRef, Statement, Step, Term, Text)
-               for name in m.model_fields} | {"departments", "kinds", "terms"})
+KEYS = sorted(
+    {
+        name
+        for m in (
+            AuthorityKind,
+            Authority,
+            Contact,
+            Department,
+            DocumentControl,
+            Duty,
+            Item,
+            Meta,
+            Procedure,
+            Role,
+            Rung,
+            Section,
+            SourceRef,
+            Statement,
+            Step,
+            Term,
+            Text,
+        )
+        for name in m.model_fields
+    }
+    | {"departments", "kinds", "terms"}
+)
 
 IDS = ["clerk", "supervisor", "director", "cs", "office", "dispatch", "lift", "answer", "calm"]
 
 #: Values that replace a scalar: YAML 1.1 surprises, wrong shapes, hostile text, bad ids.
 VALUES = [
-    "[]", "{}", "~", '""', "no", "on", "yes", "12:30", "1e3", "0x1F", "0o17", ".inf", "-.nan", "-1",
-    "2026-13-01", "2026-02-30", "2026-01-01 10:00:00", "99999999999999999999999999", "true", "[a, b]",
-    "{zh: 中文, en: text}", '{zh: "", en: ""}', "{zh: 中文}", '"<script>alert(1)</script>"', '"{{ 7*7 }}"',
-    '"{% raw %}"', '"a | b"', '"# h"', "!!binary aGk=", "!!timestamp x", "!!bool x", "!!int x", "!!float x",
-    "!!null x", "!!str 1", "!!set {a}", "!!omap [a: 1]", "!!python/name:os.system", "!local x", "&x a", "*x",
-    "*undefined", '"\\x00"', '"\\u202e"', '"\\ud800"', '"FILL IN"', '"待填写"', '"../x"', '"a/b"', "Clerk", '"c l"',
-    "|\n  block\n  text", ">-\n  folded", "- a\n- b", "? a\n: b", "x" * 5000, "中" * 4500,
-    "[" * 300 + "]" * 300, "&a [&b [*a]]", "{a: &a [1], b: [*a, *a]}",
+    "[]",
+    "{}",
+    "~",
+    '""',
+    "no",
+    "on",
+    "yes",
+    "12:30",
+    "1e3",
+    "0x1F",
+    "0o17",
+    ".inf",
+    "-.nan",
+    "-1",
+    "2026-13-01",
+    "2026-02-30",
+    "2026-01-01 10:00:00",
+    "99999999999999999999999999",
+    "true",
+    "[a, b]",
+    "{zh: 中文, en: text}",
+    '{zh: "", en: ""}',
+    "{zh: 中文}",
+    '"<script>alert(1)</script>"',
+    '"{{ 7*7 }}"',
+    '"{% raw %}"',
+    '"a | b"',
+    '"# h"',
+    "!!binary aGk=",
+    "!!timestamp x",
+    "!!bool x",
+    "!!int x",
+    "!!float x",
+    "!!null x",
+    "!!str 1",
+    "!!set {a}",
+    "!!omap [a: 1]",
+    "!!python/name:os.system",
+    "!local x",
+    "&x a",
+    "*x",
+    "*undefined",
+    '"\\x00"',
+    '"\\u202e"',
+    '"\\ud800"',
+    '"FILL IN"',
+    '"待填写"',
+    '"../x"',
+    '"a/b"',
+    "Clerk",
+    '"c l"',
+    "|\n  block\n  text",
+    ">-\n  folded",
+    "- a\n- b",
+    "? a\n: b",
+    "x" * 5000,
+    "中" * 4500,
+    "[" * 300 + "]" * 300,
+    "&a [&b [*a]]",
+    "{a: &a [1], b: [*a, *a]}",
     *IDS,
 ]
 
 #: Bits of YAML syntax dropped into a random place.
 TOKENS = [
-    "&a ", "*a", "<<: *a", "!!binary ", "? ", "---\n", "...\n", "%YAML 1.1\n", "%TAG ! tag:x,2000:\n", "|", ">-", '"', "'",
-    "{", "}", "[", "]", ",", "#", "\t", "\ufeff", "\x00", "\u2028", "\x85", "\r", "\r\n", ": ", "- ", "@", "`", "%",
-    "\\", "\u202e", "\U0001f600", "\x7f", "\x1b[31m",
+    "&a ",
+    "*a",
+    "<<: *a",
+    "!!binary ",
+    "? ",
+    "---\n",
+    "...\n",
+    "%YAML 1.1\n",
+    "%TAG ! tag:x,2000:\n",
+    "|",
+    ">-",
+    '"',
+    "'",
+    "{",
+    "}",
+    "[",
+    "]",
+    ",",
+    "#",
+    "\t",
+    "\ufeff",
+    "\x00",
+    "\u2028",
+    "\x85",
+    "\r",
+    "\r\n",
+    ": ",
+    "- ",
+    "@",
+    "`",
+    "%",
+    "\\",
+    "\u202e",
+    "\U0001f600",
+    "\x7f",
+    "\x1b[31m",
 ]
 
 _KEY = re.compile(rb"(?m)^([ ]*(?:- )?)([A-Za-z_]+):|([{,] ?)([A-Za-z_]+):")
@@ -69,7 +192,7 @@ def byte_flip(data: bytes, rnd: random.Random) -> bytes:
         return bytes([rnd.randrange(256)])
     i = rnd.randrange(len(data))
     new = rnd.randrange(256) if rnd.random() < 0.5 else data[i] ^ (1 << rnd.randrange(8))
-    return data[:i] + bytes([new]) + data[i + 1:]
+    return data[:i] + bytes([new]) + data[i + 1 :]
 
 
 def delete_line(data: bytes, rnd: random.Random) -> bytes:
@@ -99,8 +222,21 @@ def rename_key(data: bytes, rnd: random.Random) -> bytes:
     m = rnd.choice(matches)
     group = 2 if m.group(2) else 4
     old = m.group(group).decode()
-    new = rnd.choice([rnd.choice(KEYS), old.upper(), old[:-1], old + "s", old + "_x", old.replace("_", "-"), "<<", "on", "1", '"' + old + '"'])
-    return data[: m.start(group)] + new.encode() + data[m.end(group):]
+    new = rnd.choice(
+        [
+            rnd.choice(KEYS),
+            old.upper(),
+            old[:-1],
+            old + "s",
+            old + "_x",
+            old.replace("_", "-"),
+            "<<",
+            "on",
+            "1",
+            '"' + old + '"',
+        ]
+    )
+    return data[: m.start(group)] + new.encode() + data[m.end(group) :]
 
 
 def swap_value(data: bytes, rnd: random.Random) -> bytes:
@@ -112,7 +248,7 @@ def swap_value(data: bytes, rnd: random.Random) -> bytes:
     if "\n" in value:  # block values must start on the key's line and be indented below it
         indent = b" " * (len(data[: m.start()]) - data[: m.start()].rfind(b"\n"))
         value = value.replace("\n", "\n" + indent.decode())
-    return data[: m.start()] + value.encode() + data[m.end():]
+    return data[: m.start()] + value.encode() + data[m.end() :]
 
 
 def reindent(data: bytes, rnd: random.Random) -> bytes:
@@ -122,7 +258,7 @@ def reindent(data: bytes, rnd: random.Random) -> bytes:
         return data[:a] + b" " * rnd.randint(1, 4) + data[a:]
     if choice == 1:
         n = len(data[a:]) - len(data[a:].lstrip(b" "))
-        return data[:a] + data[a + min(n, rnd.randint(1, 4)):]
+        return data[:a] + data[a + min(n, rnd.randint(1, 4)) :]
     if choice == 2:
         return data[:a] + b"\t" + data[a:]
     return data[:a] + b"  " * rnd.randint(1, 20) + data[a:]
@@ -162,9 +298,37 @@ def re_encode(data: bytes, rnd: random.Random) -> bytes:
 #: Plain values for data-level mutations: each is valid YAML once dumped, so the input gets
 #: past the reader and exercises the model and the cross-file checks.
 _DATA_VALUES: list[object] = [
-    None, True, False, 0, -1, 10**30, 1.5, float("inf"), "", " ", "no", "12:30", "x" * 5000, "中文", "FILL IN",
-    "../x", "a/b", "Clerk", "<script>alert(1)</script>", "{{ 7*7 }}", "a | b", "# h", "line\nbreak", [], {}, [None],
-    {"zh": "中文", "en": "text"}, {"zh": "", "en": ""}, {"zh": "中文"}, ["clerk", "clerk"], {"x": 1},
+    None,
+    True,
+    False,
+    0,
+    -1,
+    10**30,
+    1.5,
+    float("inf"),
+    "",
+    " ",
+    "no",
+    "12:30",
+    "x" * 5000,
+    "中文",
+    "FILL IN",
+    "../x",
+    "a/b",
+    "Clerk",
+    "<script>alert(1)</script>",
+    "{{ 7*7 }}",
+    "a | b",
+    "# h",
+    "line\nbreak",
+    [],
+    {},
+    [None],
+    {"zh": "中文", "en": "text"},
+    {"zh": "", "en": ""},
+    {"zh": "中文"},
+    ["clerk", "clerk"],
+    {"x": 1},
     *IDS,
 ]
 
@@ -190,7 +354,7 @@ def restructure(data: bytes, rnd: random.Random) -> bytes:
         return data
     try:
         tree = yaml.safe_load(data)
-    except Exception:  # noqa: BLE001 - PyYAML raises ValueError etc. on `2026-02-30`; not the tool under test
+    except Exception:
         return data
     if not isinstance(tree, dict):
         return data
@@ -215,14 +379,28 @@ def restructure(data: bytes, rnd: random.Random) -> bytes:
         else:
             parent[last] = rnd.choice(_DATA_VALUES)
     try:
-        return yaml.safe_dump(tree, allow_unicode=True, sort_keys=False, width=rnd.choice([20, 80, 10_000])).encode("utf-8")
+        return yaml.safe_dump(tree, allow_unicode=True, sort_keys=False, width=rnd.choice([20, 80, 10_000])).encode(
+            "utf-8"
+        )
     except (yaml.YAMLError, RecursionError):
         return data
 
 
 MUTATIONS: list[Callable[[bytes, random.Random], bytes]] = [
-    byte_flip, delete_line, duplicate_line, swap_lines, rename_key, swap_value, reindent, insert_token,
-    swap_reference, truncate, splice, re_encode, restructure, restructure,
+    byte_flip,
+    delete_line,
+    duplicate_line,
+    swap_lines,
+    rename_key,
+    swap_value,
+    reindent,
+    insert_token,
+    swap_reference,
+    truncate,
+    splice,
+    re_encode,
+    restructure,
+    restructure,
 ]
 MUTATION_NAMES = sorted({m.__name__ for m in MUTATIONS})
 #: The same names, as often as MUTATIONS lists them (data-level changes weigh double).

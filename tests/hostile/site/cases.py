@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 Setup = Callable[[Path, Path], None]
@@ -94,9 +94,21 @@ def fifo(rel: str) -> Setup:
 
 def git_repo_with_link(root: Path, decoy: Path) -> None:
     """A commit in which a role file is a symbolic link to a file of the decoy."""
+
     def git(*args: str) -> None:
-        subprocess.run(["git", *args], cwd=root, check=True, capture_output=True,
-                       env={**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@x", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@x"})
+        subprocess.run(
+            ["git", *args],
+            cwd=root,
+            check=True,
+            capture_output=True,
+            env={
+                **os.environ,
+                "GIT_AUTHOR_NAME": "t",
+                "GIT_AUTHOR_EMAIL": "t@x",
+                "GIT_COMMITTER_NAME": "t",
+                "GIT_COMMITTER_EMAIL": "t@x",
+            },
+        )
 
     git("init", "-q")
     (root / "roles/cs/evil.yml").symlink_to(decoy / "secret.yml")
@@ -106,7 +118,13 @@ def git_repo_with_link(root: Path, decoy: Path) -> None:
 
 
 def git_repo(root: Path, decoy: Path) -> None:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@x", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@x"}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@x",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@x",
+    }
     for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "one"]):
         subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, env=env)
 
@@ -129,110 +147,462 @@ MACRO_PAGE = "---\nrender_macros: true\n---\n# Page\n\nText.\n\n{body}\n"
 CASES: list[Case] = [
     # --- output paths ----------------------------------------------------------------------
     Case("site-dir is the root", "outputs", nothing, refused("build", "--root", "{root}", "--site-dir", "{root}")),
-    Case("site-dir is the root as .", "outputs", nothing, refused("build", "--root", "{root}", "--site-dir", "{root}/roles/..")),
-    Case("site-dir is the root's parent", "outputs", nothing, refused("build", "--root", "{root}", "--site-dir", "{root}/..")),
+    Case(
+        "site-dir is the root as .",
+        "outputs",
+        nothing,
+        refused("build", "--root", "{root}", "--site-dir", "{root}/roles/.."),
+    ),
+    Case(
+        "site-dir is the root's parent",
+        "outputs",
+        nothing,
+        refused("build", "--root", "{root}", "--site-dir", "{root}/.."),
+    ),
     Case("site-dir is /", "outputs", nothing, refused("build", "--root", "{root}", "--site-dir", "/")),
     Case("site-dir is roles/", "outputs", nothing, refused("build", "--root", "{root}", "--site-dir", "{root}/roles")),
-    Case("site-dir inside org/", "outputs", nothing, refused("build", "--root", "{root}", "--site-dir", "{root}/org/site")),
-    Case("site-dir is a data file", "outputs", nothing, refused("build", "--root", "{root}", "--site-dir", "{root}/roles/cs/clerk.yml")),
-    Case("site-dir is handbook.yml", "outputs", nothing, refused("build", "--root", "{root}", "--site-dir", "{root}/handbook.yml")),
+    Case(
+        "site-dir inside org/",
+        "outputs",
+        nothing,
+        refused("build", "--root", "{root}", "--site-dir", "{root}/org/site"),
+    ),
+    Case(
+        "site-dir is a data file",
+        "outputs",
+        nothing,
+        refused("build", "--root", "{root}", "--site-dir", "{root}/roles/cs/clerk.yml"),
+    ),
+    Case(
+        "site-dir is handbook.yml",
+        "outputs",
+        nothing,
+        refused("build", "--root", "{root}", "--site-dir", "{root}/handbook.yml"),
+    ),
     Case("site-dir is .git", "outputs", git_repo, refused("build", "--root", "{root}", "--site-dir", "{root}/.git")),
-    Case("site-dir is docs/", "outputs", write("docs/en/index.md", "# Home\n"), refused("build", "--root", "{root}", "--site-dir", "{root}/docs")),
-    Case("site-dir is a folder the tool did not write", "outputs", nothing, refused("build", "--root", "{root}", "--site-dir", "{decoy}")),
-    Case("site-dir is an existing file", "outputs", nothing, refused("build", "--root", "{root}", "--site-dir", "{decoy}/secret.yml")),
-    Case("site-dir is a link to the decoy", "outputs", link("site", "{decoy}"), refused("build", "--root", "{root}", "--site-dir", "{root}/site")),
-    Case("default site/ is a link to the decoy", "outputs", link("site", "{decoy}"), refused("build", "--root", "{root}")),
-    Case("site-dir through a linked folder", "outputs", link("out", "{decoy}"), refused("build", "--root", "{root}", "--site-dir", "{root}/out/site")),
-    Case("default site/ holds someone's files", "outputs", write("site/notes.txt", "mine\n"), refused("build", "--root", "{root}")),
+    Case(
+        "site-dir is docs/",
+        "outputs",
+        write("docs/en/index.md", "# Home\n"),
+        refused("build", "--root", "{root}", "--site-dir", "{root}/docs"),
+    ),
+    Case(
+        "site-dir is a folder the tool did not write",
+        "outputs",
+        nothing,
+        refused("build", "--root", "{root}", "--site-dir", "{decoy}"),
+    ),
+    Case(
+        "site-dir is an existing file",
+        "outputs",
+        nothing,
+        refused("build", "--root", "{root}", "--site-dir", "{decoy}/secret.yml"),
+    ),
+    Case(
+        "site-dir is a link to the decoy",
+        "outputs",
+        link("site", "{decoy}"),
+        refused("build", "--root", "{root}", "--site-dir", "{root}/site"),
+    ),
+    Case(
+        "default site/ is a link to the decoy", "outputs", link("site", "{decoy}"), refused("build", "--root", "{root}")
+    ),
+    Case(
+        "site-dir through a linked folder",
+        "outputs",
+        link("out", "{decoy}"),
+        refused("build", "--root", "{root}", "--site-dir", "{root}/out/site"),
+    ),
+    Case(
+        "default site/ holds someone's files",
+        "outputs",
+        write("site/notes.txt", "mine\n"),
+        refused("build", "--root", "{root}"),
+    ),
     Case("pdf --out is org/", "outputs", nothing, refused("pdf", "--root", "{root}", "--out", "{root}/org")),
     Case("pdf --out is the decoy", "outputs", nothing, refused("pdf", "--root", "{root}", "--out", "{decoy}")),
-    Case("pdf --out is the root's parent", "outputs", nothing, refused("pdf", "--root", "{root}", "--out", "{root}/..")),
-    Case("serve's site/ is a link", "outputs", link("site", "{decoy}"), refused("serve", "--root", "{root}", "--addr", "127.0.0.1:0")),
-    Case("serve's site/ holds someone's files", "outputs", write("site/notes.txt", "mine\n"), refused("serve", "--root", "{root}", "--addr", "127.0.0.1:0")),
-    Case("schema file is a link out of the root", "outputs", both(write("schema/.keep", ""), link("schema/role.schema.json", "{decoy}/secret.yml")),
-         (Run(("schema", "--root", "{root}"), 1, ("E971", "role.schema.json")),)),
-    Case("schema folder is a link", "outputs", link("schema", "{decoy}"), (Run(("schema", "--root", "{root}"), 1, ("E971", "schema")),)),
+    Case(
+        "pdf --out is the root's parent", "outputs", nothing, refused("pdf", "--root", "{root}", "--out", "{root}/..")
+    ),
+    Case(
+        "serve's site/ is a link",
+        "outputs",
+        link("site", "{decoy}"),
+        refused("serve", "--root", "{root}", "--addr", "127.0.0.1:0"),
+    ),
+    Case(
+        "serve's site/ holds someone's files",
+        "outputs",
+        write("site/notes.txt", "mine\n"),
+        refused("serve", "--root", "{root}", "--addr", "127.0.0.1:0"),
+    ),
+    Case(
+        "schema file is a link out of the root",
+        "outputs",
+        both(write("schema/.keep", ""), link("schema/role.schema.json", "{decoy}/secret.yml")),
+        (Run(("schema", "--root", "{root}"), 1, ("E971", "role.schema.json")),),
+    ),
+    Case(
+        "schema folder is a link",
+        "outputs",
+        link("schema", "{decoy}"),
+        (Run(("schema", "--root", "{root}"), 1, ("E971", "schema")),),
+    ),
     # --- mkdocs.yml -------------------------------------------------------------------------
-    Case("python tag under extra", "mkdocs.yml",
-         write("mkdocs.yml", "site_name: X\nextra:\n  a: !!python/object/apply:os.system ['touch {marker}']\n"),
-         check_and_build("mkdocs.yml:3:6", "E110")),
-    Case("python tag on a key", "mkdocs.yml", write("mkdocs.yml", "site_name: X\n? !!python/object/apply:os.system ['touch {marker}']\n: 1\n"),
-         check_and_build("mkdocs.yml:2", "E110")),
-    Case("ENV tag", "mkdocs.yml", write("mkdocs.yml", "site_name: !ENV HOME\n"), check_and_build("mkdocs.yml:1:12", "E110")),
-    Case("INHERIT /etc/passwd", "mkdocs.yml", write("mkdocs.yml", "INHERIT: /etc/passwd\nsite_name: X\n"), check_and_build("mkdocs.yml:1:10", "E951")),
-    Case("INHERIT a file of the decoy", "mkdocs.yml", write("mkdocs.yml", "INHERIT: ../decoy/secret.yml\n"), check_and_build("mkdocs.yml:1:10", "E951")),
-    Case("mkdocs.yml is a list", "mkdocs.yml", write("mkdocs.yml", "- site_name: X\n"), check_and_build("mkdocs.yml:1:1", "E105")),
+    Case(
+        "python tag under extra",
+        "mkdocs.yml",
+        write("mkdocs.yml", "site_name: X\nextra:\n  a: !!python/object/apply:os.system ['touch {marker}']\n"),
+        check_and_build("mkdocs.yml:3:6", "E110"),
+    ),
+    Case(
+        "python tag on a key",
+        "mkdocs.yml",
+        write("mkdocs.yml", "site_name: X\n? !!python/object/apply:os.system ['touch {marker}']\n: 1\n"),
+        check_and_build("mkdocs.yml:2", "E110"),
+    ),
+    Case(
+        "ENV tag",
+        "mkdocs.yml",
+        write("mkdocs.yml", "site_name: !ENV HOME\n"),
+        check_and_build("mkdocs.yml:1:12", "E110"),
+    ),
+    Case(
+        "INHERIT /etc/passwd",
+        "mkdocs.yml",
+        write("mkdocs.yml", "INHERIT: /etc/passwd\nsite_name: X\n"),
+        check_and_build("mkdocs.yml:1:10", "E951"),
+    ),
+    Case(
+        "INHERIT a file of the decoy",
+        "mkdocs.yml",
+        write("mkdocs.yml", "INHERIT: ../decoy/secret.yml\n"),
+        check_and_build("mkdocs.yml:1:10", "E951"),
+    ),
+    Case(
+        "mkdocs.yml is a list",
+        "mkdocs.yml",
+        write("mkdocs.yml", "- site_name: X\n"),
+        check_and_build("mkdocs.yml:1:1", "E105"),
+    ),
     Case("mkdocs.yml is empty", "mkdocs.yml", write("mkdocs.yml", ""), check_and_build("mkdocs.yml:1:1", "E105")),
-    Case("mkdocs.yml is not UTF-8", "mkdocs.yml", raw("mkdocs.yml", b"site_name: " + "物业".encode("gbk") + b"\n"), check_and_build("mkdocs.yml:1:12", "E104")),
-    Case("mkdocs.yml is a link", "mkdocs.yml", link("mkdocs.yml", "{decoy}/secret.yml"), check_and_build("mkdocs.yml:1:1", "E950")),
-    Case("unknown plugin", "mkdocs.yml", write("mkdocs.yml", "plugins:\n  - search\n  - evil\n"), check_and_build("mkdocs.yml:3:5", "E952")),
-    Case("macros option that imports modules", "mkdocs.yml", write("mkdocs.yml", "plugins:\n  - macros:\n      modules: [os]\n"), check_and_build("mkdocs.yml:3:7", "E952")),
-    Case("hook that runs code", "mkdocs.yml",
-         both(write("evil.py", "import pathlib\npathlib.Path('{marker}').write_text('x')\n"), write("mkdocs.yml", "hooks:\n  - evil.py\n")),
-         check_and_build("mkdocs.yml:2:5", "E953")),
-    Case("markdown extension that reads any file", "mkdocs.yml", write("mkdocs.yml", "markdown_extensions:\n  - pymdownx.snippets:\n      base_path: [/]\n"), check_and_build("mkdocs.yml:2:5", "E954")),
-    Case("markdown extension that is any module", "mkdocs.yml", write("mkdocs.yml", "markdown_extensions:\n  - antigravity\n"), check_and_build("mkdocs.yml:2:5", "E954")),
-    Case("script from another host", "mkdocs.yml", write("mkdocs.yml", "extra_javascript:\n  - https://cdn.example.com/x.js\n"), check_and_build("mkdocs.yml:2:5", "E955")),
-    Case("analytics", "mkdocs.yml", write("mkdocs.yml", "extra:\n  analytics:\n    provider: google\n"), check_and_build("mkdocs.yml:2:3", "E955")),
-    Case("docs_dir outside the root", "mkdocs.yml", write("mkdocs.yml", "docs_dir: ../decoy\n"), check_and_build("mkdocs.yml:1:11", "E950")),
-    Case("plugins is a text", "mkdocs.yml", write("mkdocs.yml", "plugins: search\n"), check_and_build("mkdocs.yml:1:10", "E950")),
-    Case("another theme", "mkdocs.yml", write("mkdocs.yml", "theme:\n  name: readthedocs\n"), check_and_build("mkdocs.yml:2:9", "E950")),
-    Case("setting MkDocs refuses", "mkdocs.yml", write("mkdocs.yml", "site_name: x\nvalidation: {links: {not_found: bogus}}\n"),
-         (Run(("check", "--root", "{root}"), 0, ()), Run(("build", "--root", "{root}", "--site-dir", "{root}/site"), 1, ("mkdocs.yml:2:1", "E950", "bogus")))),
-    Case("theme icon that is a path", "mkdocs.yml", write("mkdocs.yml", "site_name: x\ntheme: {name: material, icon: {logo: ../../../../etc/passwd}}\n"),
-         check_and_build("mkdocs.yml:2:38", "E950")),
-    Case("key with terminal escapes", "mkdocs.yml", write("mkdocs.yml", "\"\\e]0;pwned\\a\\e[2J\": 1\n"), check_and_build("mkdocs.yml:1:1", "E101")),
+    Case(
+        "mkdocs.yml is not UTF-8",
+        "mkdocs.yml",
+        raw("mkdocs.yml", b"site_name: " + "物业".encode("gbk") + b"\n"),
+        check_and_build("mkdocs.yml:1:12", "E104"),
+    ),
+    Case(
+        "mkdocs.yml is a link",
+        "mkdocs.yml",
+        link("mkdocs.yml", "{decoy}/secret.yml"),
+        check_and_build("mkdocs.yml:1:1", "E950"),
+    ),
+    Case(
+        "unknown plugin",
+        "mkdocs.yml",
+        write("mkdocs.yml", "plugins:\n  - search\n  - evil\n"),
+        check_and_build("mkdocs.yml:3:5", "E952"),
+    ),
+    Case(
+        "macros option that imports modules",
+        "mkdocs.yml",
+        write("mkdocs.yml", "plugins:\n  - macros:\n      modules: [os]\n"),
+        check_and_build("mkdocs.yml:3:7", "E952"),
+    ),
+    Case(
+        "hook that runs code",
+        "mkdocs.yml",
+        both(
+            write("evil.py", "import pathlib\npathlib.Path('{marker}').write_text('x')\n"),
+            write("mkdocs.yml", "hooks:\n  - evil.py\n"),
+        ),
+        check_and_build("mkdocs.yml:2:5", "E953"),
+    ),
+    Case(
+        "markdown extension that reads any file",
+        "mkdocs.yml",
+        write("mkdocs.yml", "markdown_extensions:\n  - pymdownx.snippets:\n      base_path: [/]\n"),
+        check_and_build("mkdocs.yml:2:5", "E954"),
+    ),
+    Case(
+        "markdown extension that is any module",
+        "mkdocs.yml",
+        write("mkdocs.yml", "markdown_extensions:\n  - antigravity\n"),
+        check_and_build("mkdocs.yml:2:5", "E954"),
+    ),
+    Case(
+        "script from another host",
+        "mkdocs.yml",
+        write("mkdocs.yml", "extra_javascript:\n  - https://cdn.example.com/x.js\n"),
+        check_and_build("mkdocs.yml:2:5", "E955"),
+    ),
+    Case(
+        "analytics",
+        "mkdocs.yml",
+        write("mkdocs.yml", "extra:\n  analytics:\n    provider: google\n"),
+        check_and_build("mkdocs.yml:2:3", "E955"),
+    ),
+    Case(
+        "docs_dir outside the root",
+        "mkdocs.yml",
+        write("mkdocs.yml", "docs_dir: ../decoy\n"),
+        check_and_build("mkdocs.yml:1:11", "E950"),
+    ),
+    Case(
+        "plugins is a text",
+        "mkdocs.yml",
+        write("mkdocs.yml", "plugins: search\n"),
+        check_and_build("mkdocs.yml:1:10", "E950"),
+    ),
+    Case(
+        "another theme",
+        "mkdocs.yml",
+        write("mkdocs.yml", "theme:\n  name: readthedocs\n"),
+        check_and_build("mkdocs.yml:2:9", "E950"),
+    ),
+    Case(
+        "setting MkDocs refuses",
+        "mkdocs.yml",
+        write("mkdocs.yml", "site_name: x\nvalidation: {links: {not_found: bogus}}\n"),
+        (
+            Run(("check", "--root", "{root}"), 0, ()),
+            Run(("build", "--root", "{root}", "--site-dir", "{root}/site"), 1, ("mkdocs.yml:2:1", "E950", "bogus")),
+        ),
+    ),
+    Case(
+        "theme icon that is a path",
+        "mkdocs.yml",
+        write("mkdocs.yml", "site_name: x\ntheme: {name: material, icon: {logo: ../../../../etc/passwd}}\n"),
+        check_and_build("mkdocs.yml:2:38", "E950"),
+    ),
+    Case(
+        "key with terminal escapes",
+        "mkdocs.yml",
+        write("mkdocs.yml", '"\\e]0;pwned\\a\\e[2J": 1\n'),
+        check_and_build("mkdocs.yml:1:1", "E101"),
+    ),
     # --- macros -----------------------------------------------------------------------------
-    Case("cycler globals", "macros",
-         write("docs/en/x.md", MACRO_PAGE.format(body="{{ cycler.__init__.__globals__.os.popen('touch {marker}').read() }}")),
-         check_and_build("docs/en/x.md:8", "E965")),
-    Case("private attribute of hb", "macros", write("docs/en/x.md", MACRO_PAGE.format(body="{{ hb._renderer() }}")), check_and_build("docs/en/x.md:8", "E965")),
-    Case("class of a string by item", "macros", write("docs/zh/x.md", MACRO_PAGE.format(body="{{ ''['__class__'] }}")), check_and_build("docs/zh/x.md:8", "E965")),
-    Case("attr filter", "macros", write("docs/en/x.md", MACRO_PAGE.format(body="{{ hb|attr('__class__') }}")), check_and_build("docs/en/x.md:8", "E965")),
-    Case("pydantic machinery", "macros", write("docs/en/x.md", MACRO_PAGE.format(body="{{ hb.meta.model_fields }}")), check_and_build("docs/en/x.md:8", "E965")),
-    Case("Jinja syntax error", "macros", write("docs/en/x.md", MACRO_PAGE.format(body="{% if %}")), check_and_build("docs/en/x.md:8", "E965")),
-    Case("attribute built at run time", "macros",
-         write("docs/en/x.md", MACRO_PAGE.format(body="{% set n = '__cla' ~ 'ss__' %}\n{{ hb.meta|attr(n) }}")),
-         (Run(("check", "--root", "{root}"), 0, ()), Run(("build", "--root", "{root}", "--site-dir", "{root}/site"), 1, ("docs/en/x.md:9", "E965"))),
-         untouched=False),
+    Case(
+        "cycler globals",
+        "macros",
+        write(
+            "docs/en/x.md",
+            MACRO_PAGE.format(body="{{ cycler.__init__.__globals__.os.popen('touch {marker}').read() }}"),
+        ),
+        check_and_build("docs/en/x.md:8", "E965"),
+    ),
+    Case(
+        "private attribute of hb",
+        "macros",
+        write("docs/en/x.md", MACRO_PAGE.format(body="{{ hb._renderer() }}")),
+        check_and_build("docs/en/x.md:8", "E965"),
+    ),
+    Case(
+        "class of a string by item",
+        "macros",
+        write("docs/zh/x.md", MACRO_PAGE.format(body="{{ ''['__class__'] }}")),
+        check_and_build("docs/zh/x.md:8", "E965"),
+    ),
+    Case(
+        "attr filter",
+        "macros",
+        write("docs/en/x.md", MACRO_PAGE.format(body="{{ hb|attr('__class__') }}")),
+        check_and_build("docs/en/x.md:8", "E965"),
+    ),
+    Case(
+        "pydantic machinery",
+        "macros",
+        write("docs/en/x.md", MACRO_PAGE.format(body="{{ hb.meta.model_fields }}")),
+        check_and_build("docs/en/x.md:8", "E965"),
+    ),
+    Case(
+        "Jinja syntax error",
+        "macros",
+        write("docs/en/x.md", MACRO_PAGE.format(body="{% if %}")),
+        check_and_build("docs/en/x.md:8", "E965"),
+    ),
+    Case(
+        "attribute built at run time",
+        "macros",
+        write("docs/en/x.md", MACRO_PAGE.format(body="{% set n = '__cla' ~ 'ss__' %}\n{{ hb.meta|attr(n) }}")),
+        (
+            Run(("check", "--root", "{root}"), 0, ()),
+            Run(("build", "--root", "{root}", "--site-dir", "{root}/site"), 1, ("docs/en/x.md:9", "E965")),
+        ),
+        untouched=False,
+    ),
     # --- docs/ ------------------------------------------------------------------------------
-    Case("page links to /etc/passwd", "docs", link("docs/en/passwd.md", "/etc/passwd"), check_and_build("docs/en/passwd.md:1:1", "E960")),
-    Case("file links into the decoy", "docs", link("docs/en/secret.png", "{decoy}/secret.yml"), check_and_build("docs/en/secret.png:1:1", "E960")),
+    Case(
+        "page links to /etc/passwd",
+        "docs",
+        link("docs/en/passwd.md", "/etc/passwd"),
+        check_and_build("docs/en/passwd.md:1:1", "E960"),
+    ),
+    Case(
+        "file links into the decoy",
+        "docs",
+        link("docs/en/secret.png", "{decoy}/secret.yml"),
+        check_and_build("docs/en/secret.png:1:1", "E960"),
+    ),
     Case("linked folder", "docs", link("docs/en/more", "{decoy}"), check_and_build("docs/en/more:1:1", "E960")),
     Case("linked language folder", "docs", link("docs/en", "{decoy}"), check_and_build("docs/en:1:1", "E960")),
-    Case("dangling link", "docs", link("docs/en/gone.md", "{root}/nothing.md"), check_and_build("docs/en/gone.md:1:1", "E960")),
-    Case("link loop", "docs", both(link("docs/en/a.md", "{root}/docs/en/b.md"), link("docs/en/b.md", "{root}/docs/en/a.md")), check_and_build("docs/en/a.md:1:1", "E960")),
-    Case("folder that links to its parent", "docs", link("docs/en/loop", "{root}/docs/en"), check_and_build("docs/en/loop:1:1", "E960")),
+    Case(
+        "dangling link",
+        "docs",
+        link("docs/en/gone.md", "{root}/nothing.md"),
+        check_and_build("docs/en/gone.md:1:1", "E960"),
+    ),
+    Case(
+        "link loop",
+        "docs",
+        both(link("docs/en/a.md", "{root}/docs/en/b.md"), link("docs/en/b.md", "{root}/docs/en/a.md")),
+        check_and_build("docs/en/a.md:1:1", "E960"),
+    ),
+    Case(
+        "folder that links to its parent",
+        "docs",
+        link("docs/en/loop", "{root}/docs/en"),
+        check_and_build("docs/en/loop:1:1", "E960"),
+    ),
     Case("a pipe in docs", "docs", fifo("docs/en/pipe.md"), check_and_build("docs/en/pipe.md:1:1", "E960")),
-    Case("page links to the root's .git/config", "docs", both(write(".git/config", "[http]\n  extraheader = AUTHORIZATION: basic ci-token\n"), link("docs/en/c.md", "{root}/.git/config")),
-         check_and_build("docs/en/c.md:1:1", "E960")),
-    Case("image from another host", "docs", write("docs/en/x.md", "# X\n\n![logo](https://cdn.example.com/logo.png)\n"), check_and_build("docs/en/x.md:3:9", "E955")),
-    Case("script from another host in a page", "docs", write("docs/en/x.md", "# X\n\n<script src=\"//cdn.example.com/x.js\"></script>\n"), check_and_build("docs/en/x.md:3:14", "E955")),
-    Case("page not UTF-8", "docs", raw("docs/en/gbk.md", b"# Title\n\n" + "调度员".encode("gbk") + b"\n"), check_and_build("docs/en/gbk.md:3:1", "E962")),
-    Case("page clashes with a generated page", "docs", write("docs/en/roles/clerk.md", "# Mine\n"), check_and_build("docs/en/roles/clerk.md:1:1", "E963")),
-    Case("broken link in a page", "docs", write("docs/en/guide.md", "# Guide\n\nSee [this](nope.md).\n"), check_and_build("docs/en/guide.md:3:12", "E964")),
-    Case("link to a missing anchor (found by MkDocs)", "docs", write("docs/en/guide.md", "# Guide\n\n[x](roles/index.md#nope)\n"),
-         (Run(("check", "--root", "{root}"), 0, ()), Run(("build", "--root", "{root}", "--site-dir", "{root}/site"), 1, ("docs/en/guide.md:3:5", "E964", "nope")))),
-    Case("front matter with a python tag", "docs", write("docs/en/fm.md", "---\ntitle: !!python/object/apply:os.system ['touch {marker}']\n---\n# Page\n"),
-         check_and_build("docs/en/fm.md:2:8", "E967")),
-    Case("front matter naming a template", "docs", write("docs/en/fm.md", "---\ntemplate: ../../../../etc/passwd\n---\n# Page\n"),
-         check_and_build("docs/en/fm.md:2:1", "E967")),
-    Case("front matter with a recursive alias (found by the fuzzer: check hung)", "docs",
-         write("docs/en/fm.md", "---\nTITLE: &a [&b [*a]]\n---\n# Page\n"), check_and_build("docs/en/fm.md:2", "E967")),
-    Case("front matter alias bomb", "docs",
-         write("docs/en/fm.md", "---\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
-               "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n---\n# Page\n"), check_and_build("docs/en/fm.md", "E967")),
-    Case("front matter that is not YAML", "docs", write("docs/en/fm.md", "---\ntitle: [x\n---\n# Page\n"), check_and_build("docs/en/fm.md", "E967")),
-    Case("link out of the language", "docs", write("docs/en/guide.md", "# Guide\n\n[x](../../roles/cs/clerk.md)\n"), check_and_build("docs/en/guide.md:3:5", "E964")),
-    Case("page too large", "docs", write("docs/en/big.md", "# Big\n" + "x" * (1024 * 1024) + "\n"), check_and_build("docs/en/big.md:1:1", "E966")),
+    Case(
+        "page links to the root's .git/config",
+        "docs",
+        both(
+            write(".git/config", "[http]\n  extraheader = AUTHORIZATION: basic ci-token\n"),
+            link("docs/en/c.md", "{root}/.git/config"),
+        ),
+        check_and_build("docs/en/c.md:1:1", "E960"),
+    ),
+    Case(
+        "image from another host",
+        "docs",
+        write("docs/en/x.md", "# X\n\n![logo](https://cdn.example.com/logo.png)\n"),
+        check_and_build("docs/en/x.md:3:9", "E955"),
+    ),
+    Case(
+        "script from another host in a page",
+        "docs",
+        write("docs/en/x.md", '# X\n\n<script src="//cdn.example.com/x.js"></script>\n'),
+        check_and_build("docs/en/x.md:3:14", "E955"),
+    ),
+    Case(
+        "page not UTF-8",
+        "docs",
+        raw("docs/en/gbk.md", b"# Title\n\n" + "调度员".encode("gbk") + b"\n"),
+        check_and_build("docs/en/gbk.md:3:1", "E962"),
+    ),
+    Case(
+        "page clashes with a generated page",
+        "docs",
+        write("docs/en/roles/clerk.md", "# Mine\n"),
+        check_and_build("docs/en/roles/clerk.md:1:1", "E963"),
+    ),
+    Case(
+        "broken link in a page",
+        "docs",
+        write("docs/en/guide.md", "# Guide\n\nSee [this](nope.md).\n"),
+        check_and_build("docs/en/guide.md:3:12", "E964"),
+    ),
+    Case(
+        "link to a missing anchor (found by MkDocs)",
+        "docs",
+        write("docs/en/guide.md", "# Guide\n\n[x](roles/index.md#nope)\n"),
+        (
+            Run(("check", "--root", "{root}"), 0, ()),
+            Run(
+                ("build", "--root", "{root}", "--site-dir", "{root}/site"), 1, ("docs/en/guide.md:3:5", "E964", "nope")
+            ),
+        ),
+    ),
+    Case(
+        "front matter with a python tag",
+        "docs",
+        write("docs/en/fm.md", "---\ntitle: !!python/object/apply:os.system ['touch {marker}']\n---\n# Page\n"),
+        check_and_build("docs/en/fm.md:2:8", "E967"),
+    ),
+    Case(
+        "front matter naming a template",
+        "docs",
+        write("docs/en/fm.md", "---\ntemplate: ../../../../etc/passwd\n---\n# Page\n"),
+        check_and_build("docs/en/fm.md:2:1", "E967"),
+    ),
+    Case(
+        "front matter with a recursive alias (found by the fuzzer: check hung)",
+        "docs",
+        write("docs/en/fm.md", "---\nTITLE: &a [&b [*a]]\n---\n# Page\n"),
+        check_and_build("docs/en/fm.md:2", "E967"),
+    ),
+    Case(
+        "front matter alias bomb",
+        "docs",
+        write(
+            "docs/en/fm.md",
+            "---\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+            "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n---\n# Page\n",
+        ),
+        check_and_build("docs/en/fm.md", "E967"),
+    ),
+    Case(
+        "front matter that is not YAML",
+        "docs",
+        write("docs/en/fm.md", "---\ntitle: [x\n---\n# Page\n"),
+        check_and_build("docs/en/fm.md", "E967"),
+    ),
+    Case(
+        "link out of the language",
+        "docs",
+        write("docs/en/guide.md", "# Guide\n\n[x](../../roles/cs/clerk.md)\n"),
+        check_and_build("docs/en/guide.md:3:5", "E964"),
+    ),
+    Case(
+        "page too large",
+        "docs",
+        write("docs/en/big.md", "# Big\n" + "x" * (1024 * 1024) + "\n"),
+        check_and_build("docs/en/big.md:1:1", "E966"),
+    ),
     # --- every error a finding --------------------------------------------------------------
-    Case("revision with a symlink", "errors", git_repo_with_link, (Run(("diff", "HEAD", "--root", "{root}"), 1, ("roles/cs/evil.yml", "symbolic link")),), untouched=False),
-    Case("not a revision", "errors", git_repo, (Run(("diff", "no-such-rev", "--root", "{root}"), 1, ("no-such-rev", "not a revision")),), untouched=False),
-    Case("revision that is an option", "errors", git_repo, (Run(("diff", "--root", "{root}", "--", "--output={decoy}/PWNED"), 1, ("not a revision",)),), untouched=False),
-    Case("diff outside a repository", "errors", nothing, (Run(("diff", "HEAD", "--root", "{root}"), 1, ("not inside a git repository",)),)),
-    Case("unknown option", "errors", nothing, (Run(("build", "--root", "{root}", "--sitedir", "{decoy}"), 1, ("unrecognized arguments",)),)),
+    Case(
+        "revision with a symlink",
+        "errors",
+        git_repo_with_link,
+        (Run(("diff", "HEAD", "--root", "{root}"), 1, ("roles/cs/evil.yml", "symbolic link")),),
+        untouched=False,
+    ),
+    Case(
+        "not a revision",
+        "errors",
+        git_repo,
+        (Run(("diff", "no-such-rev", "--root", "{root}"), 1, ("no-such-rev", "not a revision")),),
+        untouched=False,
+    ),
+    Case(
+        "revision that is an option",
+        "errors",
+        git_repo,
+        (Run(("diff", "--root", "{root}", "--", "--output={decoy}/PWNED"), 1, ("not a revision",)),),
+        untouched=False,
+    ),
+    Case(
+        "diff outside a repository",
+        "errors",
+        nothing,
+        (Run(("diff", "HEAD", "--root", "{root}"), 1, ("not inside a git repository",)),),
+    ),
+    Case(
+        "unknown option",
+        "errors",
+        nothing,
+        (Run(("build", "--root", "{root}", "--sitedir", "{decoy}"), 1, ("unrecognized arguments",)),),
+    ),
     Case("unknown command", "errors", nothing, (Run(("frobnicate",), 1, ("invalid choice",)),)),
     Case("no command", "errors", nothing, (Run((), 1, ("required",)),)),
     Case("root that is a file", "errors", nothing, (Run(("check", "--root", "{root}/handbook.yml"), 1, ("E100",)),)),
-    Case("serve on a bad address", "errors", nothing, (Run(("serve", "--root", "{root}", "--addr", "127.0.0.1:http"), 1, ("E974",)),)),
+    Case(
+        "serve on a bad address",
+        "errors",
+        nothing,
+        (Run(("serve", "--root", "{root}", "--addr", "127.0.0.1:http"), 1, ("E974",)),),
+    ),
 ]
