@@ -15,7 +15,12 @@ The data flows one way; each step is a module:
     pages        Handbook → Markdown pages per language (Jinja2 templates)
     search       the staff search index per language (a MkDocs plugin; chunked, works from file://)
     outputs      where a command may write (never the data; marker file on every output folder)
-    site         pages → MkDocs (one build per language) → site/, swapped in atomically
+    site_config  the MkDocs configuration of each language, from mkdocs.yml + the packaged defaults
+    site_mkdocs  one language's strict MkDocs build; what MkDocs warns about, as findings
+    site_workers both languages at once, one worker process each (ProcessPoolExecutor)
+    site_build   pages → docs folders → MkDocs → site/, swapped in atomically (`handbook build`)
+    site_live    serve's site: a full build, then incremental rebuilds of the pages that changed
+    serve        `handbook serve` on MkDocs' live-reload server (site.py re-exports these modules)
     pdf          Handbook → role sheets, checklists, procedure cards, booklets, packs (WeasyPrint)
     diff         what a change does to duties, escalation and authorities
     skeleton     `handbook new`: a valid file to fill in

@@ -34,7 +34,7 @@ def _output_or_none(target: Path, root: Path, what: str, command: str) -> Path |
 
 def _print_site_failure(exc: Exception, command: str) -> None:
     """A build stopped by mkdocs.yml or docs/: the findings (or MkDocs' words) and the verdict."""
-    from generator.site import SiteFindings
+    from generator.site_config import SiteFindings
 
     if isinstance(exc, SiteFindings):
         for finding in exc.findings:
@@ -89,7 +89,8 @@ def _for_property(book, requested: str | None):
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from generator.site import SiteError, build_site
+    from generator.site_build import build_site
+    from generator.site_config import SiteError
 
     default = args.root / "site"
     site_dir = _output_or_none(args.site_dir or default, args.root, "--site-dir", "build")
@@ -118,7 +119,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from generator.site import serve
+    from generator.serve import serve
 
     default = args.root / "site"
     if _output_or_none(default, args.root, "the served folder", "serve") is None:

@@ -32,7 +32,7 @@ class BuiltSite:
 
 def _build(root: Path, site: Path, offline: bool) -> BuiltSite:
     from generator.pipeline import load_and_check
-    from generator.site import build_site
+    from generator.site_build import build_site
 
     book, findings = load_and_check(root)
     errors = [f.text() for f in findings if f.severity == "error"]

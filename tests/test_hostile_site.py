@@ -274,8 +274,11 @@ class _Serve:
         raise AssertionError(f"{pattern!r} ×{count} not seen:\n" + "".join(self.seen))
 
     def page(self, path: str = "/en/") -> str:
+        """The page as built: without the live-reload script the server adds to each response
+        (it carries the build's epoch and a per-request id)."""
         with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=10) as response:
-            return response.read().decode("utf-8")
+            text = response.read().decode("utf-8")
+        return re.sub(r"<script>\s*var livereload = .*?</script>(?=</body>)", "", text, flags=re.S)
 
     def stop(self) -> str:
         self.proc.send_signal(signal.SIGTERM)

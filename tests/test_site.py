@@ -14,7 +14,8 @@ import pytest
 from generator.escalation import escalation_path
 from generator.pages import LANGS, all_labels, md_escape, render_pages
 from generator.pipeline import load_and_check
-from generator.site import SiteError, build_site
+from generator.site_build import build_site
+from generator.site_config import SiteError
 
 from site_html import Page, foreign_css, foreign_loads, read, squash
 from support import MINI
@@ -358,7 +359,7 @@ def test_failed_builds_leave_the_previous_site_byte_for_byte(mini_site, monkeypa
     shutil.rmtree(root / "docs")
 
     # A template error (an exception in the pages step).
-    import generator.site as site_module
+    import generator.site_build as site_module
 
     def boom(*args, **kwargs):
         raise RuntimeError("template exploded")
@@ -461,7 +462,7 @@ def test_build_with_pdf_puts_them_under_pdf_and_links_them(tmp_path: Path, monke
 
 
 def test_serve_watches_data_pages_and_config_but_not_its_output(tmp_path: Path) -> None:
-    from generator.site import _snapshot
+    from generator.serve import snapshot as _snapshot
 
     root = tmp_path / "root"
     shutil.copytree(MINI, root)
@@ -495,7 +496,7 @@ def test_serve_rebuilds_only_what_changed_and_ends_where_a_full_build_does(tmp_p
     """LiveSite (handbook serve): a renamed role re-renders the pages that show its title
     (its department's sidebar included) and nothing else; the result is the site a full
     build of the edited data writes, byte for byte."""
-    from generator.site import LiveSite
+    from generator.site_live import LiveSite
 
     root = tmp_path / "root"
     shutil.copytree(MINI, root)
