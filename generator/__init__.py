@@ -6,14 +6,19 @@ The data flows one way; each step is a module:
     model        the typed model (pydantic): what a file may say
     loading      a handbook root → Handbook, with findings for what does not fit
     escalation   reporting chains and escalation paths
-    checks       the rules across files (references, cycles, escalation, languages)
+    checks       the rules across files, run in order:
+                 checks_identity (ids, references), checks_organisation (reporting lines, escalation paths),
+                 checks_content (written, both languages, glossary words) over checks_texts (every text),
+                 checks_document (base URL, dates)
     readiness    the rules that make a procedure usable in the minute it is needed (contacts, numbers)
     config_reader, docs_inputs, site_inputs
                  mkdocs.yml and docs/ read as data (allow-lists, no links out, no code), for check and build
     pipeline     load + check, shared by every command
     contacts     the contact book and properties: the Handbook resolved for one property
     pages        Handbook → Markdown pages per language (Jinja2 templates)
-    search       the staff search index per language (a MkDocs plugin; chunked, works from file://)
+    search       the staff search index per language (a MkDocs plugin; chunked, works from file://):
+                 search_records (what is found, from the model), search_terms (jieba, English stemmer),
+                 search_index (the files: weights, buckets, shards)
     outputs      where a command may write (never the data; marker file on every output folder)
     site_config  the MkDocs configuration of each language, from mkdocs.yml + the packaged defaults
     site_mkdocs  one language's strict MkDocs build; what MkDocs warns about, as findings

@@ -34,7 +34,17 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from hostile.mutate import MINI, WEIGHTED_NAMES, Outcome, data_files, mutate, run_check
+from hostile.mutate import (
+    MINI,
+    WEIGHTED_NAMES,
+    Outcome,
+    Plan,
+    apply_plan,
+    data_files,
+    restore,
+    run_check,
+    run_in_process,
+)
 
 MEMORY_LIMIT = 2 * 1024**3
 MARKER = Path(tempfile.gettempdir()) / "handbook-fuzz-PWNED"
@@ -51,9 +61,17 @@ SITE_FILES: dict[str, str] = {
         "extra_css:\n  - assets/handbook/site.css\n"
         "extra:\n  note: plain\n"
     ),
-    "docs/zh/index.md": "---\nrender_macros: true\n---\n# 首页\n\n共 {{ hb.counts.roles }} 个岗位。\n\n[岗位](roles/index.md)\n",
-    "docs/en/index.md": "---\nrender_macros: true\n---\n# Home\n\n{{ hb.counts.roles }} roles, {{ hb.text(hb.meta.title) }}.\n\n[Roles](roles/index.md)\n",
-    "docs/en/guide.md": "---\ntitle: Guide\n---\n# Guide\n\nPlain text, a [link](index.md#home) and a table:\n\n| a | b |\n| - | - |\n| 1 | 2 |\n",
+    "docs/zh/index.md": (
+        "---\nrender_macros: true\n---\n# 首页\n\n共 {{ hb.counts.roles }} 个岗位。\n\n[岗位](roles/index.md)\n"
+    ),
+    "docs/en/index.md": (
+        "---\nrender_macros: true\n---\n# Home\n\n"
+        "{{ hb.counts.roles }} roles, {{ hb.text(hb.meta.title) }}.\n\n[Roles](roles/index.md)\n"
+    ),
+    "docs/en/guide.md": (
+        "---\ntitle: Guide\n---\n# Guide\n\n"
+        "Plain text, a [link](index.md#home) and a table:\n\n| a | b |\n| - | - |\n| 1 | 2 |\n"
+    ),
 }
 
 #: Hostile pieces dropped into a site file (at a line start or anywhere).
@@ -111,38 +129,21 @@ def site_snippet(data: bytes, rnd: random.Random) -> bytes:
     return data[:i] + piece + data[i:]
 
 
+#: The mutations only the long run uses, by the names a plan gives them.
+SITE_MUTATIONS = {"site_snippet": site_snippet}
+
+
 def run_build(root: Path, site: Path, seconds: int = 120) -> Outcome:
     """`handbook build` in this process; judged: exit 0 or 1, no traceback, nothing ran."""
-    import contextlib
-    import io
-    import signal
-
-    from generator.cli import main as cli_main
-
-    from hostile.mutate import Hang
-
-    out, err = io.StringIO(), io.StringIO()
-
-    def alarm(signum, frame):
-        raise Hang()
-
-    old = signal.signal(signal.SIGALRM, alarm)
-    signal.alarm(seconds)
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = cli_main(["build", "--root", str(root), "--site-dir", str(site)])
-    except Hang:
-        return Outcome(-1, out.getvalue(), err.getvalue(), f"hang: build took more than {seconds} s")
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, old)
-    text = err.getvalue()
+    code, out, text = run_in_process(["build", "--root", str(root), "--site-dir", str(site)], seconds)
+    if code is None:
+        return Outcome(-1, out, text, f"hang: build took more than {seconds} s")
     problem = None
     if code not in (0, 1):
         problem = f"build exit code {code}: {text.strip()[-300:]}"
     elif "Traceback" in text or "internal error" in text:
         problem = f"build traceback: {text.strip()[-300:]}"
-    return Outcome(code, out.getvalue(), text, problem)
+    return Outcome(code, out, text, problem)
 
 
 def signature(problem: str) -> str:
@@ -196,7 +197,7 @@ def main() -> int:
     while time.monotonic() < deadline:
         if rnd.random() < 0.25:  # data-level changes to several files: cross-file rules
             chosen = rnd.sample(files, rnd.randint(2, 4))
-            plan = {rel: [("restructure", rnd.randrange(2**32))] for rel in chosen}
+            plan: Plan = {rel: [("restructure", rnd.randrange(2**32))] for rel in chosen}
         else:
             chosen = rnd.sample(files, 2 if rnd.random() < 0.2 else 1)
             plan = {
@@ -208,22 +209,13 @@ def main() -> int:
                     snippets = [("site_snippet", rnd.randrange(2**32)) for _ in range(rnd.randint(1, 3))]
                     plan[rel] = snippets + (plan[rel] if rnd.random() < 0.3 else [])
         try:
-            for rel, steps in plan.items():
-                data = originals[rel]
-                for name, step_seed in steps:
-                    data = (
-                        site_snippet(data, random.Random(step_seed))
-                        if name == "site_snippet"
-                        else mutate(data, [(name, step_seed)])
-                    )
-                (root / rel).write_bytes(data)
+            apply_plan(root, plan, originals, SITE_MUTATIONS)
         except Exception as exc:
             mutator_errors += 1
             print(
                 f"fuzz: mutator error (not a finding): {type(exc).__name__}: {exc} for {json.dumps(plan)}", flush=True
             )
-            for rel in plan:
-                (root / rel).write_bytes(originals[rel])
+            restore(root, plan, originals)
             continue
         t0 = time.monotonic()
         outcome = run_check(root, seconds=10)
@@ -260,13 +252,13 @@ def main() -> int:
                     f"{outcome.problem}\nplan: {json.dumps(plan)}\nstderr:\n{outcome.stderr}\n", encoding="utf-8"
                 )
                 print(f"fuzz: NEW PROBLEM {case}: {outcome.problem[:200]}", flush=True)
-        for rel in plan:
-            (root / rel).write_bytes(originals[rel])
+        restore(root, plan, originals)
         if time.monotonic() - last_report > 60:
             last_report = time.monotonic()
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
             print(
-                f"fuzz: {inputs} inputs in {last_report - started:.0f} s, exits {dict(exits)}, {len(problems)} distinct problem(s), peak RSS {peak} MB",
+                f"fuzz: {inputs} inputs in {last_report - started:.0f} s, exits {dict(exits)}, "
+                f"{len(problems)} distinct problem(s), peak RSS {peak} MB",
                 flush=True,
             )
 
@@ -274,7 +266,8 @@ def main() -> int:
     shutil.rmtree(work, ignore_errors=True)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     print(
-        f"fuzz: done. seed {seed}; ran {elapsed / 60:.1f} min; {inputs} inputs ({inputs / elapsed:.0f}/s); exits {dict(exits)}; peak RSS {peak} MB"
+        f"fuzz: done. seed {seed}; ran {elapsed / 60:.1f} min; {inputs} inputs ({inputs / elapsed:.0f}/s); "
+        f"exits {dict(exits)}; peak RSS {peak} MB"
     )
     print(f"fuzz: slowest input {slowest[0]:.2f} s: {slowest[1][:300]}")
     print(f"fuzz: finding codes seen: {', '.join(f'{c}×{n}' for c, n in sorted(codes.items()))}")

@@ -16,9 +16,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hostile.mutate import MINI, MUTATION_NAMES, data_files, mutate, run_check
+from hostile.mutate import MINI, MUTATION_NAMES, Plan, apply_plan, data_files, restore, run_check
 
 FILES = data_files()
+ORIGINALS = {rel: (MINI / rel).read_bytes() for rel in FILES}
 steps = st.lists(st.tuples(st.sampled_from(MUTATION_NAMES), st.integers(0, 2**32 - 1)), min_size=1, max_size=4)
 plans = st.dictionaries(st.sampled_from(FILES), steps, min_size=1, max_size=2)
 
@@ -27,20 +28,18 @@ plans = st.dictionaries(st.sampled_from(FILES), steps, min_size=1, max_size=2)
     max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 )
 @given(plan=plans)
-def test_check_never_crashes_on_mutated_yaml(plan: dict[str, list[tuple[str, int]]], tmp_path: Path) -> None:
+def test_check_never_crashes_on_mutated_yaml(plan: Plan, tmp_path: Path) -> None:
     root = tmp_path / "root"
     if not root.exists():
         shutil.copytree(MINI, root)
     try:
-        for rel, mutations in plan.items():
-            (root / rel).write_bytes(mutate((MINI / rel).read_bytes(), mutations))
+        apply_plan(root, plan, ORIGINALS)
         outcome = run_check(root, seconds=10)
         assert outcome.problem is None, (
             f"{outcome.problem}\nfiles: {[(rel, (root / rel).read_bytes()[:500]) for rel in plan]}"
         )
     finally:
-        for rel in plan:
-            (root / rel).write_bytes((MINI / rel).read_bytes())
+        restore(root, plan, ORIGINALS)
 
 
 def test_checking_again_and_again_does_not_keep_memory(tmp_path: Path) -> None:

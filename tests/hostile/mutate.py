@@ -4,6 +4,12 @@ Each mutation takes the bytes of one file and a `random.Random`, and returns new
 They imitate what lands in a pull request: a stray keystroke (byte flips), a bad merge
 (deleted, duplicated, swapped lines), a renamed key, a value of the wrong kind, broken
 indentation, YAML features nobody meant to use, and references to the wrong role.
+
+A *plan* names, for each file of a root, the mutations to apply and a seed for each, so
+that an input can be written down, replayed and shrunk.  `apply_plan` is the one loop
+that turns a plan into files (the short test and the long run both call it), `restore`
+puts the files back, and `run_check` runs `handbook check` in this process and judges
+what it said.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ import json
 import random
 import re
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -339,10 +345,10 @@ def _walk(value: object, path: tuple = ()) -> list[tuple]:
         return out
     if isinstance(value, dict):
         for k, v in value.items():
-            out += _walk(v, path + (k,))
+            out += _walk(v, (*path, k))
     elif isinstance(value, list):
         for i, v in enumerate(value):
-            out += _walk(v, path + (i,))
+            out += _walk(v, (*path, i))
     return out
 
 
@@ -375,7 +381,7 @@ def restructure(data: bytes, rnd: random.Random) -> bytes:
         elif action == 2 and isinstance(parent, list):
             parent.insert(rnd.randint(0, len(parent)), parent[last])  # a copy: ids used twice
         elif action == 3 and isinstance(parent[last], str):
-            parent[last] = rnd.choice(IDS + ["nobody", ""])
+            parent[last] = rnd.choice([*IDS, "nobody", ""])
         else:
             parent[last] = rnd.choice(_DATA_VALUES)
     try:
@@ -386,7 +392,11 @@ def restructure(data: bytes, rnd: random.Random) -> bytes:
         return data
 
 
-MUTATIONS: list[Callable[[bytes, random.Random], bytes]] = [
+Mutation = Callable[[bytes, random.Random], bytes]
+#: For each file (relative to the root), the mutations to apply in order, each with its seed.
+Plan = dict[str, list[tuple[str, int]]]
+
+MUTATIONS: list[Mutation] = [
     byte_flip,
     delete_line,
     duplicate_line,
@@ -411,12 +421,34 @@ def data_files(root: Path = MINI) -> list[str]:
     return sorted(p.relative_to(root).as_posix() for p in root.rglob("*.yml"))
 
 
-def mutate(data: bytes, steps: list[tuple[str, int]]) -> bytes:
-    """Apply named mutations in order, each with its own seed (so hypothesis can shrink them)."""
-    by_name = dict(zip(MUTATION_NAMES, MUTATIONS))
+#: Each mutation by its name.  (Zipping the sorted names with MUTATIONS, as this once did,
+#: gave most names another mutation: "restructure" ran insert_token.)
+BY_NAME: dict[str, Mutation] = {m.__name__: m for m in MUTATIONS}
+
+
+def mutate(data: bytes, steps: list[tuple[str, int]], extra: Mapping[str, Mutation] | None = None) -> bytes:
+    """Apply named mutations in order, each with its own seed (so hypothesis can shrink them).
+
+    `extra` adds mutations by name that only one caller uses (the long run's site snippets).
+    """
+    table = {**BY_NAME, **extra} if extra else BY_NAME
     for name, seed in steps:
-        data = by_name[name](data, random.Random(seed))
+        data = table[name](data, random.Random(seed))
     return data
+
+
+def apply_plan(
+    root: Path, plan: Plan, originals: Mapping[str, bytes], extra: Mapping[str, Mutation] | None = None
+) -> None:
+    """Write each file of the plan into `root`: its original bytes, mutated as the plan says."""
+    for rel, steps in plan.items():
+        (root / rel).write_bytes(mutate(originals[rel], steps, extra))
+
+
+def restore(root: Path, plan: Plan, originals: Mapping[str, bytes]) -> None:
+    """Put the files a plan changed back as they were, for the next input."""
+    for rel in plan:
+        (root / rel).write_bytes(originals[rel])
 
 
 # --- running `handbook check` in process ------------------------------------------------
@@ -434,26 +466,35 @@ class Outcome:
     problem: str | None  # None when the outcome is acceptable
 
 
-def run_check(root: Path, seconds: int = 10) -> Outcome:
-    """`handbook check --format json` in this process, with an alarm against hangs."""
+def run_in_process(argv: list[str], seconds: int) -> tuple[int | None, str, str]:
+    """`handbook ARGV` in this process (a subprocess per input would cost more than the check):
+    the exit code (None when it took more than `seconds`), stdout and stderr."""
     from generator.cli import main
 
     out, err = io.StringIO(), io.StringIO()
 
-    def alarm(signum, frame):
+    def alarm(signum: int, frame: object) -> None:
         raise Hang()
 
     old = signal.signal(signal.SIGALRM, alarm)
     signal.alarm(seconds)
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = main(["check", "--root", str(root), "--format", "json"])
+            code: int | None = main(argv)
     except Hang:
-        return Outcome(-1, out.getvalue(), err.getvalue(), f"hang: check took more than {seconds} s")
+        code = None
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, old)
-    return Outcome(code, out.getvalue(), err.getvalue(), judge(root, code, out.getvalue(), err.getvalue()))
+    return code, out.getvalue(), err.getvalue()
+
+
+def run_check(root: Path, seconds: int = 10) -> Outcome:
+    """`handbook check --format json` in this process, with an alarm against hangs."""
+    code, out, err = run_in_process(["check", "--root", str(root), "--format", "json"], seconds)
+    if code is None:
+        return Outcome(-1, out, err, f"hang: check took more than {seconds} s")
+    return Outcome(code, out, err, judge(root, code, out, err))
 
 
 def judge(root: Path, code: int, stdout: str, stderr: str) -> str | None:

@@ -49,31 +49,39 @@ def fill(text: str, root: Path, decoy: Path) -> str:
     return text.replace("{marker}", str(decoy / "PWNED")).replace("{root}", str(root)).replace("{decoy}", str(decoy))
 
 
-def write(rel: str, text: str) -> Setup:
+def at(rel: str, make: Callable[[Path, Path, Path], object]) -> Setup:
+    """A setup that makes one thing at `root/rel`, its folders first: `make(path, root, decoy)`.
+
+    Every file, link and pipe of a case is made this way, so that a new kind of thing to
+    plant is one line (see `write`, `raw`, `link`, `fifo`).
+    """
+
     def setup(root: Path, decoy: Path) -> None:
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(fill(text, root, decoy), encoding="utf-8")
+        make(path, root, decoy)
 
     return setup
+
+
+def write(rel: str, text: str) -> Setup:
+    """A text file, its placeholders filled."""
+    return at(rel, lambda path, root, decoy: path.write_text(fill(text, root, decoy), encoding="utf-8"))
 
 
 def raw(rel: str, data: bytes) -> Setup:
-    def setup(root: Path, decoy: Path) -> None:
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-
-    return setup
+    """A file of these bytes (not UTF-8, say)."""
+    return at(rel, lambda path, root, decoy: path.write_bytes(data))
 
 
 def link(rel: str, target: str) -> Setup:
-    def setup(root: Path, decoy: Path) -> None:
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.symlink_to(fill(target, root, decoy))
+    """A symbolic link to `target`, its placeholders filled."""
+    return at(rel, lambda path, root, decoy: path.symlink_to(fill(target, root, decoy)))
 
-    return setup
+
+def fifo(rel: str) -> Setup:
+    """A named pipe: reading it would block for ever."""
+    return at(rel, lambda path, root, decoy: os.mkfifo(path))
 
 
 def both(*setups: Setup) -> Setup:
@@ -84,61 +92,51 @@ def both(*setups: Setup) -> Setup:
     return setup
 
 
-def fifo(rel: str) -> Setup:
-    def setup(root: Path, decoy: Path) -> None:
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        os.mkfifo(root / rel)
+_GIT_ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@x", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@x"}
 
-    return setup
+
+def git(root: Path, *args: str) -> None:
+    """Run git in the root, as a test author with no configuration of their own."""
+    subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, env={**os.environ, **_GIT_ENV})
 
 
 def git_repo_with_link(root: Path, decoy: Path) -> None:
     """A commit in which a role file is a symbolic link to a file of the decoy."""
-
-    def git(*args: str) -> None:
-        subprocess.run(
-            ["git", *args],
-            cwd=root,
-            check=True,
-            capture_output=True,
-            env={
-                **os.environ,
-                "GIT_AUTHOR_NAME": "t",
-                "GIT_AUTHOR_EMAIL": "t@x",
-                "GIT_COMMITTER_NAME": "t",
-                "GIT_COMMITTER_EMAIL": "t@x",
-            },
-        )
-
-    git("init", "-q")
+    git(root, "init", "-q")
     (root / "roles/cs/evil.yml").symlink_to(decoy / "secret.yml")
-    git("add", "-A")
-    git("commit", "-qm", "link")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "link")
     (root / "roles/cs/evil.yml").unlink()
 
 
 def git_repo(root: Path, decoy: Path) -> None:
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": "t",
-        "GIT_AUTHOR_EMAIL": "t@x",
-        "GIT_COMMITTER_NAME": "t",
-        "GIT_COMMITTER_EMAIL": "t@x",
-    }
+    """The root as one commit, for `handbook diff`."""
     for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "one"]):
-        subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, env=env)
+        git(root, *args)
 
 
-def check_and_build(where: str, code: str) -> tuple[Run, ...]:
-    """`check` and `build` both refuse, naming `where` (file:line) and the code."""
-    return (
-        Run(("check", "--root", "{root}"), 1, (where, code)),
-        Run(("build", "--root", "{root}", "--site-dir", "{root}/site"), 1, (where, code)),
-    )
+CHECK = ("check", "--root", "{root}")
+BUILD = ("build", "--root", "{root}", "--site-dir", "{root}/site")
+
+
+def fails(argv: tuple[str, ...], *says: str) -> tuple[Run, ...]:
+    """One command that exits 1, saying each of `says`."""
+    return (Run(argv, 1, says),)
 
 
 def refused(*argv: str) -> tuple[Run, ...]:
-    return (Run(argv, 1, ("E970",)),)
+    """A command refused for where it would write (E970)."""
+    return fails(argv, "E970")
+
+
+def check_and_build(*says: str) -> tuple[Run, ...]:
+    """`check` and `build` both refuse, naming the place (file:line) and the code."""
+    return (Run(CHECK, 1, says), Run(BUILD, 1, says))
+
+
+def build_refuses(*says: str) -> tuple[Run, ...]:
+    """`check` passes and `build` refuses: what only MkDocs or the rendering finds."""
+    return (Run(CHECK, 0, ()), Run(BUILD, 1, says))
 
 
 PWN = "{marker}"
@@ -240,13 +238,13 @@ CASES: list[Case] = [
         "schema file is a link out of the root",
         "outputs",
         both(write("schema/.keep", ""), link("schema/role.schema.json", "{decoy}/secret.yml")),
-        (Run(("schema", "--root", "{root}"), 1, ("E971", "role.schema.json")),),
+        fails(("schema", "--root", "{root}"), "E971", "role.schema.json"),
     ),
     Case(
         "schema folder is a link",
         "outputs",
         link("schema", "{decoy}"),
-        (Run(("schema", "--root", "{root}"), 1, ("E971", "schema")),),
+        fails(("schema", "--root", "{root}"), "E971", "schema"),
     ),
     # --- mkdocs.yml -------------------------------------------------------------------------
     Case(
@@ -365,10 +363,7 @@ CASES: list[Case] = [
         "setting MkDocs refuses",
         "mkdocs.yml",
         write("mkdocs.yml", "site_name: x\nvalidation: {links: {not_found: bogus}}\n"),
-        (
-            Run(("check", "--root", "{root}"), 0, ()),
-            Run(("build", "--root", "{root}", "--site-dir", "{root}/site"), 1, ("mkdocs.yml:2:1", "E950", "bogus")),
-        ),
+        build_refuses("mkdocs.yml:2:1", "E950", "bogus"),
     ),
     Case(
         "theme icon that is a path",
@@ -426,10 +421,7 @@ CASES: list[Case] = [
         "attribute built at run time",
         "macros",
         write("docs/en/x.md", MACRO_PAGE.format(body="{% set n = '__cla' ~ 'ss__' %}\n{{ hb.meta|attr(n) }}")),
-        (
-            Run(("check", "--root", "{root}"), 0, ()),
-            Run(("build", "--root", "{root}", "--site-dir", "{root}/site"), 1, ("docs/en/x.md:9", "E965")),
-        ),
+        build_refuses("docs/en/x.md:9", "E965"),
         untouched=False,
     ),
     # --- docs/ ------------------------------------------------------------------------------
@@ -509,12 +501,7 @@ CASES: list[Case] = [
         "link to a missing anchor (found by MkDocs)",
         "docs",
         write("docs/en/guide.md", "# Guide\n\n[x](roles/index.md#nope)\n"),
-        (
-            Run(("check", "--root", "{root}"), 0, ()),
-            Run(
-                ("build", "--root", "{root}", "--site-dir", "{root}/site"), 1, ("docs/en/guide.md:3:5", "E964", "nope")
-            ),
-        ),
+        build_refuses("docs/en/guide.md:3:5", "E964", "nope"),
     ),
     Case(
         "front matter with a python tag",
@@ -539,8 +526,9 @@ CASES: list[Case] = [
         "docs",
         write(
             "docs/en/fm.md",
-            "---\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
-            "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n---\n# Page\n",
+            "---\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+            "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+            "e: [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n---\n# Page\n",
         ),
         check_and_build("docs/en/fm.md", "E967"),
     ),
@@ -567,42 +555,42 @@ CASES: list[Case] = [
         "revision with a symlink",
         "errors",
         git_repo_with_link,
-        (Run(("diff", "HEAD", "--root", "{root}"), 1, ("roles/cs/evil.yml", "symbolic link")),),
+        fails(("diff", "HEAD", "--root", "{root}"), "roles/cs/evil.yml", "symbolic link"),
         untouched=False,
     ),
     Case(
         "not a revision",
         "errors",
         git_repo,
-        (Run(("diff", "no-such-rev", "--root", "{root}"), 1, ("no-such-rev", "not a revision")),),
+        fails(("diff", "no-such-rev", "--root", "{root}"), "no-such-rev", "not a revision"),
         untouched=False,
     ),
     Case(
         "revision that is an option",
         "errors",
         git_repo,
-        (Run(("diff", "--root", "{root}", "--", "--output={decoy}/PWNED"), 1, ("not a revision",)),),
+        fails(("diff", "--root", "{root}", "--", "--output={decoy}/PWNED"), "not a revision"),
         untouched=False,
     ),
     Case(
         "diff outside a repository",
         "errors",
         nothing,
-        (Run(("diff", "HEAD", "--root", "{root}"), 1, ("not inside a git repository",)),),
+        fails(("diff", "HEAD", "--root", "{root}"), "not inside a git repository"),
     ),
     Case(
         "unknown option",
         "errors",
         nothing,
-        (Run(("build", "--root", "{root}", "--sitedir", "{decoy}"), 1, ("unrecognized arguments",)),),
+        fails(("build", "--root", "{root}", "--sitedir", "{decoy}"), "unrecognized arguments"),
     ),
-    Case("unknown command", "errors", nothing, (Run(("frobnicate",), 1, ("invalid choice",)),)),
-    Case("no command", "errors", nothing, (Run((), 1, ("required",)),)),
-    Case("root that is a file", "errors", nothing, (Run(("check", "--root", "{root}/handbook.yml"), 1, ("E100",)),)),
+    Case("unknown command", "errors", nothing, fails(("frobnicate",), "invalid choice")),
+    Case("no command", "errors", nothing, fails((), "required")),
+    Case("root that is a file", "errors", nothing, fails(("check", "--root", "{root}/handbook.yml"), "E100")),
     Case(
         "serve on a bad address",
         "errors",
         nothing,
-        (Run(("serve", "--root", "{root}", "--addr", "127.0.0.1:http"), 1, ("E974",)),),
+        fails(("serve", "--root", "{root}", "--addr", "127.0.0.1:http"), "E974"),
     ),
 ]
