@@ -11,6 +11,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from generator.findings import has_errors, render
 
@@ -110,7 +111,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     print(f"handbook: site written to {site_dir}")
     if args.offline:
         print(
-            f"  a copy to open from disk: double-click {site_dir / 'index.html'} (search and language switch work without a server)"
+            f"  a copy to open from disk: double-click {site_dir / 'index.html'}"
+            " (search and language switch work without a server)"
         )
     else:
         print(f"  serve it: python -m http.server -d {site_dir} 8000, then open http://127.0.0.1:8000/")
@@ -257,7 +259,7 @@ def _add_import_export(add) -> None:
 class _Parser(argparse.ArgumentParser):
     """argparse, with the exit code of the contract: a wrong argument is the user's (1), not a bug (2)."""
 
-    def error(self, message: str):  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         from generator.config_reader import visible
 
         self.print_usage(sys.stderr)

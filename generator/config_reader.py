@@ -251,7 +251,8 @@ def _check(data: dict[str, Any], source: SourceMap) -> list[Finding]:
             at(
                 (key,),
                 "E950",
-                f"{_show(key)} is not a setting the handbook accepts in mkdocs.yml{did_you_mean(key, TOP_KEYS)}; remove it",
+                f"{_show(key)} is not a setting the handbook accepts in mkdocs.yml{did_you_mean(key, TOP_KEYS)};"
+                " remove it",
                 key=True,
             )
             continue
@@ -267,21 +268,24 @@ def _check(data: dict[str, Any], source: SourceMap) -> list[Finding]:
             at(
                 (key,),
                 "E950",
-                f"{key} {_show(value)} leaves the handbook root; handbook build uses docs/<language> and --site-dir, remove the key or name a folder inside the root",
+                f"{key} {_show(value)} leaves the handbook root; handbook build uses docs/<language> and --site-dir,"
+                " remove the key or name a folder inside the root",
             )
     inherit = data.get("INHERIT")
     if inherit is not None and inherit.strip().lstrip("./") != BASE_NAME:
         at(
             ("INHERIT",),
             "E951",
-            f"INHERIT may only name the program's own defaults, '{BASE_NAME}'; remove it or write the settings into mkdocs.yml itself",
+            f"INHERIT may only name the program's own defaults, '{BASE_NAME}';"
+            " remove it or write the settings into mkdocs.yml itself",
         )
     for i, hook in enumerate(data.get("hooks") or []):
         if not isinstance(hook, str) or hook.strip().lstrip("./") not in ALLOWED_HOOKS:
             at(
                 ("hooks", i),
                 "E953",
-                f"the hook {_show(hook)} is not one the handbook ships (allowed: {', '.join(sorted(ALLOWED_HOOKS))}); a hook is Python code run by the build, remove it",
+                f"the hook {_show(hook)} is not one the handbook ships (allowed: {', '.join(sorted(ALLOWED_HOOKS))});"
+                " a hook is Python code run by the build, remove it",
             )
     _check_plugins(data.get("plugins") or [], at)
     _check_extensions(data.get("markdown_extensions") or [], at)
@@ -295,7 +299,8 @@ def _check(data: dict[str, Any], source: SourceMap) -> list[Finding]:
                 at(
                     (key, i),
                     "E955",
-                    f"{_show(target)} is on another host; the site must work without internet: copy the file into docs/ and name it by its path",
+                    f"{_show(target)} is on another host; the site must work without internet:"
+                    " copy the file into docs/ and name it by its path",
                 )
     extra = data.get("extra") or {}
     if "analytics" in extra:
@@ -336,7 +341,8 @@ def _check_plugins(plugins: list, at) -> None:
             at(
                 ("plugins", i),
                 "E952",
-                f"the plugin {_show(name)} is not on the handbook's list{did_you_mean(str(name), ALLOWED_PLUGINS)} (allowed: {', '.join(ALLOWED_PLUGINS)}); a plugin is code run by the build, remove it",
+                f"the plugin {_show(name)} is not on the handbook's list{did_you_mean(str(name), ALLOWED_PLUGINS)}"
+                f" (allowed: {', '.join(ALLOWED_PLUGINS)}); a plugin is code run by the build, remove it",
             )
             continue
         if not isinstance(options, dict):
@@ -347,7 +353,8 @@ def _check_plugins(plugins: list, at) -> None:
                 at(
                     ("plugins", i, name, option),
                     "E952",
-                    f"the option '{option}' of the plugin '{name}' is not allowed (allowed: {', '.join(sorted(ALLOWED_PLUGINS[name]))}); remove it",
+                    f"the option '{option}' of the plugin '{name}' is not allowed (allowed:"
+                    f" {', '.join(sorted(ALLOWED_PLUGINS[name]))}); remove it",
                     key=True,
                 )
 
@@ -363,7 +370,9 @@ def _check_extensions(extensions: list, at) -> None:
             at(
                 ("markdown_extensions", i),
                 "E954",
-                f"the Markdown extension {_show(name)} is not on the handbook's list{did_you_mean(str(name), ALLOWED_EXTENSIONS)}; an extension is a Python module the build imports, remove it",
+                f"the Markdown extension {_show(name)} is not on the handbook's"
+                f" list{did_you_mean(str(name), ALLOWED_EXTENSIONS)};"
+                " an extension is a Python module the build imports, remove it",
             )
             continue
         if not isinstance(options, dict):
@@ -401,7 +410,8 @@ def _check_theme(theme: Any, at) -> None:
                 at(
                     ("theme", key),
                     "E950",
-                    f"theme.{key} has the wrong type ({_type_name(type(theme[key]))}); see Material's documentation or remove it",
+                    f"theme.{key} has the wrong type ({_type_name(type(theme[key]))});"
+                    " see Material's documentation or remove it",
                 )
         for name, value in (theme.get("icon") or {}).items() if isinstance(theme.get("icon"), dict) else ():
             values = value.values() if isinstance(value, dict) else [value]

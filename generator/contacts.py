@@ -60,7 +60,8 @@ def choose_site(book: Handbook, requested: str | None) -> str | None:
         return requested
     if len(book.sites) > 1:
         raise PropertyError(
-            f"the handbook lists {len(book.sites)} properties ({', '.join(sorted(book.sites))}); build one with --property ID"
+            f"the handbook lists {len(book.sites)} properties ({', '.join(sorted(book.sites))});"
+            " build one with --property ID"
         )
     return next(iter(book.sites), None)
 

@@ -71,7 +71,8 @@ def scan_docs(root: Path) -> DocsScan:
                 _at(
                     f"docs/{lang}",
                     "E960",
-                    f"docs/{lang} is a symbolic link; a linked folder is not published, keep the pages in the handbook root",
+                    f"docs/{lang} is a symbolic link; a linked folder is not published,"
+                    " keep the pages in the handbook root",
                 )
             )
             continue
@@ -116,7 +117,8 @@ def _walk(root: Path, folder: Path, display: str, rel: str, out: dict[str, Path]
                 _at(
                     shown,
                     "W961",
-                    f"a '{visible(suffix or entry.name)}' file is not published (published: {', '.join(sorted(PUBLISHED))}); it is left out",
+                    f"a '{visible(suffix or entry.name)}' file is not published (published:"
+                    f" {', '.join(sorted(PUBLISHED))}); it is left out",
                 )
             )
             continue
@@ -134,12 +136,21 @@ def _link_target(root: Path, link: Path) -> Path | str:
     except (OSError, RuntimeError):
         return "this symbolic link dangles or loops; replace it by the file itself"
     if not _inside(target, root):
-        return f"this symbolic link points outside the handbook root (to {visible(str(target))}); nothing outside the root is published, copy the file in instead"
+        return (
+            f"this symbolic link points outside the handbook root (to {visible(str(target))});"
+            " nothing outside the root is published, copy the file in instead"
+        )
     hidden = [part for part in target.relative_to(root).parts if part.startswith(".")]
     if hidden:  # .git/config holds CI credentials; .venv, .ci … are no pages either
-        return f"this symbolic link points into {visible(hidden[0])}/ of the root, which is never published; copy the file in instead"
+        return (
+            f"this symbolic link points into {visible(hidden[0])}/ of the root, which is never published;"
+            " copy the file in instead"
+        )
     if target.is_dir():
-        return "this symbolic link points at a folder; a linked folder is not published (it could loop), copy the pages in instead"
+        return (
+            "this symbolic link points at a folder; a linked folder is not published (it could loop),"
+            " copy the pages in instead"
+        )
     return target
 
 
@@ -276,7 +287,8 @@ def front_matter_findings(text: str, display: str) -> list[Finding]:
                         Finding.at(
                             at,
                             "E967",
-                            "template: would pick a theme template by a path; the handbook's pages use its own templates, remove it",
+                            "template: would pick a theme template by a path;"
+                            " the handbook's pages use its own templates, remove it",
                         )
                     )
                 stack.extend((key, value))
@@ -301,7 +313,8 @@ def _remote_findings(text: str, display: str) -> list[Finding]:
                 Finding.at(
                     Location(display, number, match.start(1) + 1),
                     "E955",
-                    f"the page loads '{visible(match.group(1)[:80])}' from another host; the site must work without internet: copy the file into docs/ and name it by its path",
+                    f"the page loads '{visible(match.group(1)[:80])}' from another host;"
+                    " the site must work without internet: copy the file into docs/ and name it by its path",
                 )
             )
     return out
@@ -328,7 +341,8 @@ def _link_findings(text: str, rel: str, display: str, known: set[str]) -> list[F
                     Finding.at(
                         Location(display, number, match.start(1) + 1),
                         "E964",
-                        f"the link '{visible(target)}' leads to no page of this language; correct the path (relative to this page) or remove the link",
+                        f"the link '{visible(target)}' leads to no page of this language;"
+                        " correct the path (relative to this page) or remove the link",
                     )
                 )
     return out

@@ -103,7 +103,9 @@ class Hierarchy:
         self._number()
 
     def _follow(self, start: str) -> None:
-        roles, path, on_path = self.roles, [], {}
+        roles = self.roles
+        path: list[str] = []
+        on_path: dict[str, int] = {}  # role id → its index in path
         current = start
         while current not in self.reaches:
             role = roles[current]

@@ -191,7 +191,10 @@ def _line_in(template_name: str, exc: BaseException) -> int:
 
 def _finding(display: str, line: int, exc: BaseException) -> Finding:
     if isinstance(exc, SecurityError):
-        what = f"refused by the sandbox: {exc}; a page may use hb.… only (counts, meta, emergency(), departments(), role(id), procedure(id), text(value))"
+        what = (
+            f"refused by the sandbox: {exc}; a page may use hb.… only (counts, meta, emergency(), departments(),"
+            " role(id), procedure(id), text(value))"
+        )
     elif isinstance(exc, TemplateSyntaxError):
         what = f"Jinja cannot read this: {exc.message}"
     elif isinstance(exc, UndefinedError):
@@ -233,9 +236,9 @@ def check_page(text: str, display: str) -> list[Finding]:
             isinstance(node, nodes.Name)
             and node.ctx == "load"
             and node.name not in ("hb", "Markup", "loop", "caller", "varargs", "kwargs")
+            and node.name not in assigned
         ):
-            if node.name not in assigned:
-                out.append(_finding(display, node.lineno, UndefinedError(f"'{node.name}' is undefined")))
+            out.append(_finding(display, node.lineno, UndefinedError(f"'{node.name}' is undefined")))
         if name is not None and not env.is_safe_attribute(object(), name, None):
             out.append(_finding(display, node.lineno, SecurityError(f"access to attribute '{name}' is not allowed")))
     return out

@@ -303,7 +303,8 @@ class Procedure(Document):
     )
     first_call: list[str] = Field(
         default_factory=list,
-        description="Contact ids shown first, as tap-to-call buttons; default: those the steps of the first 5 minutes call.",
+        description="Contact ids shown first, as tap-to-call buttons; default:"
+        " those the steps of the first 5 minutes call.",
     )
     aftercare: list[Step] = Field(default_factory=list)
     document: DocumentControl
@@ -354,7 +355,8 @@ class Term(Strict):
     also: list[str] = Field(default_factory=list)
     synonyms: list[str] = Field(
         default_factory=list,
-        description="Other words for the term in either language (elevator, 升降梯): a search for one finds the others.",
+        description="Other words for the term in either language (elevator, 升降梯):"
+        " a search for one finds the others.",
     )
     note: Text | None = None
 

@@ -89,7 +89,10 @@ def refuse_output(target: Path, root: Path, *, what: str = "--site-dir") -> str 
     lexical = Path(os.path.abspath(target))
     shown = visible(str(lexical))
     if lexical.is_symlink():
-        return f"{what} {shown} is a symbolic link; nothing is written through a link: remove the link or choose a real folder"
+        return (
+            f"{what} {shown} is a symbolic link; nothing is written through a link:"
+            " remove the link or choose a real folder"
+        )
     resolved = lexical.resolve()
     if _inside(lexical, root) or _inside(resolved, root):
         inner = lexical if _inside(lexical, root) else resolved
@@ -97,17 +100,27 @@ def refuse_output(target: Path, root: Path, *, what: str = "--site-dir") -> str 
         for part in inner.relative_to(root).parts[:-1]:
             step = step / part
             if step.is_symlink():
-                return f"{what} {shown} goes through the symbolic link {visible(str(step))}; nothing is written through a link: choose a real folder"
+                return (
+                    f"{what} {shown} goes through the symbolic link {visible(str(step))};"
+                    " nothing is written through a link: choose a real folder"
+                )
     if resolved == Path(resolved.anchor):
         return f"{what} {shown} is the root of the file system; choose a folder of its own, e.g. {root / 'site'}"
     if resolved == root:
-        return f"{what} {shown} is the handbook root itself; the build would replace the handbook with the site: choose a folder of its own, e.g. {root / 'site'}"
+        return (
+            f"{what} {shown} is the handbook root itself; the build would replace the handbook with the site:"
+            f" choose a folder of its own, e.g. {root / 'site'}"
+        )
     if _inside(root, resolved):
-        return f"{what} {shown} holds the handbook root; the build would replace the handbook with the site: choose a folder of its own, e.g. {root / 'site'}"
+        return (
+            f"{what} {shown} holds the handbook root; the build would replace the handbook with the site:"
+            f" choose a folder of its own, e.g. {root / 'site'}"
+        )
     if _inside(resolved, root):
         first = resolved.relative_to(root).parts[0]
         if first in DATA_NAMES:
-            return f"{what} {shown} is {'inside ' if len(resolved.relative_to(root).parts) > 1 else ''}the handbook's {first}; choose a folder of its own, e.g. {root / 'site'}"
+            inside = "inside " if len(resolved.relative_to(root).parts) > 1 else ""
+            return f"{what} {shown} is {inside}the handbook's {first}; choose a folder of its own, e.g. {root / 'site'}"
     if resolved.exists() or lexical.is_symlink():
         if not resolved.is_dir():
             return f"{what} {shown} is an existing file; choose a folder (the output is a folder of its own)"
@@ -126,7 +139,7 @@ def _earlier_output(folder: Path) -> bool:
     """Does an unmarked default folder look like what an earlier version wrote?"""
     if (folder / "index.html").is_file() and (folder / "search" / "search_index.json").is_file():
         return True
-    entries = [p for p in folder.iterdir()]
+    entries = list(folder.iterdir())
     return bool(entries) and all(p.is_file() and p.suffix == ".pdf" for p in entries)
 
 
@@ -152,7 +165,7 @@ def _alive(pid: int) -> bool:
 
 def remove_stale_scratch(parent: Path, name: str) -> list[Path]:
     """Remove the scratch folders of a killed build or serve of the output `name`."""
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(Path(parent).iterdir())
     except OSError:

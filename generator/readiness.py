@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from generator.contacts import CONTACTS_FILE, contact_ids, numbers_for
 from generator.findings import Finding, did_you_mean
-from generator.model import Contact, Document, Handbook, Procedure, Text
+from generator.model import Contact, Document, Handbook, Procedure, Site, Text
 from generator.positions import Location
 
 #: What people type where they do not know the value yet.
@@ -50,16 +50,19 @@ def _number_placeholders(doc: Document, path: tuple, numbers: list[str], what: s
             yield Finding.at(
                 doc.where(*path, i),
                 "E712",
-                f"the number of {what} is '{number[:30]}', not a number to dial; write the real number (digits, spaces, hyphens)",
+                f"the number of {what} is '{number[:30]}', not a number to dial;"
+                " write the real number (digits, spaces, hyphens)",
             )
 
 
 def placeholders(book: Handbook) -> Iterator[Finding]:
     """No stand-in where staff would read a number, a name or an address."""
     if book.contacts_file:
-        for i, c in enumerate(book.contacts_file.contacts):
-            yield from _text_placeholder(book.contacts_file, ("contacts", i, "name"), c.name, "name")
-            yield from _number_placeholders(book.contacts_file, ("contacts", i, "numbers"), c.numbers, f"'{c.id}'")
+        for i, entry in enumerate(book.contacts_file.contacts):
+            yield from _text_placeholder(book.contacts_file, ("contacts", i, "name"), entry.name, "name")
+            yield from _number_placeholders(
+                book.contacts_file, ("contacts", i, "numbers"), entry.numbers, f"'{entry.id}'"
+            )
     for site in book.sites.values():
         yield from _text_placeholder(site, ("name",), site.name, "name of the property")
         yield from _text_placeholder(site, ("address",), site.address, "address")
@@ -73,7 +76,8 @@ def placeholders(book: Handbook) -> Iterator[Finding]:
                     yield Finding.at(
                         proc.where("contacts", i, "number"),
                         "E712",
-                        f"the number of '{c.id}' is '{c.number[:30]}', not a number to dial; write the real number, or name a contact of {CONTACTS_FILE} by its id",
+                        f"the number of '{c.id}' is '{c.number[:30]}', not a number to dial; write the real number,"
+                        f" or name a contact of {CONTACTS_FILE} by its id",
                     )
                 yield from _number_placeholders(proc, ("contacts", i, "others"), c.others, f"'{c.id}'")
     if book.meta:
@@ -90,7 +94,8 @@ def contact_references(book: Handbook) -> Iterator[Finding]:
                 yield Finding.at(
                     proc.where(*doc_path),
                     "E710",
-                    f"no contact has the id '{ref}'{did_you_mean(ref, known)}; add it to {CONTACTS_FILE} or correct the id",
+                    f"no contact has the id '{ref}'{did_you_mean(ref, known)};"
+                    f" add it to {CONTACTS_FILE} or correct the id",
                 )
     for site in book.sites.values():
         for cid in site.contacts:
@@ -98,7 +103,8 @@ def contact_references(book: Handbook) -> Iterator[Finding]:
                 yield Finding.at(
                     site.source_map.where(("contacts", cid), key=True),
                     "E710",
-                    f"no contact has the id '{cid}'{did_you_mean(cid, book.contacts)}; add it to {CONTACTS_FILE} or correct the id",
+                    f"no contact has the id '{cid}'{did_you_mean(cid, book.contacts)};"
+                    f" add it to {CONTACTS_FILE} or correct the id",
                 )
     if book.contacts_file:
         seen: dict[str, int] = {}
@@ -107,7 +113,8 @@ def contact_references(book: Handbook) -> Iterator[Finding]:
                 yield Finding.at(
                     book.contacts_file.where("contacts", i, "id"),
                     "E302",
-                    f"the contact id '{c.id}' is used twice (also at line {book.contacts_file.where('contacts', seen[c.id], 'id').line})",
+                    f"the contact id '{c.id}' is used twice (also at line"
+                    f" {book.contacts_file.where('contacts', seen[c.id], 'id').line})",
                 )
             seen.setdefault(c.id, i)
 
@@ -129,7 +136,7 @@ def _contact_refs(proc: Procedure) -> Iterator[tuple[tuple, str]]:
 
 def contact_numbers(book: Handbook) -> Iterator[Finding]:
     """A contact a procedure names has a number at every property (or in the book)."""
-    sites = list(book.sites.values()) or [None]
+    sites: list[Site | None] = [*book.sites.values()] or [None]
     needed: dict[str, tuple[Procedure, tuple]] = {}
     for proc in book.procedures.values():
         refs = dict(_contact_refs(proc))
@@ -150,13 +157,15 @@ def contact_numbers(book: Handbook) -> Iterator[Finding]:
                 yield Finding.at(
                     entry_at,
                     "E711",
-                    f"the contact '{ref}' (named in {proc.source_map.file}) has no number; give it `numbers:` here, or add sites/<id>.yml with its number",
+                    f"the contact '{ref}' (named in {proc.source_map.file}) has no number; give it `numbers:` here,"
+                    " or add sites/<id>.yml with its number",
                 )
             else:
                 yield Finding.at(
                     site.where("contacts") if site.contacts else site.where("id"),
                     "E711",
-                    f"the property '{site.id}' has no number for '{ref}' (named in {proc.source_map.file}); add `{ref}: [\"…\"]` under contacts",
+                    f"the property '{site.id}' has no number for '{ref}' (named in {proc.source_map.file});"
+                    f' add `{ref}: ["…"]` under contacts',
                 )
 
 
@@ -171,7 +180,8 @@ def qr_codes(book: Handbook) -> Iterator[Finding]:
         yield Finding.at(
             Location(book.meta.source_map.file or "handbook.yml", 1, 1),
             "W710",
-            "handbook.yml has no base_url, so the procedure cards will have no QR code to the live page; add base_url: https://… (where the site is published)",
+            "handbook.yml has no base_url, so the procedure cards will have no QR code to the live page;"
+            " add base_url: https://… (where the site is published)",
         )
 
 
@@ -193,13 +203,18 @@ def ladder_agreement(book: Handbook) -> Iterator[Finding]:
                     yield Finding.at(
                         proc.where("escalation", j, "after_minutes"),
                         "W711",
-                        f"rung '{rung.id}' ({_after(rung.after_minutes)}) tells {names} before step '{step.id}' (within {limit} min, line {proc.where('steps', i).line}) is due to; give both the same time",
+                        f"rung '{rung.id}' ({_after(rung.after_minutes)})"
+                        f" tells {names} before step '{step.id}' (within {limit} min,"
+                        f" line {proc.where('steps', i).line}) is due to; give both the same time",
                     )
             if limit > last.after_minutes:
                 yield Finding.at(
                     proc.where("steps", i, "within_minutes"),
                     "W712",
-                    f"step '{step.id}' allows {limit} min, more than the ladder's last rung '{last.id}' ({last.after_minutes} min, line {proc.where('escalation', proc.escalation.index(last)).line}); shorten the step or extend the ladder",
+                    f"step '{step.id}' allows {limit} min,"
+                    f" more than the ladder's last rung '{last.id}' ({last.after_minutes} min,"
+                    f" line {proc.where('escalation', proc.escalation.index(last)).line});"
+                    " shorten the step or extend the ladder",
                 )
 
 
@@ -209,11 +224,13 @@ def _after(minutes: int) -> str:
 
 def posts_on_duty(book: Handbook) -> Iterator[Finding]:
     """A step owned by a whole department (a team) needs the post that is on duty at night."""
-    for dept_file_index, dept in enumerate(book.departments_file.departments if book.departments_file else []):
+    departments_file = book.departments_file
+    for dept_file_index, dept in enumerate(departments_file.departments if departments_file else []):
         for j, ref in enumerate(dept.on_duty):
             if ref not in book.roles:
+                assert departments_file is not None  # it lists the department
                 yield Finding.at(
-                    book.departments_file.where("departments", dept_file_index, "on_duty", j),
+                    departments_file.where("departments", dept_file_index, "on_duty", j),
                     "E401",
                     f"no role has the id '{ref}'{did_you_mean(ref, book.roles)}",
                 )
@@ -232,13 +249,15 @@ def posts_on_duty(book: Handbook) -> Iterator[Finding]:
                     continue  # follow-up work of the next days: office hours are fine
                 if role is None or not role.team:
                     continue
-                dept = book.departments.get(role.department)
-                if dept is None or dept.on_duty:
+                team_dept = book.departments.get(role.department)
+                if team_dept is None or team_dept.on_duty:
                     continue
                 yield Finding.at(
                     proc.where(field, i, "owner"),
                     "W713",
-                    f"step '{step.id}' is owned by the team '{role.id}', not a post: who acts at night? Name a post as owner, or list the posts on duty under `on_duty:` of the department '{role.department}'",
+                    f"step '{step.id}' is owned by the team '{role.id}', not a post:"
+                    " who acts at night? Name a post as owner, or list the posts on duty under `on_duty:` of the"
+                    f" department '{role.department}'",
                 )
 
 

@@ -88,7 +88,8 @@ def _refuse_links(folder: Path) -> None:
     """Check every place a schema file would be written before writing any of them."""
     if folder.is_symlink():
         raise SchemaRefused(
-            f"{folder} is a symbolic link; the schema files are written into a real folder only: replace the link by a folder"
+            f"{folder} is a symbolic link; the schema files are written into a real folder only:"
+            " replace the link by a folder"
         )
     if folder.exists() and not folder.is_dir():
         raise SchemaRefused(f"{folder} is a file; remove it so that the schema folder can be written")
@@ -96,7 +97,8 @@ def _refuse_links(folder: Path) -> None:
         path = folder / f"{kind}.schema.json"
         if path.is_symlink():
             raise SchemaRefused(
-                f"{path} is a symbolic link; writing would change the file it points at: delete the link, then run `handbook schema` again"
+                f"{path} is a symbolic link; writing would change the file it points at: delete the link,"
+                " then run `handbook schema` again"
             )
         if path.exists() and not path.is_file():
             raise SchemaRefused(f"{path} is not a plain file; remove it, then run `handbook schema` again")
@@ -172,7 +174,8 @@ def _main(argv: list[str]) -> int:
         stale = stale_schemas(root)
         if stale:
             print(
-                f"schema/ is out of date for: {', '.join(stale)}; run `handbook schema --root {root}` and commit schema/"
+                f"schema/ is out of date for: {', '.join(stale)};"
+                f" run `handbook schema --root {root}` and commit schema/"
             )
             return 1
         return 0

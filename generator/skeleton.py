@@ -35,11 +35,13 @@ def new_role(root: Path, id: str, department: str, reports_to: str) -> Path:
     _refuse_taken_role(root, book, id)
     if department not in book.departments:
         raise SkeletonError(
-            f"no department has the id '{department}'{_hint(department, book.departments)}; departments are listed in org/departments.yml"
+            f"no department has the id '{department}'{_hint(department, book.departments)};"
+            " departments are listed in org/departments.yml"
         )
     if reports_to not in book.roles:
         raise SkeletonError(
-            f"no role has the id '{reports_to}'{_hint(reports_to, book.roles)}; --reports-to names the new role's superior"
+            f"no role has the id '{reports_to}'{_hint(reports_to, book.roles)};"
+            " --reports-to names the new role's superior"
         )
     path = root / "roles" / department / f"{id}.yml"
     text = ROLE_TEMPLATE.format(
@@ -107,7 +109,8 @@ def _refuse_taken_role(root: Path, book: Handbook, id: str) -> None:
     for path in (root / "roles").rglob("*.y*ml"):
         if path.stem == id:
             raise SkeletonError(
-                f"a file for '{id}' already exists ({path.relative_to(root).as_posix()}); choose another id or edit that file"
+                f"a file for '{id}' already exists ({path.relative_to(root).as_posix()});"
+                " choose another id or edit that file"
             )
 
 

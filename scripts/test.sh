@@ -7,6 +7,8 @@ make_venv "[test]"
 ensure_browser
 cd "$ROOT"
 "$VENV/bin/handbook" check --root "$ROOT"
+# Lint, format and types before the tests (scripts/lint.sh); HANDBOOK_LINT=0 skips them.
+[ "${HANDBOOK_LINT:-1}" = 0 ] || bash "$ROOT/scripts/lint.sh"
 set +e
 "$VENV/bin/python" -m pytest "$@"
 status=$?

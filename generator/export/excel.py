@@ -71,7 +71,7 @@ def _header(ws, headers: list[str], widths: list[int]) -> None:
     from openpyxl.utils import get_column_letter
 
     thin = Side(style="thin", color="999999")
-    for col, (text, width) in enumerate(zip(headers, widths), start=1):
+    for col, (text, width) in enumerate(zip(headers, widths, strict=True), start=1):
         cell = put(ws, 1, col, text, bold=True, fill="D9E1F2")
         cell.border = Border(bottom=thin)
         ws.column_dimensions[get_column_letter(col)].width = width

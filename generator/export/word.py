@@ -129,7 +129,7 @@ class _Writer:
         table.style = "Table Grid"
         table.autofit = False
         self._widths = [Mm(w) for w in widths_mm]
-        for column, width in zip(table.columns, self._widths):
+        for column, width in zip(table.columns, self._widths, strict=True):
             column.width = width  # the grid: LibreOffice and WPS lay out by it, Word by the cells
         if header:
             cells = self.row(table, header, shade=True)
@@ -139,7 +139,7 @@ class _Writer:
     def row(self, table, values: list[str], shade: bool = False, bold_first: bool = False):
         row = table.add_row()
         _no_split(row._tr)
-        for i, (cell, value) in enumerate(zip(row.cells, values)):
+        for i, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
             cell.width = self._widths[i]
             cell.text = xml_safe(value)
             if shade:
@@ -274,7 +274,8 @@ def _sheet(view: RoleView, lang: str):
             run.bold = True
         _row_height(cells[0]._tc.getparent(), 14)
     closing = w.para(
-        f"{w.colon('pdf_document_version')}{r.document.version} · {w.colon('effective')}{r.document.effective.isoformat()}",
+        f"{w.colon('pdf_document_version')}{r.document.version} ·"
+        f" {w.colon('effective')}{r.document.effective.isoformat()}",
         style="Small",
     )
     closing.paragraph_format.space_before = Pt(6)

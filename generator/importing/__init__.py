@@ -80,7 +80,7 @@ def import_files(request: ImportRequest, today: dt.date | None = None) -> Import
             report.error = f"cannot be read: {exc.strerror or exc}"
             continue
         parsed = parse(lines)
-        report.furniture = sorted(parsed.furniture, key=lambda l: l.line)
+        report.furniture = sorted(parsed.furniture, key=lambda line: line.line)
         report.unplaced = parsed.unplaced
         if not parsed.documents:
             report.error = (
@@ -112,7 +112,8 @@ def import_files(request: ImportRequest, today: dt.date | None = None) -> Import
                 )
                 report.error = (
                     report.error
-                    or f"{len(parsed.documents)} job description(s) found, but not all could be written (see 'not placed')"
+                    or f"{len(parsed.documents)} job description(s) found,"
+                    " but not all could be written (see 'not placed')"
                 )
                 continue
             report.drafts.append(draft)
@@ -121,7 +122,8 @@ def import_files(request: ImportRequest, today: dt.date | None = None) -> Import
     drafts = [d for r in reports for d in r.drafts]
     refused = [str(out / f"{d.id}.yml") for d in drafts if (out / f"{d.id}.yml").exists() and not request.force]
     refused += [
-        f"{d.id}: the handbook has this role id already, in {book.roles[d.id].source_map.file}; import with --prefix, or rename one"
+        f"{d.id}: the handbook has this role id already, in {book.roles[d.id].source_map.file}; import with --prefix,"
+        " or rename one"
         for d in drafts
         if book is not None
         and d.id in book.roles
@@ -223,9 +225,8 @@ def to_yaml(value: object, indent: int = 0) -> list[str]:
                 lines.append(f"{pad}{key}:")
                 lines.extend(to_yaml(item, indent + 2))
             else:
-                lines.append(
-                    f"{pad}{key}: {_scalar(item) if not isinstance(item, (dict, list)) else ('{}' if isinstance(item, dict) else '[]')}"
-                )
+                empty = "{}" if isinstance(item, dict) else "[]"
+                lines.append(f"{pad}{key}: {empty if isinstance(item, (dict, list)) else _scalar(item)}")
     elif isinstance(value, list):
         for item in value:
             if isinstance(item, dict) and item:
@@ -281,7 +282,8 @@ def _summary(report: ImportReport) -> str:
             sections = f", {len(d['sections'])} sections" if d.get("sections") else ""
             part = f"{draft.doc.part} " if draft.doc.part else ""
             out.append(
-                f"  {part}{d['title']['zh']} → {draft.id}.yml: {counts}{sections}{f', {subs} sub-items' if subs else ''} (from {draft.doc.where})"
+                f"  {part}{d['title']['zh']} → {draft.id}.yml:"
+                f" {counts}{sections}{f', {subs} sub-items' if subs else ''} (from {draft.doc.where})"
             )
         if file.furniture:
             out.append("  left out as page furniture (not part of a job description):")

@@ -334,17 +334,14 @@ class _Parser:
 
     # items ------------------------------------------------------------------------
     def _item(self, index: int, line: Line, style: str, label: str | None, rest: str) -> None:
-        if self.block == "duties" and style != "bullet":
-            if style == self.section_style or (
-                not self.styles and self.section_style is None and self._opens_subsection(index, style, rest)
-            ):
-                if _SHORT_HEADING.match(rest.rstrip(":：")):
-                    self.section_style = style
-                    self.styles, self.stack, self.last = [], [], None
-                    self._open_section(rest, label, line)
-                    return
-                self.section_style, self.section = None, None
-                self.styles, self.stack = [], []
+        if self._at_section_level(index, style, rest):
+            if _SHORT_HEADING.match(rest.rstrip(":：")):
+                self.section_style = style
+                self.styles, self.stack, self.last = [], [], None
+                self._open_section(rest, label, line)
+                return
+            self.section_style, self.section = None, None
+            self.styles, self.stack = [], []
         if line.label is not None:
             depth = line.level
             if style not in self.styles:
@@ -369,7 +366,8 @@ class _Parser:
                 self.unplaced.append(
                     (
                         line,
-                        f"a sub-item under {self.block} {parent.label or ''}; the handbook keeps sub-items only under duties: add it to that text or as a note",
+                        f"a sub-item under {self.block} {parent.label or ''};"
+                        " the handbook keeps sub-items only under duties: add it to that text or as a note",
                     )
                 )
                 return
@@ -442,11 +440,19 @@ class _Parser:
             (line, "a statement between the numbered items; add it as a duty, a note or a section intro by hand")
         )
 
+    def _at_section_level(self, index: int, style: str, rest: str) -> bool:
+        """A numbered duty line written in the style of the sections' numbers (or opening them)."""
+        if self.block != "duties" or style == "bullet":
+            return False
+        return style == self.section_style or (
+            not self.styles and self.section_style is None and self._opens_subsection(index, style, rest)
+        )
+
     def _next_opens_section(self, index: int) -> bool:
         for line in self.lines[index + 1 : index + 3]:
             if is_furniture(line.text):
                 continue
-            style, label, rest = split_label(line)
+            _, label, rest = split_label(line)
             kind = heading_kind(rest)
             return kind is not None and kind[0] == "duties" and (kind[1] or label is not None)
         return False

@@ -67,7 +67,8 @@ def read_lines(path: Path, shown: str) -> tuple[list[Line], str]:
     head = _head(path)
     if suffix == ".doc" or head.startswith(b"\xd0\xcf\x11\xe0"):
         raise ReadError(
-            "is a Word 97-2003 (.doc) or other OLE file; open it in Word or WPS and save it as .docx, then import the .docx"
+            "is a Word 97-2003 (.doc) or other OLE file; open it in Word or WPS and save it as .docx,"
+            " then import the .docx"
         )
     if suffix in DOCX_SUFFIXES or (suffix not in TEXT_SUFFIXES and head.startswith(b"PK")):
         return _docx_lines(path, shown), "Word .docx"
@@ -90,7 +91,8 @@ def _text_lines(path: Path, shown: str) -> tuple[list[Line], str]:
     size = path.stat().st_size
     if size > MAX_TEXT_BYTES:
         raise ReadError(
-            f"is {size / 1024 / 1024:.1f} MiB; a job-description text is at most {MAX_TEXT_BYTES // 1024 // 1024} MiB; split it or check that it is the right file"
+            f"is {size / 1024 / 1024:.1f} MiB; a job-description text is at most {MAX_TEXT_BYTES // 1024 // 1024} MiB;"
+            " split it or check that it is the right file"
         )
     with path.open("rb") as fh:
         data = fh.read(MAX_TEXT_BYTES + 1)
@@ -158,7 +160,8 @@ def _docx_lines(path: Path, shown: str) -> list[Line]:
     size = path.stat().st_size
     if size > MAX_DOCX_BYTES:
         raise ReadError(
-            f"is {size / 1024 / 1024:.1f} MiB; a job-description .docx is at most {MAX_DOCX_BYTES // 1024 // 1024} MiB (remove large pictures, or split it)"
+            f"is {size / 1024 / 1024:.1f} MiB; a job-description .docx is at most {MAX_DOCX_BYTES // 1024 // 1024} MiB"
+            " (remove large pictures, or split it)"
         )
     data = _safe_docx_bytes(path)
     try:
@@ -245,7 +248,8 @@ def _row_texts(row) -> list[str]:
     if len(cells) >= 2 and re.fullmatch(r"[0-9０-９一二三四五六七八九十]+[、.．]?", cells[0]):
         return [f"{cells[0].rstrip('、.．')}、{cells[1]}", *cells[2:]]
     if len(cells) % 2 == 0 and all(len(c) <= 8 for c in cells[0::2]):
-        return [f"{k.rstrip('::')}:{v}" for k, v in zip(cells[0::2], cells[1::2])]
+        # `岗位名称：` or `岗位名称:` in the key cell: one colon in the line, whichever the author typed
+        return [f"{k.rstrip(':：')}:{v}" for k, v in zip(cells[0::2], cells[1::2], strict=True)]
     return cells
 
 
@@ -277,7 +281,7 @@ class _Numbering:
         except (NotImplementedError, KeyError, AttributeError):
             return
         ns = root.nsmap.get("w", "http://schemas.openxmlformats.org/wordprocessingml/2006/main")
-        w = "{%s}" % ns
+        w = f"{{{ns}}}"
         abstract: dict[str, dict[int, str]] = {}
         for node in root.iter(w + "abstractNum"):
             levels = {}

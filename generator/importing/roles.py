@@ -60,7 +60,7 @@ def pinyin_id(text: str, limit: int = 60) -> str:
     jieba.setLogLevel(60)
     words = []
     for word in jieba.lcut(text, HMM=False):
-        syllables = "".join(lazy_pinyin(word, style=Style.NORMAL, errors=lambda s: list(s)))
+        syllables = "".join(lazy_pinyin(word, style=Style.NORMAL))  # characters without pinyin are kept as written
         ascii_word = re.sub(r"[^a-z0-9]+", "", syllables.lower().replace("ü", "v"))
         if ascii_word:
             words.append(ascii_word)
@@ -139,7 +139,8 @@ def reading_note(entry: Entry, siblings: list[Entry]) -> dict | None:
         lines = "、".join(w.rsplit(":", 1)[-1] for w in entry.joined_at)
         return {
             "zh": f"原文此句断行（续于第{lines}行），导入时连成一句。",
-            "en": f"In the source this sentence is broken across lines (continued on line {lines.replace('、', ', ')}); it is joined here.",
+            "en": f"In the source this sentence is broken across lines (continued on line {lines.replace('、', ', ')});"
+            " it is joined here.",
         }
     others = [e.text[-1:] for e in siblings if e is not entry]
     if (
@@ -198,20 +199,22 @@ def build_role(
                 pinyin_id(section.title, 40) if re.search(r"[\u4e00-\u9fff]", section.title) else "section", taken
             )
             section_ids.append(sid)
-            entry: dict = {"id": sid, "title": _gap(section.title)}
+            section_data: dict = {"id": sid, "title": _gap(section.title)}
             if section.intro:
-                entry["intro"] = [_gap(t) for t in section.intro]
-            data["sections"].append(entry)
+                section_data["intro"] = [_gap(t) for t in section.intro]
+            data["sections"].append(section_data)
 
-    duties, counters, ids = [], {}, set()
-    for entry, section in doc.duties:
-        prefix = section_ids[section] if section is not None else "duty"
+    duties: list[dict] = []
+    counters: dict[str, int] = {}
+    ids: set[str] = set()
+    for entry, section_index in doc.duties:
+        prefix = section_ids[section_index] if section_index is not None else "duty"
         counters[prefix] = counters.get(prefix, 0) + 1
         duty: dict = {"id": unique_id(f"{prefix}-{counters[prefix]}", ids)}
         if entry.label is not None:
             duty["label"] = entry.label
-        if section is not None:
-            duty["section"] = section_ids[section]
+        if section_index is not None:
+            duty["section"] = section_ids[section_index]
         duty["text"] = _gap(entry.text)
         freq, stated = frequency(entry.text)
         if freq != "on-demand":
@@ -220,8 +223,9 @@ def build_role(
         if note:
             duty["note"] = note
         elif len(stated) > 1:
+            others = "、".join(_ZH_FREQ[s] for s in stated if s != freq)
             duty["note"] = {
-                "zh": f"导入时按所述频次中最频繁的一项定为{_ZH_FREQ[freq]}；原文另有{'、'.join(_ZH_FREQ[s] for s in stated if s != freq)}。",
+                "zh": f"导入时按所述频次中最频繁的一项定为{_ZH_FREQ[freq]}；原文另有{others}。",
                 "en": f"On import the most frequent of the stated frequencies ({', '.join(stated)}) was taken: {freq}.",
             }
         if entry.items:
@@ -260,15 +264,19 @@ def build_role(
     notes = [
         {
             "zh": f"原文此节标题写作“{written}”，导入时按“工作权限”一节读。",
-            "en": "In the source the heading of the authorities is written in an unusual form; it is read as the authorities heading.",
+            "en": "In the source the heading of the authorities is written in an unusual form;"
+            " it is read as the authorities heading.",
         }
         for written, _ in doc.odd_headings
     ]
     data["notes"] = [
         *notes,
         {
-            "zh": f"本岗位由 handbook import 于{today.isoformat()}从原文导入：职责、权限、任职要求和工作标准为原文照录；用途为导入时生成，权限类别与级别按措辞推断，请核对。",
-            "en": "Imported with handbook import: the duties, authorities, requirements and standards are the source as written; the purpose line was generated on import, and the kinds and levels of the authorities were guessed from the wording; check them.",
+            "zh": f"本岗位由 handbook import 于{today.isoformat()}从原文导入：职责、权限、任职要求和工作标准为"
+            "原文照录；用途为导入时生成，权限类别与级别按措辞推断，请核对。",
+            "en": "Imported with handbook import: the duties, authorities, requirements and standards are the source"
+            " as written; the purpose line was generated on import, and the kinds and levels of the authorities"
+            " were guessed from the wording; check them.",
         },
     ]
     owner = _document_owner(department, book, role_id)
@@ -299,7 +307,8 @@ def _superior(doc: JobDescription, book: Handbook | None, role_id: str) -> str |
 def _document_owner(department: str, book: Handbook | None, role_id: str) -> str:
     """The department's head keeps the document when the handbook has that role; else the role itself."""
     if book is not None:
-        head = book.departments.get(department).head if department in book.departments else None
+        known = book.departments.get(department)
+        head = known.head if known is not None else None
         if head and head in book.roles:
             return head
     return role_id
