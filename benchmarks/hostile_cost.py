@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TypedDict
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -44,7 +45,7 @@ def glossary_root(out: Path, terms: int) -> Path:
         (shutil.copytree if source.is_dir() else shutil.copy)(source, root / name)
     rng = random.Random(11)
     seen: set[str] = set()
-    lines = []
+    lines: list[str] = []
     while len(lines) < terms:
         zh = "".join(rng.choice(_HAN) for _ in range(rng.randint(2, 4)))
         if zh in seen:
@@ -80,7 +81,18 @@ def deep_root(out: Path, depth: int) -> Path:
     return root
 
 
-def measure(root: Path) -> dict[str, float]:
+class Figures(TypedDict):
+    """What one measured handbook gives: seconds, the slowest rule by name, the command's exit code."""
+
+    load_s: float
+    rules_s: float
+    slowest_rule: str
+    slowest_rule_s: float
+    check_command_s: float
+    exit: int
+
+
+def measure(root: Path) -> Figures:
     started = time.perf_counter()
     book, _ = load_handbook(root)
     loaded = time.perf_counter()
@@ -123,7 +135,8 @@ def main() -> int:
         verdict = "met" if f["rules_s"] <= TARGET_RULES_S * 1.5 else "MISSED"
         print(
             f"{name}: load {f['load_s']} s, rules {f['rules_s']} s (target ~{TARGET_RULES_S} s: {verdict}; "
-            f"slowest {f['slowest_rule']} {f['slowest_rule_s']} s), `handbook check` {f['check_command_s']} s, exit {f['exit']}"
+            f"slowest {f['slowest_rule']} {f['slowest_rule_s']} s), `handbook check` {f['check_command_s']} s,"
+            f" exit {f['exit']}"
         )
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")

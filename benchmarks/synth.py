@@ -265,7 +265,8 @@ EMERGENCIES = [
 STEPS = [
     (
         "接到报告后立即赶赴现场，核实情况并报告值班主管",
-        "On receiving the report, go to the scene at once, confirm what is happening and report to the supervisor on duty.",
+        "On receiving the report, go to the scene at once, confirm what is happening"
+        " and report to the supervisor on duty.",
     ),
     (
         "安抚在场人员，疏导围观人员，设置警戒区域",
@@ -281,7 +282,8 @@ STEPS = [
     ),
     (
         "在业主群和大堂发布通知，说明情况及预计恢复时间",
-        "Post a notice in the owners' group chat and in the lobby, saying what happened and when service should be back.",
+        "Post a notice in the owners' group chat and in the lobby,"
+        " saying what happened and when service should be back.",
     ),
     ("全程记录处置经过，保存照片和视频资料", "Record every step of the response, and keep the photos and videos."),
     ("处置完毕后检查现场，确认无遗留隐患", "When it is over, inspect the scene and make sure no hazard is left."),
@@ -402,7 +404,7 @@ def _organisation(roles: int, departments: int) -> tuple[list[DeptSpec], dict[st
 
     for index, dept in enumerate(depts[1:], start=1):
         size = sizes[index]
-        tid, tzh, ten, posts = next(t for t in DEPARTMENT_TYPES if t[0] == dept.kind)
+        _, tzh, ten, posts = next(t for t in DEPARTMENT_TYPES if t[0] == dept.kind)
         head = f"{dept.id}-manager"
         add(
             RoleSpec(head, dept.id, "head", f"{dept.zh}经理", f"{dept.en} Manager", directors[index % len(directors)]),
@@ -505,7 +507,8 @@ def _role_document(spec: RoleSpec, rng: random.Random, kinds: list[str], duties:
         "top": spec.rank == "top" or None,
         "purpose": _t(
             f"在{_superior_zh(spec)}领导下，负责本岗位的各项工作，为业主提供规范、周到的服务",
-            f"Under the direction of the {_superior_en(spec)}, carries out the work of the post and gives owners a correct and attentive service.",
+            f"Under the direction of the {_superior_en(spec)}, carries out the work of the post"
+            " and gives owners a correct and attentive service.",
         ),
         "sections": [{"id": s, "title": _t(zh, en)} for s, zh, en in sections],
         "duties": duty_list,
@@ -537,7 +540,7 @@ def _superior_en(spec: RoleSpec) -> str:
 def _procedure_document(
     pid: str, emergency: tuple[str, str, str, str], dept: DeptSpec, by_id: dict[str, RoleSpec], rng: random.Random
 ) -> dict[str, Any]:
-    eid, ezh, een, severity = emergency
+    _, ezh, een, severity = emergency
     owners = [r for r in dept.roles if r.rank in ("staff", "lead", "supervisor")] or dept.roles
     head = dept.roles[0]
     steps = []

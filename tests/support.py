@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 from generator.findings import Finding
+from generator.model import Contact, Procedure
 from generator.pipeline import load_and_check
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
@@ -36,6 +37,13 @@ def replace(root: Path, rel: str, old: str, new: str) -> None:
 
 def findings(root: Path) -> list[Finding]:
     return load_and_check(root)[1]
+
+
+def resolved_contacts(proc: Procedure) -> list[Contact]:
+    """The contacts of a procedure after ensure_resolved: every one written out, none left as an id."""
+    contacts = [c for c in proc.contacts if isinstance(c, Contact)]
+    assert len(contacts) == len(proc.contacts), [c for c in proc.contacts if not isinstance(c, Contact)]
+    return contacts
 
 
 def codes(root: Path) -> set[str]:

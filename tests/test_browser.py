@@ -69,7 +69,9 @@ def _search(page: Page, query: str) -> list[str]:
 
     Material reads the box on keyup, so the query is typed and then a key is pressed.
     """
-    if page.viewport_size["width"] < 960:
+    viewport = page.viewport_size
+    assert viewport is not None  # every context here sets one
+    if viewport["width"] < 960:
         page.locator("label.md-header__button[for=__search]").first.click()
     box = page.locator("input.md-search__input")
     box.click()
@@ -89,7 +91,9 @@ def _queries(book, lang: str) -> list[tuple[str, str]]:
     proc = next(iter(book.procedures.values()))
     text = getattr(duty.text, lang)
     if lang == "zh":  # the first run of Chinese characters (Material's query syntax dislikes 、)
-        duty_query = re.match(r"[\u4e00-\u9fff]+", text).group(0)[:10]
+        first_run = re.match(r"[\u4e00-\u9fff]+", text)
+        assert first_run, text
+        duty_query = first_run.group(0)[:10]
     else:  # a few of its longer words
         duty_query = " ".join([w for w in re.findall(r"[A-Za-z]+", text) if len(w) > 5][:3])
     return [

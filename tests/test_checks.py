@@ -34,7 +34,7 @@ class Case:
     code: str
     file: str
     needle: str | None  # the finding is on the line holding this text (None: line 1)
-    breaks: Callable[[Path], None]
+    breaks: Callable[[Path], object]  # what it returns is not used
 
 
 def _role(id_: str = "clerk", extra: str = "") -> str:
@@ -271,7 +271,7 @@ def _findings_without_privileges(root: Path) -> list[Finding]:
 
 def _bomb() -> str:
     lines = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]']
-    for prev, name in zip("abcdefg", "bcdefgh"):
+    for prev, name in zip("abcdefg", "bcdefgh", strict=True):
         lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 10) + "]")
     return _role() + "\n".join(lines) + "\n"
 

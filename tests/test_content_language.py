@@ -52,7 +52,7 @@ OTHERS = ("maintainers/checks/", "reference/benchmark/")
 class Texts(HTMLParser):
     """Visible text nodes and attribute texts of a page, with where each sits."""
 
-    SKIP = {"script", "style", "code", "pre", "kbd"}
+    SKIP = frozenset({"script", "style", "code", "pre", "kbd"})
 
     def __init__(self, html: str) -> None:
         super().__init__(convert_charrefs=True)
@@ -129,7 +129,7 @@ def test_there_are_pages_to_read(zh_pages, en_pages):
 
 
 def test_no_theme_string_in_english_on_a_chinese_page(zh_pages):
-    found = {}
+    found: dict[str, list[str]] = {}  # phrase → pages
     for rel, page in zh_pages.items():
         texts = [t for t, _ in page.nodes] + page.attrs
         for phrase in THEME_ENGLISH:
@@ -285,7 +285,7 @@ MISTRANSLATIONS = [
 
 
 def test_the_flagged_mistranslations_are_gone_from_english_pages(site):
-    bad = {}
+    bad: dict[str, list[str]] = {}  # phrase → pages
     for page in _pages(site, "en"):
         html = page.read_text(encoding="utf-8")
         for phrase in MISTRANSLATIONS:

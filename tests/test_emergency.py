@@ -18,7 +18,7 @@ from generator.cli import main
 from generator.contacts import PropertyError, choose_site, ensure_resolved, first_call_ids, for_property
 from generator.pipeline import load_and_check
 
-from support import mini_copy, replace, write
+from support import mini_copy, replace, resolved_contacts, write
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_LIFT = "021-6432 8801"  # sites/sample-garden.yml
@@ -197,7 +197,7 @@ def test_a_handbook_without_properties_builds_as_before(tmp_path: Path) -> None:
     book, findings = load_and_check(root)
     assert findings == []
     resolved = ensure_resolved(book)
-    assert resolved.site is None and [c.number for c in resolved.procedures["lift"].contacts] == ["96333"]
+    assert resolved.site is None and [c.number for c in resolved_contacts(resolved.procedures["lift"])] == ["96333"]
     # A contact book with a number, named by id, is resolved the same way.
     write(
         root,

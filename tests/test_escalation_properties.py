@@ -6,6 +6,8 @@ valid trees always pass; a cycle, a dangling reference or a self-escalation is a
 
 from __future__ import annotations
 
+from typing import Any
+
 from generator.checks import run_checks
 from generator.escalation import escalation_path
 from generator.model import Handbook, Role
@@ -20,7 +22,7 @@ def _role(i: int, reports_to: int | None, escalate: list[int] | None = None) -> 
     duty: dict = {"id": "d", "text": {"zh": "职责", "en": "A duty."}}
     if escalate:
         duty["escalate_to"] = [f"r{j}" for j in escalate]
-    data = {
+    data: dict[str, Any] = {
         "id": f"r{i}",
         "title": {"zh": f"岗位{i}", "en": f"Post {i}"},
         "department": "dept",

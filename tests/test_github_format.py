@@ -39,8 +39,8 @@ def test_every_line_is_an_annotation_with_file_line_and_column(broken, capsys):
     lines = capsys.readouterr().out.strip().splitlines()
     assert lines
     parsed = [ANNOTATION.match(line) for line in lines]
-    assert all(parsed), [line for line, m in zip(lines, parsed) if not m]
-    by_code = {m.group(5): m for m in parsed}
+    assert all(parsed), [line for line, m in zip(lines, parsed, strict=True) if not m]
+    by_code = {m.group(5): m for m in parsed if m is not None}
     e401 = by_code["E401"]
     assert e401.group(1) == "error"
     assert (e401.group(2), e401.group(3), e401.group(4)) == ("roles/cs/clerk.yml", "4", "13")

@@ -477,8 +477,8 @@ def test_the_full_root_is_valid_and_writes_every_field() -> None:
     assert {name: fields for name, fields in missing.items() if fields} == {}
 
 
-def _subclasses(cls: type) -> set[type]:
-    out = set()
+def _subclasses(cls: type[Strict]) -> set[type[Strict]]:
+    out: set[type[Strict]] = set()
     for sub in cls.__subclasses__():
         out |= {sub} | _subclasses(sub)
     return out
@@ -534,7 +534,7 @@ def test_a_build_stopped_half_way_leaves_the_last_site(how: str, legal_build: Le
             time.sleep(0.05)
         time.sleep(0.5)
         proc.send_signal(getattr(signal, how))
-    out, err = proc.communicate(timeout=BUILD_SECONDS)
+    _, err = proc.communicate(timeout=BUILD_SECONDS)
     assert proc.returncode != 0, f"the build finished before it was stopped ({how}); stopping it earlier is needed"
     assert snapshot(site) == before, f"the last site changed after a build stopped by {how}"
     if how != "SIGKILL":  # a killed process cannot clean up, but the site is intact

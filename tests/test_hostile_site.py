@@ -259,9 +259,9 @@ class _Serve:
         )
         self.port = port
         self.seen: list[str] = []
-        self.reader = threading.Thread(
-            target=lambda: self.seen.extend(iter(self.proc.stdout.readline, "")), daemon=True
-        )
+        stdout = self.proc.stdout
+        assert stdout is not None  # stdout=PIPE
+        self.reader = threading.Thread(target=lambda: self.seen.extend(iter(stdout.readline, "")), daemon=True)
         self.reader.start()
 
     def wait_for(self, pattern: str, count: int, timeout: float = 120) -> None:

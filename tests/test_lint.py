@@ -22,6 +22,21 @@ def test_test_script_lints_before_the_tests():
     assert 'HANDBOOK_LINT:-1}" = 0 ]' in lines[lint]  # on unless HANDBOOK_LINT=0
 
 
+def test_ci_and_both_templates_run_the_test_script_with_lint_on():
+    assert "exec bash scripts/test.sh" in (REPO / ".ci/run").read_text(encoding="utf-8")
+    workflow = yaml.safe_load((REPO / ".github/workflows/handbook.yml").read_text(encoding="utf-8"))
+    steps = [s for job in workflow["jobs"].values() for s in job["steps"]]
+    gitlab = yaml.safe_load((REPO / ".gitlab-ci.yml").read_text(encoding="utf-8"))
+    assert any(s.get("run") == "bash scripts/test.sh" for s in steps)
+    assert "bash scripts/test.sh" in gitlab["check-and-test"]["script"]
+    for where, env in [
+        (".ci/run", (REPO / ".ci/run").read_text(encoding="utf-8")),
+        ("workflow", str([workflow.get("env"), *(s.get("env") for s in steps)])),
+        ("gitlab", str([gitlab.get("variables"), gitlab["check-and-test"].get("variables")])),
+    ]:
+        assert "HANDBOOK_LINT" not in env, f"{where} switches the lint step off"
+
+
 def test_lint_script_runs_the_three_tools_from_the_venv():
     script = (REPO / "scripts/lint.sh").read_text(encoding="utf-8")
     for command in ('"$VENV/bin/ruff" format --check .', '"$VENV/bin/ruff" check .', '"$VENV/bin/mypy"'):

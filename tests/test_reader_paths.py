@@ -110,7 +110,12 @@ def test_two_processes_load_what_one_loads(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.setattr(loading.threading, "active_count", lambda: 1)
     forks = []
     real_fork = loading.os.fork
-    monkeypatch.setattr(loading.os, "fork", lambda: forks.append(1) or real_fork())
+
+    def counting_fork() -> int:
+        forks.append(1)
+        return real_fork()
+
+    monkeypatch.setattr(loading.os, "fork", counting_fork)
     forked = _snapshot(root)
     assert forks, "the loader did not fork (threads running?)"
     monkeypatch.setenv("HANDBOOK_JOBS", "1")

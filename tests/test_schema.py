@@ -44,6 +44,7 @@ def test_valid_data_passes_the_editor_schema(root):
     """An editor must not underline a file that `handbook check` accepts."""
     for path in _data_files(root):
         kind = kind_of(path.relative_to(root).as_posix())
+        assert kind is not None, path
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         data = json.loads(json.dumps(data, default=str))  # YAML dates → ISO strings, as an editor sees them
         errors = list(jsonschema.Draft202012Validator(json.loads(render(kind))).iter_errors(data))

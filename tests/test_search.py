@@ -100,7 +100,7 @@ def _context(browser, **kwargs):
 @pytest.fixture
 def desk(browser):
     context, page, foreign, requested, errors = _context(browser, viewport={"width": 1280, "height": 900})
-    page.requested = requested  # type: ignore[attr-defined]
+    page.requested = requested
     yield page
     context.close()
     assert not foreign, f"requests left loopback: {foreign}"
@@ -111,7 +111,9 @@ def search(page: Page, query: str) -> list[list[str]]:
     """Type a query; return the result groups, best first, each as its links (page#anchor)."""
     page.evaluate("document.documentElement.removeAttribute('data-hb-search')")
     box = page.locator("input.md-search__input")
-    if page.viewport_size["width"] < 960:
+    viewport = page.viewport_size
+    assert viewport is not None  # every context here sets one
+    if viewport["width"] < 960:
         # One tap on the header's search button opens the box; a second tap right after it, on
         # the box, would be a double tap, which a phone answers by zooming in.
         page.locator("label.md-header__button[for=__search]").first.click()
@@ -195,11 +197,12 @@ def test_staff_search_shows_no_maintainer_page_and_no_editors_note(
     duty = next(d for d in role.duties if d.note)
     note = getattr(duty.note, lang)
     words = getattr(duty.text, lang)
-    query = (
-        re.match(r"[\u4e00-\u9fff]+", words).group(0)[:8]
-        if lang == "zh"
-        else " ".join(re.findall(r"[A-Za-z]{5,}", words)[:4])
-    )
+    if lang == "zh":
+        first_run = re.match(r"[\u4e00-\u9fff]+", words)
+        assert first_run, words
+        query = first_run.group(0)[:8]
+    else:
+        query = " ".join(re.findall(r"[A-Za-z]{5,}", words)[:4])
     search(desk, query)
     shown = desk.locator(".hb-search-result").inner_text()
     assert getattr(duty.text, lang)[:6] in shown.replace("\n", "")
@@ -254,7 +257,7 @@ def test_the_browser_stems_as_the_index_does(desk: Page, server: str, built_site
     desk.goto(server + "en/")
     search(desk, "fee")  # loads meta.js, which carries the rules
     browser_stems = desk.evaluate("ws => ws.map(w => window.__hbSearch.stem(w))", words)
-    differ = [(w, b, stem(w)) for w, b in zip(words, browser_stems) if b != stem(w)]
+    differ = [(w, b, stem(w)) for w, b in zip(words, browser_stems, strict=True) if b != stem(w)]
     assert len(words) > 200 and not differ, differ[:20]
     assert stem("evacuate") == stem("evacuation") == stem("evacuated") and stem("fees") == stem("fee")
 
@@ -274,11 +277,19 @@ def test_search_on_a_phone(browser, server: str, lang: str, tmp_path: Path) -> N
         # The layout fits the phone: the first result lies within the page's 390 px width, measured
         # in CSS pixels of the layout (getBoundingClientRect), which a browser's zoom into the
         # focused search box (Chromium's mobile emulation does that now and then) does not change.
-        rect = page.evaluate("""() => { const r = document.querySelector('.md-search-result__item').getBoundingClientRect();
-            return {left: r.left, right: r.right, width: document.documentElement.clientWidth}; }""")
+        rect = page.evaluate(
+            """() => {
+                const r = document.querySelector('.md-search-result__item').getBoundingClientRect();
+                return {left: r.left, right: r.right, width: document.documentElement.clientWidth};
+            }"""
+        )
         if rect["right"] > 391:
             rect["wide"] = page.evaluate(
-                """() => Array.from(document.querySelectorAll('.md-search-result__item *')).filter(e => e.getBoundingClientRect().width > 400).slice(-3).map(e => e.tagName + '.' + e.className + ' ' + getComputedStyle(e).whiteSpace + ' ' + e.getBoundingClientRect().width + ' ' + (e.textContent||'').slice(0,60))"""
+                """() => Array.from(document.querySelectorAll('.md-search-result__item *'))
+                    .filter(e => e.getBoundingClientRect().width > 400)
+                    .slice(-3)
+                    .map(e => e.tagName + '.' + e.className + ' ' + getComputedStyle(e).whiteSpace + ' '
+                        + e.getBoundingClientRect().width + ' ' + (e.textContent || '').slice(0, 60))"""
             )
         assert rect["width"] == 390 and rect["left"] >= 0 and rect["right"] <= 390 + 1, rect
         page.screenshot(path=str(tmp_path / f"phone-{lang}.png"))

@@ -126,12 +126,8 @@ def parse_source(text: str) -> list[SourceLine]:
                     out.append(intro)
             pending_intro, section_has_items, duty, item, last = [], False, None, None, None
             continue
-        for pattern, level in LABELS:
-            m = pattern.match(line)
-            if m:
-                break
-        else:
-            m, level = None, -1
+        # the first label pattern that matches, and its level (-1: none)
+        m, level = next(((found, lv) for pattern, lv in LABELS if (found := pattern.match(line))), (None, -1))
         if m is None:
             if last is not None and not last.text.endswith(SENTENCE_END):
                 last.text += line  # a sentence broken across lines in the source
@@ -286,7 +282,7 @@ def test_the_copy_of_the_source_keeps_its_attribution_line():
 
 
 def test_the_parser_finds_every_part_of_every_job_description():
-    counts: dict[tuple[str, str], int] = Counter((l.part, l.kind) for l in source_lines())
+    counts: dict[tuple[str, str], int] = Counter((entry.part, entry.kind) for entry in source_lines())
     assert counts == {
         ("篇1", "title"): 1,
         ("篇1", "duty"): 7,
@@ -315,18 +311,18 @@ def test_the_parser_finds_every_part_of_every_job_description():
 
 def test_the_parser_places_sections_intros_items_and_the_broken_sentence():
     lines = source_lines()
-    sections = [l.text for l in lines if l.kind == "section"]
+    sections = [entry.text for entry in lines if entry.kind == "section"]
     assert sections == ["楼宇管理", "文秘档案", "其它", "工作内容"]
-    intros = {l.section: l.text for l in lines if l.kind == "intro"}
+    intros = {entry.section: entry.text for entry in lines if entry.kind == "intro"}
     assert intros["楼宇管理"].startswith("客服部主管的首要任务是在物业经理的领导下")
     assert intros["工作内容"] == "主要职责:沟通业主与物业公司的关系,接待、处理业主的报修及投诉。"
-    nested = [l for l in lines if l.kind == "item" and len(l.parents) == 2]
-    assert [(l.parents, l.label, l.text) for l in nested][-1] == (("[6]", "B"), "d", "员工卡发放情况。")
-    standards = [l.text for l in lines if l.kind == "standard"]
+    nested = [entry for entry in lines if entry.kind == "item" and len(entry.parents) == 2]
+    assert [(entry.parents, entry.label, entry.text) for entry in nested][-1] == (("[6]", "B"), "d", "员工卡发放情况。")
+    standards = [entry.text for entry in lines if entry.kind == "standard"]
     assert standards[0] == "遵守物业公司的规章制度及行为规范。"
-    slip = next(l for l in lines if l.label == "[7]" and l.section == "文秘档案")
+    slip = next(entry for entry in lines if entry.label == "[7]" and entry.section == "文秘档案")
     assert slip.text == "催促业主交费信函的个、分发。"
-    issued = next(l for l in lines if l.kind == "issued")
+    issued = next(entry for entry in lines if entry.kind == "issued")
     assert issued.text == "二0**年一月一日"
 
 
