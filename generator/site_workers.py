@@ -104,15 +104,15 @@ def _in_workers(task: Callable[[str], T]) -> dict[str, T]:
         max_workers=len(LANGS),
         mp_context=multiprocessing.get_context(START_METHOD),
         initializer=_start_worker,
-        initargs=(os.getpid(), _JOB),
+        initargs=(os.getpid() if START_METHOD != "forkserver" else 0, _JOB),  # forkserver: not our child
     )
     futures: dict[Future[T], str] = {}
     try:
         futures = {pool.submit(task, lang): lang for lang in LANGS}
         done, _ = wait(futures, return_when=FIRST_EXCEPTION)
-        for future in done:
-            if future.exception() is not None:
-                _raise_failure(future, futures[future])
+        failed = [f for f in futures if f in done and f.exception() is not None]
+        if failed:
+            _raise_failure(failed, futures)
         return {futures[f]: f.result() for f in futures}
     finally:
         # After a failure or Ctrl-C the other language's worker is still building: stop it
@@ -122,13 +122,20 @@ def _in_workers(task: Callable[[str], T]) -> dict[str, T]:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _raise_failure(future: Future, lang: str) -> None:
-    exc = future.exception()
-    if isinstance(exc, BrokenProcessPool):
+def _raise_failure(failed: list[Future], futures: dict) -> None:
+    """The first failure as it would be in one process; a dead worker as a SiteError.
+
+    A worker that dies breaks the whole pool: every unfinished language then fails with
+    BrokenProcessPool, so the message names the languages that had not finished."""
+    real = [f for f in failed if not isinstance(f.exception(), BrokenProcessPool)]
+    if not real:
+        wait(futures)  # the pool is broken: the other futures end at once
+        broken = [lang for f, lang in futures.items() if isinstance(f.exception(), BrokenProcessPool)]
         raise SiteError(
-            f"the {lang} build process ended without a result (killed, or out of memory?); "
+            f"the {' or '.join(broken)} build process ended without a result (killed, or out of memory?); "
             "the previous site is unchanged; run the build again, or with HANDBOOK_JOBS=1"
-        ) from None
+        )
+    exc = real[0].exception()
     assert exc is not None
     if isinstance(exc, SiteError):
         exc.__cause__ = None  # the worker's traceback text: a SiteError says what to do without it
@@ -148,5 +155,5 @@ def _start_worker(parent: int, job: LanguageJob | None) -> None:
         ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         return
-    if os.getppid() != parent:  # the parent died before prctl
+    if parent and os.getppid() != parent:  # the parent died before prctl
         os._exit(1)
