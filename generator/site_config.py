@@ -102,6 +102,12 @@ def language_config(
         cfg["site_url"] = url.rstrip("/") + "/" + LANG_DIRS[lang]
     else:
         cfg.pop("site_url", None)
+    # The offline copy (file://) needs file URLs, and that is all it needs of MkDocs: the
+    # staff search loads its index with <script> tags and starts no Web Worker (measured in
+    # Chromium from file://: search, language switch and run mode work, no worker is made).
+    # Material's `offline` plugin is not used: it sets file URLs too, but adds a polyfill
+    # loaded from unpkg.com (another host, blocked on an intranet) for a lunr worker the
+    # handbook does not start, and inlines a lunr index it does not write.
     cfg["use_directory_urls"] = not offline
     theme = dict(cfg.get("theme") or {"name": "material"})
     theme["language"] = lang

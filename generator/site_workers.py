@@ -1,25 +1,29 @@
 """The two languages' builds at once: one worker process per language.
 
 Why: MkDocs renders one page after the other in one Python process; the Chinese and the
-English site share nothing but the handbook, so two processes build them in the time of
-the longer one.  Measured on the bundled handbook (2 cores, ``handbook build``): 5.1 s
-with ``HANDBOOK_JOBS=1``, 3.4 s with two workers; 1,000 roles (``benchmarks/run.py``):
-see the benchmark page.  ``HANDBOOK_JOBS=1`` (or a one-core machine) builds in this
-process, one language after the other.
+English site share nothing but the handbook, so on a machine with two free cores two
+processes build them in about the time of the longer one.  What that buys, at 1,000 roles
+on a quiet 2-core machine (benchmarks/run.py, the figures of issue 16): plain MkDocs takes
+99.1 s for zh then en and 57.4 s for both at once (42 % less); the handbook's build, in two
+workers, 57.9 s.  On a machine busy with other work it buys nothing: the bundled handbook
+with a load average of 13 on 2 cores took 17.2–23.1 s in workers against 13.7–20.1 s in one
+process, for the same CPU time (3.9–6.0 s).  ``HANDBOOK_JOBS=1`` (or a one-core machine)
+builds in this process, one language after the other.
 
 The workers are a standard :class:`concurrent.futures.ProcessPoolExecutor` with the
-``fork`` start method: a forked worker inherits the loaded handbook and the imported
-MkDocs and Material, where ``forkserver`` and ``spawn`` would pickle the handbook to each
-worker and import MkDocs again (measured on the bundled handbook: fork 3.4 s,
-forkserver 4.2 s, spawn 4.6 s).  What the pool adds to a plain call:
+``fork`` start method: a forked worker inherits the loaded handbook and the imported MkDocs,
+Material and jieba.  Measured on the bundled handbook under the same load: fork 3.9–6.0 CPU s,
+spawn 7.8–8.1 CPU s (each worker imports everything again and receives the pickled
+handbook; 28.7 s wall against fork's 17.2–23.1 s), forkserver 24.4–34.4 s wall.  What the
+pool adds to a plain call:
 
 * a failure in a worker is raised here as it would be in one process (a
   :class:`~generator.site_config.SiteFindings` keeps its findings, file:line), and the
   other language's worker is stopped at once;
 * a worker that dies (killed, out of memory) is a :class:`SiteError` naming the language;
 * Ctrl-C or SIGTERM stops the workers; a worker whose parent is killed is killed by the
-  kernel (Linux ``PR_SET_PDEATHSIG``): an idle pool worker would otherwise wait forever
-  for the next task, holding its memory.
+  kernel (Linux ``PR_SET_PDEATHSIG``, set by the pool's initializer): an idle pool worker
+  would otherwise wait for the next task for ever (tests/test_site.py kills a build).
 """
 
 from __future__ import annotations
@@ -104,15 +108,15 @@ def _in_workers(task: Callable[[str], T]) -> dict[str, T]:
         max_workers=len(LANGS),
         mp_context=multiprocessing.get_context(START_METHOD),
         initializer=_start_worker,
-        initargs=(os.getpid(), _JOB),
+        initargs=(os.getpid() if START_METHOD != "forkserver" else 0, _JOB),  # forkserver: not our child
     )
     futures: dict[Future[T], str] = {}
     try:
         futures = {pool.submit(task, lang): lang for lang in LANGS}
         done, _ = wait(futures, return_when=FIRST_EXCEPTION)
-        for future in done:
-            if future.exception() is not None:
-                _raise_failure(future, futures[future])
+        failed = [f for f in futures if f in done and f.exception() is not None]
+        if failed:
+            _raise_failure(failed, futures)
         return {futures[f]: f.result() for f in futures}
     finally:
         # After a failure or Ctrl-C the other language's worker is still building: stop it
@@ -122,13 +126,20 @@ def _in_workers(task: Callable[[str], T]) -> dict[str, T]:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _raise_failure(future: Future, lang: str) -> None:
-    exc = future.exception()
-    if isinstance(exc, BrokenProcessPool):
+def _raise_failure(failed: list[Future], futures: dict) -> None:
+    """The first failure as it would be in one process; a dead worker as a SiteError.
+
+    A worker that dies breaks the whole pool: every unfinished language then fails with
+    BrokenProcessPool, so the message names the languages that had not finished."""
+    real = [f for f in failed if not isinstance(f.exception(), BrokenProcessPool)]
+    if not real:
+        wait(futures)  # the pool is broken: the other futures end at once
+        broken = [lang for f, lang in futures.items() if isinstance(f.exception(), BrokenProcessPool)]
         raise SiteError(
-            f"the {lang} build process ended without a result (killed, or out of memory?); "
+            f"the {' or '.join(broken)} build process ended without a result (killed, or out of memory?); "
             "the previous site is unchanged; run the build again, or with HANDBOOK_JOBS=1"
-        ) from None
+        )
+    exc = real[0].exception()
     assert exc is not None
     if isinstance(exc, SiteError):
         exc.__cause__ = None  # the worker's traceback text: a SiteError says what to do without it
@@ -148,5 +159,5 @@ def _start_worker(parent: int, job: LanguageJob | None) -> None:
         ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         return
-    if os.getppid() != parent:  # the parent died before prctl
+    if parent and os.getppid() != parent:  # the parent died before prctl
         os._exit(1)
