@@ -64,9 +64,11 @@ times as long as the Chinese), CPU seconds a role, on the shared 2-core machine
 What stands in the way of 10 minutes at 1,000 roles: WeasyPrint itself, about 0.2 CPU s a
 page laid out (text shaping and line breaking about a third, the CSS cascade and computed
 values a quarter, drawing a sixth; the PDF write with font subsetting another 0.05 s a
-page), and a bilingual role document is 13 pages: about 3,700 CPU s for the group, some
-30 minutes on two idle cores (docs/*/reference/benchmark.md).  Ten minutes needs a third
-of that: about five pages a role, or an engine three times faster.
+page), and a bilingual role document is 13 pages.  Measured at 100 roles: 3.82 CPU s a
+role with the cards and booklets (8.3 before, with every edition), 0.57 MB a role (2.2
+before); at 1,000 roles that is about 3,800 CPU s, some 32 minutes on two idle cores, and
+570 MB (docs/*/reference/benchmark.md).  Ten minutes needs a third of that: about five
+pages a role, or an engine three times faster.
 
 WeasyPrint, not a headless browser: it is a Python package (no Chromium to install on a
 build server behind the mainland-China network), it supports paged media (running
