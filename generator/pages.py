@@ -27,6 +27,7 @@ from markupsafe import Markup, escape
 from generator.contacts import contact_lookup
 from generator.escalation import escalation_path
 from generator.model import FREQUENCIES, LEVELS, Handbook, Procedure, Role, Text
+from generator.pdf.paths import holder
 
 LANGS: tuple[str, ...] = ("zh", "en")
 TEMPLATES = Path(__file__).parent / "templates" / "site"
@@ -426,8 +427,10 @@ class Renderer:
 
     @pass_context
     def _pdf_link(self, ctx, rel: str, label: str) -> Markup:
-        """A link to a PDF under the site's pdf/ folder, only if that PDF was written."""
-        if rel not in self.pdfs:
+        """A link to a PDF under the site's pdf/ folder, only if that PDF was written (a
+        group's set holds a role in one bilingual file: generator/pdf/paths.py)."""
+        rel = holder(rel, self.pdfs) or ""
+        if not rel:
             return Markup("")
         url = root_prefix(ctx["here"], self.directory_urls, self.lang) + "pdf/" + rel
         return Markup(f'<a class="md-button hb-pdf" href="{escape(url)}" download>{html_escape(label)}</a>')

@@ -105,3 +105,43 @@ def test_benchmark_small_run_writes_every_figure(tmp_path: Path) -> None:
     assert result["machine"]["nproc"] >= 1 and result["machine"]["python"]
     # The printed table carries the same figures.
     assert "plain MkDocs" in run.stdout and "median / largest role page" in run.stdout
+
+
+def test_benchmark_pdf_run_reports_every_figure(tmp_path: Path) -> None:
+    """`run.py --pdf` on a tiny organisation: the report has its fields (no figure is judged)."""
+    out = tmp_path / "bench.json"
+    out.write_text(json.dumps({"search": {"kept": True}}), encoding="utf-8")  # other figures stay
+    run = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "benchmarks" / "run.py"),
+            "--pdf",
+            "--pdf-roles",
+            "4",
+            "--json",
+            str(out),
+            "--work",
+            str(tmp_path / "work"),
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert run.returncode == 0, run.stderr[-3000:] + run.stdout[-3000:]
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["search"] == {"kept": True}
+    e = data["pdf"]["sizes"]["4"]
+    assert e["documents"] == sum(e["by_kind"].values()) > 0
+    assert e["pages"] == sum(e["pages_by_kind"].values()) >= e["documents"]
+    for key in ("wall_s", "cpu_s", "peak_mb", "disk_mb", "cpu_s_per_page", "cpu_s_per_role"):
+        assert e[key] > 0, key
+    assert len(e["load_average_before"]) == 3 and e["set"].startswith("property")
+    inc = e["incremental"]
+    assert inc["rewritten"] >= 1 and inc["cpu_s"] > 0 and inc["cpu_fraction_of_full"] > 0
+    assert inc["no_change_wall_s"] > 0 and "no_change_cpu_s" in inc
+    targets = data["pdf"]["targets"]
+    assert targets["basis"] == "projected from 4 roles"
+    for key in ("full_set_10_min", "disk_1_gb", "peak_4_gb", "incremental_tenth"):
+        assert set(targets[key]) >= {"value", "target", "met", "projected"}, key
+    assert "PDF target at 1,000 roles" in run.stdout and "CPU s per page" in run.stdout

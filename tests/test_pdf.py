@@ -728,21 +728,98 @@ def test_the_site_links_the_pack_and_one_checklist_file() -> None:
 # ---- scale: booklets per department, the cache, the engine check ------------------------
 
 
-def test_above_the_small_size_booklets_go_per_department(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _pages_of(book: Handbook, template: str, **context: object) -> int:
+    from generator.pdf import render
+
+    return len(render._layout(pdf._render(template, pdf.GROUP_LANG, meta=book.meta, **context)).pages)
+
+
+def test_above_the_small_size_a_group_set_is_printed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A group prints each role once, bilingual, its checklists as the last pages of the
+    role document; a booklet per department; every card in every edition; packs on demand."""
     book = _mini()
     monkeypatch.setattr(pdf, "SMALL", 1)
     files = {p.relative_to(tmp_path).as_posix() for p in pdf.write_pdfs(book, tmp_path, workers=1)}
     departments = {r.department for r in book.roles.values()}
-    for lang in pdf.LANGS:
-        assert {f"{lang}/booklets/{d}.pdf" for d in departments} <= files
-        assert f"{lang}/booklet.pdf" not in files and not any(f.startswith(f"{lang}/packs/") for f in files)
-    dept = book.roles["clerk"].department
-    path = tmp_path / "zh" / "booklets" / f"{dept}.pdf"
-    roles = [r for r in book.roles.values() if r.department == dept]
-    assert len(PdfReader(path).pages) == 2 + sum(
-        len(PdfReader(tmp_path / "zh" / "roles" / f"{r.id}.pdf").pages) for r in roles
+    g = pdf.GROUP_LANG
+    assert files == (
+        {f"{g}/roles/{rid}.pdf" for rid in book.roles}
+        | {f"{g}/booklets/{d}.pdf" for d in departments}
+        | {f"{lang}/procedures/{pid}.pdf" for lang in pdf.LANGS for pid in book.procedures}
     )
-    assert not missing(pdf_text(path), "zh", [r.title for r in roles])
+    role = book.roles["clerk"]
+    view = views.role_view(book, role)
+    sheets = views.checklists(book, view)
+    assert sheets  # the clerk has periodic duties
+    sheet_pages = _pages_of(book, "role.html", v=view)
+    path = tmp_path / g / "roles" / "clerk.pdf"
+    reader = PdfReader(path)
+    assert len(reader.pages) == sheet_pages + _pages_of(book, "checklists.html", sheets=sheets)
+    sheet_text, check_text = pdf_text(path, last=sheet_pages), pdf_text(path, first=sheet_pages + 1)
+    assert views.LABEL["pdf_signoff"].zh in sheet_text and not missing(sheet_text, g, role_texts(role))
+    assert views.LABEL["pdf_checklist"].zh in check_text and views.LABEL["pdf_checklist"].en in check_text
+    assert not missing(check_text, g, [d.text for s in sheets for d in s.duties])
+    dept = role.department
+    booklet = tmp_path / g / "booklets" / f"{dept}.pdf"
+    roles = [r for r in book.roles.values() if r.department == dept]
+    assert len(PdfReader(booklet).pages) == 2 + sum(
+        _pages_of(book, "role.html", v=views.role_view(book, r)) for r in roles
+    )
+    assert not missing(pdf_text(booklet), g, [r.title for r in roles])
+    assert views.LABEL["pdf_checklist"].zh not in pdf_text(booklet)  # a booklet holds the sheets only
+
+
+def test_a_groups_rerun_writes_only_the_edited_role_and_its_booklet(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cache key is the document's own content: nothing global (a build time, an index
+    of every file) makes an edit rewrite documents it does not touch."""
+    monkeypatch.setattr(pdf, "SMALL", 1)
+    root = tmp_path / "root"
+    shutil.copytree(MINI, root)
+    out = tmp_path / "out"
+
+    def run() -> dict[str, int]:
+        book, findings = load_and_check(root)
+        assert not [f for f in findings if f.severity == "error"]
+        pdf.write_pdfs(book, out, workers=1)
+        return {p.relative_to(out).as_posix(): p.stat().st_mtime_ns for p in out.rglob("*.pdf")}
+
+    first = run()
+    clerk = root / "roles" / "cs" / "clerk.yml"
+    text = clerk.read_text(encoding="utf-8")
+    assert "en: Answers the phone." in text
+    clerk.write_text(text.replace("en: Answers the phone.", "en: Answers the phone (revised).", 1), encoding="utf-8")
+    second = run()
+    assert set(second) == set(first)
+    changed = {rel for rel in second if second[rel] != first[rel]}
+    assert changed == {"bilingual/roles/clerk.pdf", "bilingual/booklets/cs.pdf"}
+    # Only what those two documents need was laid out: the department's sheets and the
+    # clerk's checklists, no card, nothing of the other department.
+    laid_out = sum(r.path is None for r in pdf.last_results)
+    cs_roles = [r for r in load_and_check(root)[0].roles.values() if r.department == "cs"]
+    assert laid_out == len(cs_roles) + 1
+
+
+def test_the_site_links_a_groups_role_document_for_sheet_and_checklists() -> None:
+    from generator.pages import render_pages
+    from generator.pdf.paths import holder
+
+    book = _mini()
+    written = ["bilingual/roles/clerk.pdf", "bilingual/booklets/cs.pdf", "zh/procedures/lift.pdf"]
+    pages = {p.path: p.text for p in render_pages(book, "zh", directory_urls=True, pdfs=written)}
+    role = next(text for path, text in pages.items() if path.endswith("roles/clerk.md"))
+    checklist = next(text for path, text in pages.items() if path.endswith("checklists/clerk.md"))
+    procedure = next(text for path, text in pages.items() if path.endswith("procedures/lift.md"))
+    assert "pdf/bilingual/roles/clerk.pdf" in role and "packs/" not in role
+    assert "pdf/bilingual/roles/clerk.pdf" in checklist
+    assert "pdf/zh/procedures/lift.pdf" in procedure
+    # A property-sized set prints every edition: a missing file is one that was not printed.
+    small = {"zh/roles/clerk.pdf", "en/roles/clerk.pdf", "bilingual/roles/clerk.pdf"}
+    assert holder("zh/checklists/clerk.pdf", small) is None
+    assert holder("zh/roles/clerk.pdf", small) == "zh/roles/clerk.pdf"
+    assert holder("en/checklists/clerk.pdf", {"bilingual/roles/clerk.pdf"}) == "bilingual/roles/clerk.pdf"
+    assert holder("zh/procedures/lift.pdf", {"bilingual/procedures/lift.pdf"}) is None
 
 
 def test_only_changed_pdfs_are_written_again(tmp_path: Path) -> None:

@@ -1,45 +1,80 @@
 """Printable role sheets, checklists, procedure cards, booklets and new starters' packs.
 
-Layout of the output folder (the site links to it as ``pdf/…``); lang is zh, en or
-bilingual::
+Two sets, by size.  A property-sized handbook (up to :data:`SMALL` roles) prints every
+document in every edition; lang is zh, en or bilingual::
 
     <out>/<lang>/roles/<role-id>.pdf            the role sheet, signed by the new hire
     <out>/<lang>/checklists/<role-id>.pdf       all of the role's periodic checklists, a page each
     <out>/<lang>/procedures/<procedure-id>.pdf  the one-page emergency card
-    <out>/<lang>/booklet.pdf                    every role sheet        (up to SMALL roles)
-    <out>/<lang>/booklets/<department>.pdf      a department's sheets   (above SMALL roles)
-    <out>/<lang>/packs/<role-id>.pdf            new starter's pack      (up to SMALL roles;
-                                                always on demand: `handbook pdf --role ID`)
+    <out>/<lang>/booklet.pdf                    every role sheet
+    <out>/<lang>/packs/<role-id>.pdf            new starter's pack (sheet, checklists, cards)
+
+A group (above :data:`SMALL` roles) prints what a group really prints::
+
+    <out>/bilingual/roles/<role-id>.pdf         the role document: the sheet, then its checklists
+    <out>/bilingual/booklets/<department>.pdf   a department's role sheets
+    <out>/<lang>/procedures/<procedure-id>.pdf  the card, in every edition
+    (on demand, any edition: ``handbook pdf --role ID --lang zh|en|bilingual``, the pack)
+
     <out>/.handbook-pdf-cache.json              content hashes of the files above
 
-What a property group really prints, and why the set is cut this way (measured at 100
-roles of the benchmark's organisation, 2 cores; see docs/*/reference/benchmark.md):
+The site links what was written (:mod:`generator.pdf.paths`): at group size the Chinese
+and English role and checklist pages link the bilingual role document.
 
-* A role's checklists are pages of one document, not one file per period: a trainer
-  hands a new hire the set, and each file costs a fixed 0.2–0.3 s (parsing, font
-  subsetting, writing) and 250 kB of embedded CJK font, whatever its length.  One
-  file instead of up to six cut the checklists to about a third of the time and disk.
-* A booklet is made of the role sheets' own laid-out pages (WeasyPrint's
-  ``Document.copy``), after a cover and contents laid out with the page numbers filled
-  in: the sheets are laid out once, not twice, and the booklet embeds each font once
-  for all its pages (a PDF file cannot share fonts with another file; inside one file it
-  does).  Above :data:`SMALL` roles the booklet is one per department: nobody prints a
-  3,000-page book, one worker can hold a department's pages in memory but not a
-  group's, and an edit rewrites one department's booklet, not the group's.
-* The new starter's pack (sheet, checklists, the cards of every procedure with a step
-  for the role, and a contents page) is written for every role of a property-sized
-  handbook, from the layouts of the same job; at group scale it is on demand
-  (``handbook pdf --role ID``), because a pack per role per edition would double the
-  disk (about 0.5 MB each) for documents printed once per hire.
+Why the group's set is cut this way.  Measured in one process on six roles of the
+synthetic organisation of benchmarks/synth.py (20 duties a role, English two to three
+times as long as the Chinese), CPU seconds a role, on the shared 2-core machine
+(load 8–12, which inflates CPU seconds a little)::
+
+    document (one role)                     pages  layout s  write s  on disk
+    zh sheet / zh checklists                3 / 6  0.75/0.82  0.26/0.29  362/340 kB
+    en sheet / en checklists                5 / 6  1.01/0.97  0.32/0.31  305/323 kB
+    bilingual sheet / checklists            6 / 7  1.34/1.19  0.44/0.41  383/369 kB
+    bilingual sheet + checklists, 2 files   13     2.53       0.88       750 kB
+    bilingual role document, 1 file         13     2.53       0.67       432 kB
+
+* One edition per role, the bilingual one.  Every edition of every role cost about
+  8 CPU s and six files (2.1 MB) a role; the bilingual role document costs 3.2 CPU s and
+  one file of 0.43 MB, and serves the Chinese and the English reader with one sheet to
+  sign.  The Chinese edition alone would be cheaper still (about 2.1 CPU s a role) but
+  leaves the English reader without paper; zh and en come on demand with the pack.
+* The sheet and its checklists are pages of ONE document, made from their own layouts
+  (no front matter, :class:`render.Combined`): a PDF file cannot share fonts with another
+  file, so one file instead of two embeds Noto Sans CJK once: 432 kB instead of 750 kB,
+  0.67 CPU s of writing instead of 0.88.  Each part keeps its own page numbers (the sheet
+  "1 / 6" … "6 / 6", then each checklist), as in the pack: the sheet is signed as a
+  document of its own, and the booklet shows its pages with the same numbers.
+* A booklet per department, from the sheets' laid-out pages: nobody prints a 3,000-page
+  book, a worker holds one department's layouts (about 20 roles) rather than the group's,
+  and an edit lays out one department's sheets again, not the group's.
+* The cards stay in every edition: there is one per procedure, not per role (about a
+  tenth of the documents), and the Chinese card keeps all its content at 13–15 pt where the
+  bilingual one drops secondary content to stay at 11/10 pt.
+* Kept: both font weights.  One weight (no bold) saved 62 kB of the 383 kB of a bilingual
+  sheet and no CPU time (1.79 against 1.78 s), while headings and step numbers lose their
+  weight; the disk target holds without it.  Not done: checklist tick squares drawn as
+  cell borders (10 % of a checklist's time, but the square to tick is the form).
 * Every file is written again only when its content changed: a content hash of its
   HTML and of the program (:func:`style.fingerprint`) is kept beside the output, and
   an unchanged file is linked from the previous output (:mod:`generator.pdf.reuse`).
+  Nothing that changes from run to run or with the rest of the handbook (a time, an
+  index of all files) is in a document's HTML; a booklet's key is its front matter
+  (its own department's contents) and its sheets' keys.
+
+What stands in the way of 10 minutes at 1,000 roles: WeasyPrint itself, about 0.2 CPU s a
+page laid out (text shaping and line breaking about a third, the CSS cascade and computed
+values a quarter, drawing a sixth; the PDF write with font subsetting another 0.05 s a
+page), and a bilingual role document is 13 pages.  Measured at 100 roles: 3.82 CPU s a
+role with the cards and booklets (8.3 before, with every edition), 0.57 MB a role (2.2
+before); at 1,000 roles that is about 3,800 CPU s, some 32 minutes on two idle cores, and
+570 MB (docs/*/reference/benchmark.md).  Ten minutes needs a third of that: about five
+pages a role, or an engine three times faster.
 
 WeasyPrint, not a headless browser: it is a Python package (no Chromium to install on a
 build server behind the mainland-China network), it supports paged media (running
 headers, page counters), it embeds subsets of the Noto CJK fonts with the text kept
-extractable, and with HarfBuzz subsetting (:func:`style.require_fast_subsetting`) a page
-costs about 0.1 s.
+extractable, and the card writer reads its layouts to fit a card on one page.  It needs
+HarfBuzz subsetting (:func:`style.require_fast_subsetting`).
 
 A procedure card is one A4 page read from a metre away: its step text never goes below
 11 pt (bilingual: 11 pt Chinese, 10 pt English); what does not fit is left out in a
@@ -57,7 +92,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from generator.model import Handbook
-from generator.pdf import cards, views
+from generator.pdf import cards, paths, views
 from generator.pdf.printcss import print_header_style
 from generator.pdf.render import PAGE_MARK, Combined, Job, LazyVariants, Part, Result, run_jobs
 from generator.pdf.reuse import Cache
@@ -65,6 +100,7 @@ from generator.pdf.style import PrintSetupError, require_fast_subsetting
 from generator.pdf.views import LABEL, LANGS
 
 __all__ = [
+    "GROUP_LANG",
     "LANGS",
     "SMALL",
     "PrintSetupError",
@@ -75,9 +111,11 @@ __all__ = [
     "write_pdfs",
 ]
 
-#: Up to this many roles, one booklet per edition and a pack per role; above, a booklet
-#: per department and packs on demand (see the module docstring).
+#: Up to this many roles, every edition of every document, one booklet per edition and a
+#: pack per role; above, the group's set (see the module docstring).
 SMALL = 40
+#: The one edition of a group's role documents and booklets (zh and en on demand).
+GROUP_LANG = paths.GROUP_LANG
 
 last_results: list[Result] = []  # of the latest write_pdfs call, for timing reports and tests
 last_reused: list[Path] = []  # files of the latest call taken unchanged from the previous output
@@ -215,7 +253,7 @@ def procedures_of(book: Handbook, role_id: str) -> list[str]:
     ]
 
 
-def _pack(book: Handbook, v: _Views, lang: str, rid: str, index: dict[str, int], path: Path) -> Combined:
+def _pack(book: Handbook, v: _Views, lang: str, rid: str, index: dict[tuple[str, str], int], path: Path) -> Combined:
     """The pack of `rid` from parts already in the job (`index`: part key → position)."""
     order = [index[("sheet", rid)]]
     marks = {"sheet": PAGE_MARK.format(0)}
@@ -263,23 +301,32 @@ def _edition_job(book: Handbook, v: _Views, lang: str, base: Path) -> Job:
     return Job(tuple(parts), tuple(combined))
 
 
-def _department_jobs(book: Handbook, v: _Views, lang: str, base: Path) -> list[Job]:
-    """A group: a job per department (its sheets, checklists and booklet), one per card."""
+def _group_jobs(book: Handbook, v: _Views, out: Path) -> list[Job]:
+    """A group: a job per department (its role documents and booklet, in the group's
+    edition), and a job per card in every edition."""
+    base = out / GROUP_LANG
     jobs = []
     for group in v.booklet.departments:
-        parts, sheets = [], []
+        parts: list[Part] = []
+        combined: list[Combined] = []
+        sheets = []
         for rv in group.roles:
             rid = rv.role.id
-            sheets.append(len(parts))
-            parts.append(_sheet_part(book, v, lang, rid, base / "roles" / f"{rid}.pdf"))
-            part = _checklist_part(book, v, lang, rid, base / "checklists" / f"{rid}.pdf")
+            sheet = len(parts)
+            sheets.append(sheet)
+            parts.append(_sheet_part(book, v, GROUP_LANG, rid, None))
+            part = _checklist_part(book, v, GROUP_LANG, rid, None)
             if part:
                 parts.append(part)
+            # The role document: the sheet's own pages, then the checklists' (no front matter).
+            combined.append(Combined(base / "roles" / f"{rid}.pdf", None, tuple(range(sheet, len(parts)))))
         order = [rv.role.id for rv in group.roles]
-        front = _booklet_front(book, lang, views.Booklet([group]), order, department=group.name)
-        jobs.append(Job(tuple(parts), (Combined(base / "booklets" / f"{group.id}.pdf", front, tuple(sheets)),)))
-    for pid in v.procedures:
-        jobs.append(Job((_card_part(book, v, lang, pid, base / "procedures" / f"{pid}.pdf"),)))
+        front = _booklet_front(book, GROUP_LANG, views.Booklet([group]), order, department=group.name)
+        combined.append(Combined(base / "booklets" / f"{group.id}.pdf", front, tuple(sheets)))
+        jobs.append(Job(tuple(parts), tuple(combined)))
+    for lang in LANGS:
+        for pid in v.procedures:
+            jobs.append(Job((_card_part(book, v, lang, pid, out / lang / "procedures" / f"{pid}.pdf"),)))
     return jobs
 
 
@@ -287,13 +334,9 @@ def plan(book: Handbook, out: Path) -> list[Job]:
     """Every job of the full set, nothing decided yet about what the cache already has."""
     _card_styles.clear()
     v = _views(book)
-    jobs: list[Job] = []
-    for lang in LANGS:
-        if len(book.roles) <= SMALL:
-            jobs.append(_edition_job(book, v, lang, out / lang))
-        else:
-            jobs.extend(_department_jobs(book, v, lang, out / lang))
-    return jobs
+    if len(book.roles) > SMALL:
+        return _group_jobs(book, v, out)
+    return [_edition_job(book, v, lang, out / lang) for lang in LANGS]
 
 
 def card_style(result: Result) -> cards.CardStyle | None:
@@ -305,7 +348,7 @@ def card_style(result: Result) -> cards.CardStyle | None:
 def _warn_below_floor(results: list[Result]) -> None:
     for result in results:
         style = card_style(result)
-        if style and style.below_floor:
+        if style and style.below_floor and result.path:
             log.warning(
                 "%s: the card fits one page only at %.1f pt, below the floor of %.1f pt; shorten the procedure's steps",
                 result.path,

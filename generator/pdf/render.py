@@ -28,6 +28,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 #: In a combined document's front matter, where the first page number of part N goes.
 PAGE_MARK = "\u2063PAGE{}\u2063"
@@ -47,10 +48,10 @@ class Part:
 
 @dataclass(frozen=True)
 class Combined:
-    """A document made of the pages of some parts of its job, after a front matter."""
+    """A document made of the pages of some parts of its job, after a front matter (if any)."""
 
     path: Path
-    front: str  # HTML; PAGE_MARK.format(i) stands for the first page of the i-th listed part
+    front: str | None  # HTML; PAGE_MARK.format(i) stands for the first page of the i-th listed part
     parts: tuple[int, ...]  # indices into Job.parts, in the order of the pages
 
 
@@ -84,7 +85,7 @@ class LazyVariants(Sequence[str]):
     def __len__(self) -> int:
         return self._count
 
-    def __getitem__(self, index):  # type: ignore[override]
+    def __getitem__(self, index):
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(self._count))]
         if index < 0:
@@ -134,9 +135,9 @@ def _write(document, path: Path) -> None:
     tmp.replace(path)
 
 
-def layout_part(part: Part) -> tuple[object, int, int]:
+def layout_part(part: Part) -> tuple[Any, int, int]:
     """(document, chosen variant, layouts it took)."""
-    documents: dict[int, object] = {}
+    documents: dict[int, Any] = {}
 
     def layout(index: int):
         if index not in documents:
@@ -152,12 +153,13 @@ def layout_part(part: Part) -> tuple[object, int, int]:
 
 def _front(combined: Combined, starts: list[int]):
     """Lay out the front matter with the page numbers filled in (its own length counts)."""
+    text = combined.front or ""
 
     def fill(offset: int) -> str:
-        return _PAGE_RE.sub(lambda m: str(starts[int(m[1])] + offset), combined.front)
+        return _PAGE_RE.sub(lambda m: str(starts[int(m[1])] + offset), text)
 
     front = _layout(fill(0))
-    if any(True for _ in _PAGE_RE.finditer(combined.front)):
+    if any(True for _ in _PAGE_RE.finditer(text)):
         front = _layout(fill(len(front.pages)))  # numbers of one more digit rarely add a page
     return front
 
@@ -165,7 +167,7 @@ def _front(combined: Combined, starts: list[int]):
 def render_job(job: Job) -> list[Result]:
     """Lay out every part once; write the parts that have a file, then the combined ones."""
     results: list[Result] = []
-    documents = []
+    documents: list[Any] = []  # WeasyPrint Documents
     for part in job.parts:
         start, cpu = time.perf_counter(), time.process_time()
         document, chosen, layouts = layout_part(part)
@@ -183,9 +185,13 @@ def render_job(job: Job) -> list[Result]:
         for index in combined.parts:
             starts.append(page)
             page += len(documents[index].pages)
-        front = _front(combined, starts)
-        pages = [*front.pages, *(p for index in combined.parts for p in documents[index].pages)]
-        _write(front.copy(pages), combined.path)
+        pages = [p for index in combined.parts for p in documents[index].pages]
+        if combined.front is None:  # e.g. a role document: the sheet's pages, then the checklists'
+            _write(documents[combined.parts[0]].copy(pages), combined.path)
+        else:
+            front = _front(combined, starts)
+            pages = [*front.pages, *pages]
+            _write(front.copy(pages), combined.path)
         results.append(Result(combined.path, len(pages), time.perf_counter() - start, 0, 1, time.process_time() - cpu))
     return results
 
@@ -193,7 +199,7 @@ def render_job(job: Job) -> list[Result]:
 def _spans(part: Part) -> list[range]:
     groups = part.groups or (len(part.variants),)
     starts = [sum(groups[:i]) for i in range(len(groups))]
-    return [range(start, start + count) for start, count in zip(starts, groups) if count]
+    return [range(start, start + count) for start, count in zip(starts, groups, strict=True) if count]
 
 
 def _choose(part: Part, layout, fits) -> int:

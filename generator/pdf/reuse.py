@@ -40,7 +40,7 @@ def part_key(part: Part) -> str:
 
 def combined_key(combined: Combined, parts: list[str]) -> str:
     digest = hashlib.sha256(fingerprint().encode())
-    digest.update(combined.front.encode())
+    digest.update((combined.front or "").encode())
     for key in parts:
         digest.update(key.encode())
     return digest.hexdigest()
@@ -77,7 +77,7 @@ class Cache:
         todo = []
         for job in jobs:
             keys = [part_key(p) for p in job.parts]
-            for part, key in zip(job.parts, keys):
+            for part, key in zip(job.parts, keys, strict=True):
                 if part.path is not None:
                     self.keys[self._rel(part.path)] = key
             for combined in job.combined:
