@@ -277,7 +277,7 @@ def test_procedure_card_step_text_is_never_below_the_floor(printed: Printed, lan
             zh = step_text_sizes(path, [s.text.zh for s in proc.steps])
             en = step_text_sizes(path, [s.text.en for s in proc.steps])
             assert min(zh) >= cards.FLOOR[lang] - 0.01 and min(en) >= cards.EN_FLOOR - 0.01, (pid, zh, en)
-            assert all(z > e for z, e in zip(zh, en)), (pid, zh, en)  # Chinese the larger line
+            assert all(z > e for z, e in zip(zh, en, strict=True)), (pid, zh, en)  # Chinese the larger line
         else:
             sizes = step_text_sizes(path, [getattr(s.text, lang) for s in proc.steps])
             assert min(sizes) >= cards.FLOOR[lang] - 0.01, (lang, pid, sizes)
@@ -296,7 +296,7 @@ def test_checklists_list_the_duties_of_their_period(printed: Printed, lang: str)
         pages = [pdf_text(path, n, n) for n in range(1, len(PdfReader(path).pages) + 1)]
         starts = [i for i, page in enumerate(pages) if not missing(page, lang, [views.LABEL["pdf_employee_name"]])]
         assert len(starts) == len(periods) and starts[0] == 0, (lang, rid, starts, periods)
-        for period, start, end in zip(periods, starts, [*starts[1:], len(pages)]):
+        for period, start, end in zip(periods, starts, [*starts[1:], len(pages)], strict=True):
             text = "".join(pages[start:end])
             assert not missing(text, lang, [views.FREQUENCY[period]]), (lang, rid, period)
             assert not missing(text, lang, [d.text for d in role.duties if d.frequency == period]), (lang, rid, period)
@@ -667,9 +667,7 @@ def test_pdf_labels_are_the_sites_labels(printed: Printed) -> None:
         for lang in ("zh", "en"):
             text = norm(pdf_text(printed.out / lang / "procedures" / f"{pid}.pdf"))
             assert norm(site[lang][f"severity_{proc.severity}"]) in text, (lang, pid)
-    rid, role = next(
-        (rid, r) for rid, r in printed.book.roles.items() if any(d.frequency == "on-demand" for d in r.duties)
-    )
+    rid = next(rid for rid, r in printed.book.roles.items() if any(d.frequency == "on-demand" for d in r.duties))
     assert norm(site["en"]["freq_on-demand"]) in norm(pdf_text(printed.out / "en" / "roles" / f"{rid}.pdf"))
 
 

@@ -87,7 +87,7 @@ def _en(lang: str, size: float) -> float:
 
 
 def _sizes(top: float, floor: float) -> list[float]:
-    count = int(round((top - floor) / STEP))
+    count = round((top - floor) / STEP)
     return [top - i * STEP for i in range(count + 1)]
 
 

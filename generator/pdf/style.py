@@ -39,18 +39,22 @@ def require_fast_subsetting() -> None:
         from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
     except (ImportError, OSError) as exc:
         raise PrintSetupError(
-            f"the PDF writer (WeasyPrint) cannot start: {exc}; run `bash scripts/setup.sh`, which installs its Debian packages"
+            f"the PDF writer (WeasyPrint) cannot start: {exc}; "
+            "run `bash scripts/setup.sh`, which installs its Debian packages"
         ) from None
     if harfbuzz_subset is None:
         raise PrintSetupError(
-            f"HarfBuzz font subsetting is not available (libharfbuzz-subset.so.0 not found); without it every PDF takes "
+            "HarfBuzz font subsetting is not available (libharfbuzz-subset.so.0 not found); "
+            "without it every PDF takes "
             f"about 30 times longer. Install the Debian package: sudo apt-get install -y {HARFBUZZ_PACKAGE}"
         )
     if not harfbuzz.hb_version_atleast(4, 1, 0):
         version = harfbuzz.hb_version_string()
+        shown = version.decode() if isinstance(version, bytes) else version
         raise PrintSetupError(
-            f"HarfBuzz {version.decode() if isinstance(version, bytes) else version} is older than 4.1.0, and WeasyPrint would subset "
-            f"fonts with fontTools (about 30 times slower); upgrade the Debian packages libharfbuzz0b and {HARFBUZZ_PACKAGE}"
+            f"HarfBuzz {shown} is older than 4.1.0, and WeasyPrint would subset fonts with fontTools "
+            "(about 30 times slower); "
+            f"upgrade the Debian packages libharfbuzz0b and {HARFBUZZ_PACKAGE}"
         )
 
 

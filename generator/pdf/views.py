@@ -74,10 +74,12 @@ def after(minutes: int) -> Text:
     return _minutes(minutes, "after_minutes")
 
 
-WEEKDAYS = [T(z, e) for z, e in zip("一二三四五六日", ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"])]
+WEEKDAYS = [T(z, e) for z, e in zip("一二三四五六日", ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"], strict=True)]
 MONTHS = [
     T(f"{m}月", e)
-    for m, e in zip(range(1, 13), ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"])
+    for m, e in zip(
+        range(1, 13), ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], strict=True
+    )
 ]
 
 
