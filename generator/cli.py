@@ -8,6 +8,7 @@ print its findings.  Exit codes: 0 done, 1 the data (or the request) is wrong,
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from pathlib import Path
@@ -15,6 +16,36 @@ from pathlib import Path
 from generator.findings import has_errors, render
 
 EXIT_OK, EXIT_DATA, EXIT_BUG = 0, 1, 2
+
+log = logging.getLogger(__name__)
+
+
+class _Stderr(logging.StreamHandler):
+    """The one handler of the tool's loggers: stderr as it is when a record comes (tests swap it)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.setStream(sys.stderr)
+        super().emit(record)
+
+
+class _Format(logging.Formatter):
+    """`handbook: …` for progress, `handbook: warning: …` for a warning (as findings read)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        level = "" if record.levelno < logging.WARNING else record.levelname.lower() + ": "
+        return f"handbook: {level}{record.getMessage()}"
+
+
+def configure_logging() -> None:
+    """Every module logs through ``logging.getLogger(__name__)`` (progress, warnings); the command
+    line gives them one handler and one format.  Findings and results are not log records: the
+    commands print them to stdout or stderr themselves."""
+    handler = _Stderr()
+    handler.setFormatter(_Format())
+    for name in ("generator", "handbook"):  # "handbook.pdf": the PDF writer's logger
+        logger = logging.getLogger(name)
+        logger.handlers = [h for h in logger.handlers if not isinstance(h, _Stderr)] + [handler]
+        logger.setLevel(logging.INFO)
 
 
 def _root(value: str) -> Path:
@@ -84,7 +115,7 @@ def _for_property(book, requested: str | None):
         print(f"handbook: {exc}; nothing was built, the previous output is unchanged", file=sys.stderr)
         return None
     if site is not None:
-        print(f"handbook: property {site}: {book.sites[site].name.zh} / {book.sites[site].name.en}", file=sys.stderr)
+        log.info("property %s: %s / %s", site, book.sites[site].name.zh, book.sites[site].name.en)
     return for_property(book, site)
 
 
@@ -109,7 +140,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     print(f"handbook: site written to {site_dir}")
     if args.offline:
         print(
-            f"  a copy to open from disk: double-click {site_dir / 'index.html'} (search and language switch work without a server)"
+            f"  a copy to open from disk: double-click {site_dir / 'index.html'}"
+            " (search and language switch work without a server)"
         )
     else:
         print(f"  serve it: python -m http.server -d {site_dir} 8000, then open http://127.0.0.1:8000/")
@@ -256,8 +288,8 @@ def _add_import_export(add) -> None:
 class _Parser(argparse.ArgumentParser):
     """argparse, with the exit code of the contract: a wrong argument is the user's (1), not a bug (2)."""
 
-    def error(self, message: str):  # type: ignore[override]
-        from generator.config_reader import visible
+    def error(self, message: str):
+        from generator.escaping import visible_line as visible
 
         self.print_usage(sys.stderr)
         self.exit(EXIT_DATA, f"{self.prog}: error: {visible(message)}\n")
@@ -311,6 +343,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    configure_logging()
     try:
         return args.func(args)
     except KeyboardInterrupt:

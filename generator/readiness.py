@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from generator.catalogue import duration
 from generator.contacts import CONTACTS_FILE, contact_ids, numbers_for
 from generator.findings import Finding, did_you_mean
 from generator.model import Contact, Document, Handbook, Procedure, Text
@@ -193,7 +194,7 @@ def ladder_agreement(book: Handbook) -> Iterator[Finding]:
                     yield Finding.at(
                         proc.where("escalation", j, "after_minutes"),
                         "W711",
-                        f"rung '{rung.id}' ({_after(rung.after_minutes)}) tells {names} before step '{step.id}' (within {limit} min, line {proc.where('steps', i).line}) is due to; give both the same time",
+                        f"rung '{rung.id}' ({duration(rung.after_minutes, 'en', 'after_minutes')}) tells {names} before step '{step.id}' ({duration(limit, 'en')}, line {proc.where('steps', i).line}) is due to; give both the same time",
                     )
             if limit > last.after_minutes:
                 yield Finding.at(
@@ -201,10 +202,6 @@ def ladder_agreement(book: Handbook) -> Iterator[Finding]:
                     "W712",
                     f"step '{step.id}' allows {limit} min, more than the ladder's last rung '{last.id}' ({last.after_minutes} min, line {proc.where('escalation', proc.escalation.index(last)).line}); shorten the step or extend the ladder",
                 )
-
-
-def _after(minutes: int) -> str:
-    return "at once" if minutes == 0 else f"after {minutes} min"
 
 
 def posts_on_duty(book: Handbook) -> Iterator[Finding]:

@@ -15,26 +15,20 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from generator.catalogue import FREQUENCY, LABEL, LEVEL, LEVEL_MEANING, role_order, time_limit
 from generator.escalation import escalation_path
 from generator.export import xml_safe
 from generator.model import Handbook, Role, Text
-from generator.pdf.views import FREQUENCY, LEVEL, ordered_roles, role_title, time_limit
+from generator.pdf.views import role_title
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 
-_LEVEL_HELP = {
-    "decide": ("有最终决定权", "takes the final decision"),
-    "approve": ("审批他人的提议或申请", "approves what others propose or request"),
-    "propose": ("提出建议，由上级审批", "proposes; a superior approves"),
-    "execute": ("按规定执行", "carries out as laid down"),
-    "informed": ("获得通报", "is kept informed"),
-}
 _LEVEL_FILL = {"decide": "C6E0B4", "approve": "DDEBF7", "propose": "FFF2CC", "execute": "EDEDED", "informed": "FFFFFF"}
 
 
 def write_workbooks(book: Handbook, out: Path, only: str | None = None) -> list[Path]:
-    roles = [r for r in ordered_roles(book) if only is None or r.id == only]
+    roles = [r for r in role_order(book) if only is None or r.id == only]
     return [
         _matrix(book, roles, out / "permission-matrix.xlsx"),
         _responsibilities(book, roles, out / "responsibilities.xlsx"),
@@ -71,7 +65,7 @@ def _header(ws, headers: list[str], widths: list[int]) -> None:
     from openpyxl.utils import get_column_letter
 
     thin = Side(style="thin", color="999999")
-    for col, (text, width) in enumerate(zip(headers, widths), start=1):
+    for col, (text, width) in enumerate(zip(headers, widths, strict=True), start=1):
         cell = put(ws, 1, col, text, bold=True, fill="D9E1F2")
         cell.border = Border(bottom=thin)
         ws.column_dimensions[get_column_letter(col)].width = width
@@ -170,14 +164,14 @@ def _matrix_sheet(book: Handbook, ws, roles: list[Role]) -> None:
 def _legend(book: Handbook, ws) -> None:
     _header(ws, ["级别 / 权限类别\nLevel / kind", "中文说明\nMeaning (Chinese)", "English meaning"], [28, 48, 60])
     row = 2
-    for level, (zh, en) in _LEVEL_HELP.items():
+    for level, meaning in LEVEL_MEANING.items():
         put(ws, row, 1, f"{LEVEL[level].zh}\n{LEVEL[level].en}", bold=True, fill=_LEVEL_FILL[level])
-        put(ws, row, 2, zh)
-        put(ws, row, 3, en)
+        put(ws, row, 2, meaning.zh)
+        put(ws, row, 3, meaning.en)
         row += 1
     put(ws, row, 1, "（推定）implied", bold=True)
-    put(ws, row, 2, "由职责推定，原文未明确授予")
-    put(ws, row, 3, "implied by the role's duties; the source does not grant it in words")
+    put(ws, row, 2, LABEL["inferred"].zh)
+    put(ws, row, 3, LABEL["inferred"].en)
     row += 1
     for kind in book.kinds.values():
         put(ws, row, 1, _bi(kind.title), bold=True)
