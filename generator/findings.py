@@ -210,13 +210,15 @@ _CATALOGUE = [
         "E950",
         "error",
         "mkdocs.yml setting not accepted",
-        "Remove the setting or give it the type named in the message; mkdocs.yml takes the settings listed in the maintainer guide.",
+        "Remove the setting or give it the type named in the message; mkdocs.yml takes the settings listed in the"
+        " maintainer guide.",
     ),
     Code(
         "E951",
         "error",
         "INHERIT names another file",
-        "Remove INHERIT or let it name generator/templates/site/mkdocs.base.yml; write other settings into mkdocs.yml itself.",
+        "Remove INHERIT or let it name generator/templates/site/mkdocs.base.yml; write other settings into mkdocs.yml"
+        " itself.",
     ),
     Code(
         "E952",
@@ -246,7 +248,8 @@ _CATALOGUE = [
         "E960",
         "error",
         "link or special file in docs/",
-        "Replace the symbolic link by a copy of the file (a link may not leave the root, a linked folder is refused), or remove the device or pipe.",
+        "Replace the symbolic link by a copy of the file (a link may not leave the root, a linked folder is refused),"
+        " or remove the device or pipe.",
     ),
     Code(
         "W961",
@@ -271,7 +274,8 @@ _CATALOGUE = [
         "E965",
         "error",
         "macros page refused",
-        "Use only hb.… in a page with render_macros: true (see the message), fix the Jinja syntax, or remove render_macros: true.",
+        "Use only hb.… in a page with render_macros: true (see the message), fix the Jinja syntax, or remove"
+        " render_macros: true.",
     ),
     Code(
         "E967",
@@ -332,7 +336,8 @@ class Finding:
         def prop(text: str) -> str:  # property values also end at ',' and ':'
             return data(text).replace(":", "%3A").replace(",", "%2C")
 
-        return f"::{self.severity} file={prop(self.file)},line={self.line},col={self.col},title={self.code}::{data(self.message)}"
+        where = f"file={prop(self.file)},line={self.line},col={self.col}"
+        return f"::{self.severity} {where},title={self.code}::{data(self.message)}"
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

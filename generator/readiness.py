@@ -51,7 +51,8 @@ def _number_placeholders(doc: Document, path: tuple, numbers: list[str], what: s
             yield Finding.at(
                 doc.where(*path, i),
                 "E712",
-                f"the number of {what} is '{number[:30]}', not a number to dial; write the real number (digits, spaces, hyphens)",
+                f"the number of {what} is '{number[:30]}', not a number to dial; write the real number (digits,"
+                " spaces, hyphens)",
             )
 
 
@@ -74,7 +75,8 @@ def placeholders(book: Handbook) -> Iterator[Finding]:
                     yield Finding.at(
                         proc.where("contacts", i, "number"),
                         "E712",
-                        f"the number of '{c.id}' is '{c.number[:30]}', not a number to dial; write the real number, or name a contact of {CONTACTS_FILE} by its id",
+                        f"the number of '{c.id}' is '{c.number[:30]}', not a number to dial; write the real number, or"
+                        f" name a contact of {CONTACTS_FILE} by its id",
                     )
                 yield from _number_placeholders(proc, ("contacts", i, "others"), c.others, f"'{c.id}'")
     if book.meta:
@@ -91,7 +93,8 @@ def contact_references(book: Handbook) -> Iterator[Finding]:
                 yield Finding.at(
                     proc.where(*doc_path),
                     "E710",
-                    f"no contact has the id '{ref}'{did_you_mean(ref, known)}; add it to {CONTACTS_FILE} or correct the id",
+                    f"no contact has the id '{ref}'{did_you_mean(ref, known)}; add it to {CONTACTS_FILE} or correct"
+                    " the id",
                 )
     for site in book.sites.values():
         for cid in site.contacts:
@@ -99,7 +102,8 @@ def contact_references(book: Handbook) -> Iterator[Finding]:
                 yield Finding.at(
                     site.source_map.where(("contacts", cid), key=True),
                     "E710",
-                    f"no contact has the id '{cid}'{did_you_mean(cid, book.contacts)}; add it to {CONTACTS_FILE} or correct the id",
+                    f"no contact has the id '{cid}'{did_you_mean(cid, book.contacts)}; add it to {CONTACTS_FILE} or"
+                    " correct the id",
                 )
     if book.contacts_file:
         seen: dict[str, int] = {}
@@ -108,7 +112,8 @@ def contact_references(book: Handbook) -> Iterator[Finding]:
                 yield Finding.at(
                     book.contacts_file.where("contacts", i, "id"),
                     "E302",
-                    f"the contact id '{c.id}' is used twice (also at line {book.contacts_file.where('contacts', seen[c.id], 'id').line})",
+                    f"the contact id '{c.id}' is used twice (also at line"
+                    f" {book.contacts_file.where('contacts', seen[c.id], 'id').line})",
                 )
             seen.setdefault(c.id, i)
 
@@ -151,13 +156,15 @@ def contact_numbers(book: Handbook) -> Iterator[Finding]:
                 yield Finding.at(
                     entry_at,
                     "E711",
-                    f"the contact '{ref}' (named in {proc.source_map.file}) has no number; give it `numbers:` here, or add sites/<id>.yml with its number",
+                    f"the contact '{ref}' (named in {proc.source_map.file}) has no number; give it `numbers:` here, or"
+                    " add sites/<id>.yml with its number",
                 )
             else:
                 yield Finding.at(
                     site.where("contacts") if site.contacts else site.where("id"),
                     "E711",
-                    f"the property '{site.id}' has no number for '{ref}' (named in {proc.source_map.file}); add `{ref}: [\"…\"]` under contacts",
+                    f"the property '{site.id}' has no number for '{ref}' (named in {proc.source_map.file}); add"
+                    f' `{ref}: ["…"]` under contacts',
                 )
 
 
@@ -172,7 +179,8 @@ def qr_codes(book: Handbook) -> Iterator[Finding]:
         yield Finding.at(
             Location(book.meta.source_map.file or "handbook.yml", 1, 1),
             "W710",
-            "handbook.yml has no base_url, so the procedure cards will have no QR code to the live page; add base_url: https://… (where the site is published)",
+            "handbook.yml has no base_url, so the procedure cards will have no QR code to the live page; add"
+            " base_url: https://… (where the site is published)",
         )
 
 
@@ -191,16 +199,20 @@ def ladder_agreement(book: Handbook) -> Iterator[Finding]:
                 same = targets & ({("role", r) for r in rung.notify} | {("contact", c) for c in rung.call})
                 if same and rung.after_minutes < limit:
                     names = ", ".join(sorted(t for _, t in same))
+                    fires, due = duration(rung.after_minutes, "en", "after_minutes"), duration(limit, "en")
                     yield Finding.at(
                         proc.where("escalation", j, "after_minutes"),
                         "W711",
-                        f"rung '{rung.id}' ({duration(rung.after_minutes, 'en', 'after_minutes')}) tells {names} before step '{step.id}' ({duration(limit, 'en')}, line {proc.where('steps', i).line}) is due to; give both the same time",
+                        f"rung '{rung.id}' ({fires}) tells {names} before step '{step.id}'"
+                        f" ({due}, line {proc.where('steps', i).line}) is due to; give both the same time",
                     )
             if limit > last.after_minutes:
                 yield Finding.at(
                     proc.where("steps", i, "within_minutes"),
                     "W712",
-                    f"step '{step.id}' allows {limit} min, more than the ladder's last rung '{last.id}' ({last.after_minutes} min, line {proc.where('escalation', proc.escalation.index(last)).line}); shorten the step or extend the ladder",
+                    f"step '{step.id}' allows {limit} min, more than the ladder's last rung '{last.id}'"
+                    f" ({last.after_minutes} min, line {proc.where('escalation', proc.escalation.index(last)).line});"
+                    " shorten the step or extend the ladder",
                 )
 
 
@@ -235,7 +247,8 @@ def posts_on_duty(book: Handbook) -> Iterator[Finding]:
                 yield Finding.at(
                     proc.where(field, i, "owner"),
                     "W713",
-                    f"step '{step.id}' is owned by the team '{role.id}', not a post: who acts at night? Name a post as owner, or list the posts on duty under `on_duty:` of the department '{role.department}'",
+                    f"step '{step.id}' is owned by the team '{role.id}', not a post: who acts at night? Name a post as"
+                    f" owner, or list the posts on duty under `on_duty:` of the department '{role.department}'",
                 )
 
 

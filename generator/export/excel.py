@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from generator.catalogue import FREQUENCY, LABEL, LEVEL, LEVEL_MEANING, role_order, time_limit
+from generator.catalogue import FREQUENCY, LABEL, LEVEL, LEVEL_MEANING, procedure_order, role_order, time_limit
 from generator.escalation import escalation_path
 from generator.export import xml_safe
 from generator.model import Handbook, Role, Text
@@ -33,6 +33,11 @@ def write_workbooks(book: Handbook, out: Path, only: str | None = None) -> list[
         _matrix(book, roles, out / "permission-matrix.xlsx"),
         _responsibilities(book, roles, out / "responsibilities.xlsx"),
     ]
+
+
+def _label(key: str, sep: str = "\n") -> str:
+    """A label of the catalogue in both languages, as the headers print them ("岗位\nRole")."""
+    return f"{LABEL[key].zh}{sep}{LABEL[key].en}"
 
 
 def _bi(text: Text) -> str:
@@ -138,15 +143,15 @@ def _matrix(book: Handbook, roles: list[Role], path: Path) -> Path:
         members = [r for r in roles if r.department == dept_id]
         if members:
             _matrix_sheet(book, wb.create_sheet(_sheet_title(f"{dept.name.zh} {dept.name.en}", taken)), members)
-    _legend(book, wb.create_sheet(_sheet_title("图例 Legend", taken)))
-    wb.properties.title = "权限矩阵 Permission matrix"
+    _legend(book, wb.create_sheet(_sheet_title(_label("legend", " "), taken)))
+    wb.properties.title = _label("matrix", " ")
     wb.save(path)
     return path
 
 
 def _matrix_sheet(book: Handbook, ws, roles: list[Role]) -> None:
     kinds = list(book.kinds.values())
-    _header(ws, ["岗位\nRole", "部门\nDepartment", *(_bi(k.title) for k in kinds)], [28, 14, *([13] * len(kinds))])
+    _header(ws, [_label("role"), _label("department"), *(_bi(k.title) for k in kinds)], [28, 14, *([13] * len(kinds))])
     for row, role in enumerate(roles, start=2):
         put(ws, row, 1, _bi(role.title), bold=True)
         dept = book.departments.get(role.department)
@@ -183,7 +188,7 @@ def _legend(book: Handbook, ws) -> None:
 
 _RESP_HEADERS = [
     ("类型\nType", 12),
-    ("部门\nDepartment", 14),
+    (_label("department"), 14),
     ("责任岗位\nOwner", 26),
     ("所属（章节 / 应急程序）\nSection / procedure", 22),
     ("序号\nNo.", 7),
@@ -200,7 +205,7 @@ def _responsibilities(book: Handbook, roles: list[Role], path: Path) -> Path:
 
     wb = Workbook()
     ws = wb.active
-    ws.title = "职责分工 Responsibilities"
+    ws.title = _label("responsibilities", " ")
     _header(ws, [h for h, _ in _RESP_HEADERS], [w for _, w in _RESP_HEADERS])
     wanted = {r.id for r in roles}
     row = 2
@@ -223,7 +228,7 @@ def _responsibilities(book: Handbook, roles: list[Role], path: Path) -> Path:
                 hops,
             )
             row += 1
-    for proc in book.procedures.values():
+    for proc in procedure_order(book):  # most urgent first, as the site lists them
         for step in [*proc.steps, *proc.aftercare]:
             if step.owner not in wanted:
                 continue
@@ -245,7 +250,7 @@ def _responsibilities(book: Handbook, roles: list[Role], path: Path) -> Path:
             )
             row += 1
     _finish(ws, row - 1, len(_RESP_HEADERS), "D2")
-    wb.properties.title = "职责分工 Responsibilities"
+    wb.properties.title = _label("responsibilities", " ")
     wb.save(path)
     return path
 
