@@ -85,9 +85,14 @@ def code_text(text: object) -> str:
 #: sequences that retitle a window or clear the screen, CR overwrites a line), DEL,
 #: bidirectional overrides and isolates (text shown in another order than stored), other
 #: invisible format characters, line and paragraph separators, and the surrogates that
-#: stand for the undecodable bytes of a file name.
-_UNSAFE_CLASS = "\x00-\x09\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e" + (
-    "\u2060-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff"
+#: stand for the undecodable bytes of a file name: every character of the categories Cc, Cf,
+#: Zl and Zp but the line feed, and Cs.
+_UNSAFE_CLASS = (
+    "\x00-\x09\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb"
+    "\ud800-\udfff"
+    # the other format characters (Unicode category Cf), the tag characters among them
+    "\u0600-\u0605\u06dd\u070f\u0890\u0891\u08e2\U000110bd\U000110cd\U00013430-\U0001343f"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
 )
 _UNSAFE = re.compile(f"[{_UNSAFE_CLASS}]")
 _UNSAFE_IN_LINE = re.compile(f"[\n{_UNSAFE_CLASS}]")  # and the line feed: a value quoted inside one line
@@ -97,6 +102,8 @@ def _escape(match: re.Match[str]) -> str:
     point = ord(match.group())
     if 0xDC80 <= point <= 0xDCFF:  # a byte of a file name that is not UTF-8 (surrogateescape)
         return f"\\x{point - 0xDC00:02x}"
+    if point > 0xFFFF:
+        return f"\\U{point:08x}"
     return f"\\x{point:02x}" if point < 0x100 else f"\\u{point:04x}"
 
 

@@ -118,6 +118,9 @@ def test_one_terminal_escaper_with_and_without_line_feeds() -> None:
     assert visible(nasty) == "a\\x1b]0;x\\x07\\u202eb\nc"  # a finding keeps its line feed; each format escapes it
     assert visible_line(nasty) == "a\\x1b]0;x\\x07\\u202eb\\x0ac"  # a value quoted inside one line
     assert config_reader.visible is visible_line
+    # every control and format character (the two escapers it replaces each missed some), the
+    # invisible tag characters too, written unambiguously
+    assert visible("tag\U000e0041ged\u0600") == "tag\\U000e0041ged\\u0600"
 
 
 def test_the_command_line_gives_every_module_logger_one_handler_and_format(capsys: pytest.CaptureFixture[str]) -> None:
