@@ -68,16 +68,17 @@ def html_escape(value: object) -> Markup:
 
 def report_md(text: object) -> str:
     """Text from YAML in the diff report: inert in GitHub Markdown (no HTML, links or table
-    breaks), on one line, and still plain to read in a terminal."""
+    breaks), on one line, and still plain to read in a terminal (control characters written
+    as escapes, as :func:`visible` does: the report is printed to one)."""
     out = str(text).replace("\\", "\\\\").replace("\r", " ").replace("\n", " ")
     for ch in "`*_[]<>|#~":
         out = out.replace(ch, "\\" + ch)
-    return out.replace("&", "&amp;")
+    return visible_line(out.replace("&", "&amp;"))
 
 
 def code_text(text: object) -> str:
     """A value for inside a `code span` of the diff report (a backtick would end the span)."""
-    return str(text).replace("`", "'").replace("\n", " ")
+    return visible_line(str(text).replace("`", "'").replace("\n", " "))
 
 
 #: What a terminal or a CI log must never receive raw: C0/C1 controls but the line feed,

@@ -301,6 +301,14 @@ def test_unknown_revision(repo, rev):
     assert not ok and "Cannot compare" in text and "Traceback" not in text
 
 
+def test_a_revision_with_control_characters_reaches_the_terminal_as_escapes(repo):
+    """The report is printed to a terminal: ESC of `x\\e[2J` would clear it (the header quoted it raw)."""
+    text, ok = diff_against(repo, "x\x1b[2J\u202e")
+    assert not ok and "Cannot compare" in text
+    assert "\x1b" not in text and "\u202e" not in text, repr(text)
+    assert "\\x1b" in text and "\\u202e" in text
+
+
 def test_not_a_git_repository(tmp_path):
     shutil.copytree(MINI, tmp_path / "plain")
     text, ok = diff_against(tmp_path / "plain", "HEAD")
