@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from generator.escalation import escalation_path, reporting_chain
@@ -52,7 +53,7 @@ OTHERS = ("maintainers/checks/", "reference/benchmark/")
 class Texts(HTMLParser):
     """Visible text nodes and attribute texts of a page, with where each sits."""
 
-    SKIP = {"script", "style", "code", "pre", "kbd"}
+    SKIP: ClassVar[set[str]] = {"script", "style", "code", "pre", "kbd"}
 
     def __init__(self, html: str) -> None:
         super().__init__(convert_charrefs=True)
