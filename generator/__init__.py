@@ -15,7 +15,10 @@ The data flows one way; each step is a module:
                  mkdocs.yml and docs/ read as data (allow-lists, no links out, no code), for check and build
     pipeline     load + check, shared by every command
     contacts     the contact book and properties: the Handbook resolved for one property
-    pages        Handbook → Markdown pages per language (Jinja2 templates)
+    catalogue    the handbook's own words (labels.yml), time phrases and the order of roles and
+                 procedures, for site, PDF, exports, checks and diff alike
+    escaping     text from data made inert where it lands: Markdown, HTML, the diff report, a terminal
+    pages        Handbook → Markdown pages per language (Jinja2 templates); navigation: the MkDocs nav
     search       the staff search index per language (a MkDocs plugin; chunked, works from file://):
                  search_records (what is found, from the model), search_terms (jieba, English stemmer),
                  search_index (the files: weights, buckets, shards)
@@ -27,7 +30,8 @@ The data flows one way; each step is a module:
     site_live    serve's site: a full build, then incremental rebuilds of the pages that changed
     serve        `handbook serve` on MkDocs' live-reload server (site.py re-exports these modules)
     pdf          Handbook → role sheets, checklists, procedure cards, booklets, packs (WeasyPrint)
-    diff         what a change does to duties, escalation and authorities
+    diff         what a change does to duties, escalation and authorities (diff_revision reads the
+                 revision from git, diff_match pairs both sides, diff_changes and diff_report word it)
     skeleton     `handbook new`: a valid file to fill in
     importing    `handbook import`: Word / text job descriptions → role files (before the pipeline)
     export       `handbook export`: Handbook → Word role sheets, Excel matrix and responsibilities

@@ -8,6 +8,7 @@ print its findings.  Exit codes: 0 done, 1 the data (or the request) is wrong,
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from pathlib import Path
@@ -16,6 +17,36 @@ from typing import NoReturn
 from generator.findings import has_errors, render
 
 EXIT_OK, EXIT_DATA, EXIT_BUG = 0, 1, 2
+
+log = logging.getLogger(__name__)
+
+
+class _Stderr(logging.StreamHandler):
+    """The one handler of the tool's loggers: stderr as it is when a record comes (tests swap it)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.setStream(sys.stderr)
+        super().emit(record)
+
+
+class _Format(logging.Formatter):
+    """`handbook: …` for progress, `handbook: warning: …` for a warning (as findings read)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        level = "" if record.levelno < logging.WARNING else record.levelname.lower() + ": "
+        return f"handbook: {level}{record.getMessage()}"
+
+
+def configure_logging() -> None:
+    """Every module logs through ``logging.getLogger(__name__)`` (progress, warnings); the command
+    line gives them one handler and one format.  Findings and results are not log records: the
+    commands print them to stdout or stderr themselves."""
+    handler = _Stderr()
+    handler.setFormatter(_Format())
+    for name in ("generator", "handbook"):  # "handbook.pdf": the PDF writer's logger
+        logger = logging.getLogger(name)
+        logger.handlers = [h for h in logger.handlers if not isinstance(h, _Stderr)] + [handler]
+        logger.setLevel(logging.INFO)
 
 
 def _root(value: str) -> Path:
@@ -85,7 +116,7 @@ def _for_property(book, requested: str | None):
         print(f"handbook: {exc}; nothing was built, the previous output is unchanged", file=sys.stderr)
         return None
     if site is not None:
-        print(f"handbook: property {site}: {book.sites[site].name.zh} / {book.sites[site].name.en}", file=sys.stderr)
+        log.info("property %s: %s / %s", site, book.sites[site].name.zh, book.sites[site].name.en)
     return for_property(book, site)
 
 
@@ -260,7 +291,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse, with the exit code of the contract: a wrong argument is the user's (1), not a bug (2)."""
 
     def error(self, message: str) -> NoReturn:
-        from generator.config_reader import visible
+        from generator.escaping import visible_line as visible
 
         self.print_usage(sys.stderr)
         self.exit(EXIT_DATA, f"{self.prog}: error: {visible(message)}\n")
@@ -314,6 +345,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    configure_logging()
     try:
         return args.func(args)
     except KeyboardInterrupt:

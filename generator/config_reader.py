@@ -26,13 +26,13 @@ from __future__ import annotations
 
 import copy
 import functools
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from generator.escaping import visible_line as visible  # the one terminal escaper, for one-line messages
 from generator.findings import Finding, did_you_mean
 from generator.positions import Location, SourceMap
 from generator.yaml_reader import read_yaml
@@ -433,11 +433,6 @@ def _check_theme(theme: Any, at) -> None:
 
 def _remote(value: str) -> bool:
     return value.strip().lower().startswith(_REMOTE)
-
-
-def visible(text: str) -> str:
-    """Text with control, format and bidi characters written as escapes (safe in a terminal)."""
-    return "".join(f"\\u{ord(c):04x}" if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c for c in text)
 
 
 def _show(value: Any) -> str:

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import difflib
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Literal
 
+from generator.escaping import visible
 from generator.positions import Location
 
 Severity = Literal["error", "warning"]
@@ -210,15 +210,15 @@ _CATALOGUE = [
         "E950",
         "error",
         "mkdocs.yml setting not accepted",
-        "Remove the setting or give it the type named in the message;"
-        " mkdocs.yml takes the settings listed in the maintainer guide.",
+        "Remove the setting or give it the type named in the message; mkdocs.yml takes the settings listed in the"
+        " maintainer guide.",
     ),
     Code(
         "E951",
         "error",
         "INHERIT names another file",
-        "Remove INHERIT or let it name generator/templates/site/mkdocs.base.yml;"
-        " write other settings into mkdocs.yml itself.",
+        "Remove INHERIT or let it name generator/templates/site/mkdocs.base.yml; write other settings into mkdocs.yml"
+        " itself.",
     ),
     Code(
         "E952",
@@ -274,8 +274,8 @@ _CATALOGUE = [
         "E965",
         "error",
         "macros page refused",
-        "Use only hb.… in a page with render_macros: true (see the message), fix the Jinja syntax,"
-        " or remove render_macros: true.",
+        "Use only hb.… in a page with render_macros: true (see the message), fix the Jinja syntax, or remove"
+        " render_macros: true.",
     ),
     Code(
         "E967",
@@ -292,33 +292,6 @@ _CATALOGUE = [
 ]
 
 CODES: dict[str, Code] = {c.code: c for c in _CATALOGUE}
-
-
-#: What a terminal or a CI log must never receive raw: C0/C1 controls but the line feed,
-#: which each format escapes in its own way (ESC starts the
-#: sequences that retitle a window or clear the screen, CR overwrites a line), DEL,
-#: bidirectional overrides and isolates (text shown in another order than stored), other
-#: invisible format characters, line and paragraph separators, and the surrogates that
-#: stand for the undecodable bytes of a file name.
-_UNSAFE = re.compile(
-    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff]"
-)
-
-
-def _escape(match: re.Match[str]) -> str:
-    point = ord(match.group())
-    if 0xDC80 <= point <= 0xDCFF:  # a byte of a file name that is not UTF-8 (surrogateescape)
-        return f"\\x{point - 0xDC00:02x}"
-    return f"\\x{point:02x}" if point < 0x100 else f"\\u{point:04x}"
-
-
-def visible(text: str) -> str:
-    """`text` with every control, bidi and invisible character written as an escape (\\x1b, \\u202e).
-
-    Keys, ids and file names come from pull requests: printed raw, `\\e]0;…\\a\\e[2J` retitles
-    the reader's terminal and clears it, U+202E turns the rest of the line around.
-    """
-    return text if text.isascii() and text.isprintable() else _UNSAFE.sub(_escape, text)
 
 
 def shown(text: str, limit: int = 60) -> str:
@@ -363,10 +336,8 @@ class Finding:
         def prop(text: str) -> str:  # property values also end at ',' and ':'
             return data(text).replace(":", "%3A").replace(",", "%2C")
 
-        return (
-            f"::{self.severity} file={prop(self.file)},line={self.line},col={self.col},"
-            f"title={self.code}::{data(self.message)}"
-        )
+        where = f"file={prop(self.file)},line={self.line},col={self.col}"
+        return f"::{self.severity} {where},title={self.code}::{data(self.message)}"
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

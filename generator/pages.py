@@ -7,7 +7,8 @@ into a docs folder and runs MkDocs.  Every text that comes from YAML goes throug
 :func:`md_escape` (Markdown context) or :func:`html_escape` (raw-HTML context), so that
 ``{{ }}``, ``{% %}``, ``<script>``, ``|`` and a leading ``#`` show exactly as typed.  The
 Jinja environment escapes every ``{{ … }}`` output by default; only values wrapped in
-``Markup`` (built here from escaped parts) pass through unchanged.
+``Markup`` (built here from escaped parts) pass through unchanged.  The words around the
+data, time phrases and the order of roles and procedures come from :mod:`generator.catalogue`.
 """
 
 from __future__ import annotations
@@ -17,65 +18,34 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from markupsafe import Markup, escape
 
+from generator.catalogue import (
+    FREQUENCY,
+    LANGS,
+    LEVEL,
+    LEVEL_MEANING,
+    SEVERITY,
+    TEMPLATES,
+    all_labels,
+    duration,
+    procedure_labels,
+    procedure_order,
+    role_order,
+)
 from generator.contacts import contact_lookup
 from generator.escalation import escalation_path
+from generator.escaping import html_escape, md_escape
 from generator.model import FREQUENCIES, LEVELS, Handbook, Procedure, Role, Text
+from generator.navigation import navigation as navigation  # site.py and the MkDocs hook take it from here
 from generator.pdf.paths import holder
 
-LANGS: tuple[str, ...] = ("zh", "en")
-TEMPLATES = Path(__file__).parent / "templates" / "site"
 PERIODIC: tuple[str, ...] = tuple(f for f in FREQUENCIES if f != "on-demand")
 
-# Python-Markdown's backslash escapes (plus `|`, added by the tables extension).
-_MD_ESCAPED = set("\\`*_{}[]()#+-.!|")
-_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
 _ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
-_HTML_INERT = {ch: f"&#{ord(ch)};" for ch in "\\`*_{}[]|#"}
-
-
-def md_escape(value: object) -> str:
-    """Text for a Markdown context: no character may start Markdown, HTML or Jinja syntax."""
-    out = []
-    for ch in str(value):
-        if ch in _HTML:
-            out.append(_HTML[ch])
-        elif ch in _MD_ESCAPED:
-            out.append("\\" + ch)
-        elif ch == "\n":
-            out.append("<br>")
-        elif ch == "\r":
-            continue
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
-def html_escape(value: object) -> Markup:
-    """Text for a raw-HTML context (Markdown does not touch the inside of HTML blocks).
-
-    Markdown still parses the text between inline HTML tags (in table cells, list items);
-    numeric entities keep its syntax characters, and `{{`, inert.
-    """
-    out = []
-    for ch in str(value):
-        if ch in _HTML:
-            out.append(_HTML[ch])
-        elif ch == "'":
-            out.append("&#39;")
-        elif ch in _HTML_INERT:
-            out.append(_HTML_INERT[ch])
-        elif ch == "\n":
-            out.append("<br>")
-        elif ch != "\r":
-            out.append(ch)
-    return Markup("".join(out))
 
 
 def _safe_id(value: object) -> Markup:
@@ -102,19 +72,6 @@ class Page:
     #: What the page showed, as keys ("role", id), ("reports", id), ("members", dept id),
     #: ("all",): serve renders a page again only when one of them changed (see deps_changed).
     deps: frozenset = field(default=frozenset(), compare=False)
-
-
-@lru_cache(maxsize=1)
-def all_labels() -> dict[str, dict[str, str]]:
-    with open(TEMPLATES / "labels.yml", encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
-
-
-@lru_cache(maxsize=1)
-def procedure_labels() -> dict[str, dict[str, str]]:
-    """Words of the procedure page and its run mode (kept apart from labels.yml)."""
-    with open(TEMPLATES / "procedure_labels.yml", encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
 
 
 def tel_href(number: object) -> str:
@@ -155,65 +112,6 @@ def root_prefix(from_md: str, directory_urls: bool, lang: str) -> str:
 
 
 # --------------------------------------------------------------------------- model views
-
-
-def role_order(book: Handbook) -> list[Role]:
-    """Roles by department (in departments.yml order), head first, then by rank and code."""
-    dept_rank = {d: i for i, d in enumerate(book.departments)}
-    depth = _depths(book)
-
-    def key(role: Role) -> tuple:
-        dept = book.departments.get(role.department)
-        is_head = 0 if dept is not None and dept.head == role.id else 1
-        return (
-            dept_rank.get(role.department, len(dept_rank)),
-            is_head,
-            depth.get(role.id, 0),
-            role.code or "",
-            role.id,
-        )
-
-    return sorted(book.roles.values(), key=key)
-
-
-def _depths(book: Handbook) -> dict[str, int]:
-    """How far below the top each role is (memoised walk up reports_to; cycles stop)."""
-    depth: dict[str, int] = {}
-
-    def walk(rid: str, seen: frozenset[str]) -> int:
-        if rid in depth:
-            return depth[rid]
-        role = book.roles.get(rid)
-        if role is None or role.top or not role.reports_to or role.reports_to in seen:
-            depth[rid] = 0
-        else:
-            depth[rid] = 1 + walk(role.reports_to, seen | {rid})
-        return depth[rid]
-
-    for rid in book.roles:
-        walk(rid, frozenset())
-    return depth
-
-
-def roles_of(book: Handbook, dept_id: str) -> list[Role]:
-    return [r for r in role_order(book) if r.department == dept_id]
-
-
-def roles_by_department(book: Handbook) -> dict[str, list[Role]]:
-    out: dict[str, list[Role]] = {}
-    for role in role_order(book):
-        out.setdefault(role.department, []).append(role)
-    return out
-
-
-def procedures_for_role(book: Handbook, role_id: str) -> list[Procedure]:
-    """Procedures in which the role owns a step or an after-care step."""
-    return [p for p in book.procedures.values() if any(s.owner == role_id for s in [*p.steps, *p.aftercare])]
-
-
-def procedure_order(book: Handbook) -> list[Procedure]:
-    rank = {"critical": 0, "high": 1, "medium": 2}
-    return sorted(book.procedures.values(), key=lambda p: (rank.get(p.severity, 9), p.id))
 
 
 def authority_cell(role: Role, kind: str):
@@ -282,9 +180,11 @@ class Renderer:
             dept_name=self.dept_name,
             path_html=self._path_html,
             pdf_link=self._pdf_link,
-            minutes=self.minutes,
-            freq=lambda f: self.L[f"freq_{f}"],
-            level=lambda lv: self.L[f"level_{lv}"],
+            minutes=lambda n, kind="within_minutes": duration(n, self.lang, kind),
+            freq=lambda f: self.t(FREQUENCY[f]),
+            level=lambda lv: self.t(LEVEL[lv]),
+            level_meaning=lambda lv: self.t(LEVEL_MEANING[lv]),
+            severity=lambda sv: self.t(SEVERITY[sv]),
             roles_of=self._roles_of,
             role_order=self._role_order,
             procedure_order=lambda: self._procedures,
@@ -361,18 +261,6 @@ class Renderer:
     def dept_name(self, dept_id: str) -> str:
         dept = self.book.departments.get(dept_id)
         return self.t(dept.name) if dept else dept_id
-
-    def minutes(self, n: int | None, kind: str = "within_minutes") -> str:
-        """A time limit as a reader says it: immediately, 5 min, 24 h, 3 d."""
-        if n is None:
-            return self.L["no_limit"]
-        if n == 0:  # "after 0 min" on a ladder means the first rung: at once
-            return self.L["at_once"]
-        if n >= 2 * 1440 and n % 1440 == 0:  # one day reads better as 24 hours
-            return self.L[kind.replace("minutes", "days")].format(n=n // 1440)
-        if n >= 60 and n % 60 == 0:
-            return self.L[kind.replace("minutes", "hours")].format(n=n // 60)
-        return self.L[kind].format(n=n)
 
     @pass_context
     def _asset(self, ctx, name: str) -> str:
@@ -572,78 +460,3 @@ def render_pages(
 ) -> list[Page]:
     """Every generated page of one language (or those of `only`, by path)."""
     return Renderer(book, lang, directory_urls, frozenset(pdfs)).pages(with_home=with_home, only=only)
-
-
-# --------------------------------------------------------------------------- navigation
-
-#: Folders of hand-written pages and their section titles (label keys).
-HANDWRITTEN_SECTIONS = {"guides": "guides", "about": "about", "reference": "reference", "maintainers": "maintainers"}
-
-
-def navigation(book: Handbook, lang: str, handwritten: Iterable[str]) -> list:
-    """The MkDocs `nav`, grouped so that a page carries the links of its own section only.
-
-    Roles are grouped by department; with `navigation.prune` a page renders the links of
-    its own top-level section only, and the site's sidebar plugin (generator.site) drops
-    the other departments' sections from it, so a role page carries the links of its
-    department, not of the whole handbook (DESIGN pitfall 4); the department list is the
-    departments page.  Checklists, per-department matrices and overviews are reached from
-    their index pages, not listed in the nav.
-    """
-    L = all_labels()[lang]
-    hand = sorted(p for p in handwritten if p != "index.md")
-    nav: list = [{L["home"]: "index.md"}]
-    # Titles are given, not left to MkDocs to read from each page: a rebuild that renders
-    # only the changed pages (serve) still shows every other page's title in the sidebar.
-    # Material prints nav titles as raw HTML: they are escaped.
-    procs = [{L["overview"]: "procedures/index.md"}]
-    procs += [{_nav_title(p.title, lang): f"procedures/{p.id}.md"} for p in procedure_order(book)]
-    nav.append({L["emergency"]: procs})
-    roles_nav: list = [{L["roles_all"]: "roles/index.md"}, {L["departments"]: "departments/index.md"}]
-    by_dept = roles_by_department(book)
-    for dept in book.departments.values():
-        members = by_dept.get(dept.id, [])
-        name = _nav_title(dept.name, lang)  # Material prints section titles as raw HTML
-        roles_nav.append(
-            {
-                name: [{L["overview"]: f"departments/{dept.id}.md"}]
-                + [{_nav_title(r.title, lang): f"roles/{r.id}.md"} for r in members]
-            }
-        )
-    nav.append({L["roles"]: roles_nav})
-    nav.append({L["matrix"]: "matrix/index.md"})
-    nav.append({L["responsibilities"]: "responsibilities.md"})
-    nav.append({L["checklists"]: "checklists/index.md"})
-    org: list = [{L["org_chart"]: "organisation/chart.md"}, {L["escalation_paths"]: "organisation/escalation.md"}]
-    org += [p for p in hand if p.startswith("organisation/")]
-    org += [p for p in hand if p.startswith("about/")]
-    nav.append({L["organisation"]: org})
-    nav.append({L["glossary"]: "glossary.md"})
-    used = {p for p in hand if p.startswith(("organisation/", "about/"))}
-    for folder, key in HANDWRITTEN_SECTIONS.items():
-        if folder == "about":
-            continue
-        members = [p for p in hand if p.startswith(folder + "/")]
-        used.update(members)
-        if members:
-            nav.append({L[key]: _index_first(members)})
-    # Anything else hand-written: top-level pages, then other folders by name.
-    for p in hand:
-        if p not in used and "/" not in p:
-            nav.append(p)
-            used.add(p)
-    others: dict[str, list[str]] = {}
-    for p in hand:
-        if p not in used:
-            others.setdefault(p.split("/", 1)[0], []).append(p)
-    for folder, members in sorted(others.items()):
-        nav.append({folder.replace("-", " ").capitalize(): _index_first(members)})
-    return nav
-
-
-def _nav_title(text: Text, lang: str) -> str:
-    return str(html_escape(getattr(text, lang)))
-
-
-def _index_first(paths: list[str]) -> list[str]:
-    return sorted(paths, key=lambda p: (not p.endswith("index.md"), p.count("/"), p))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from generator.catalogue import duration
 from generator.contacts import CONTACTS_FILE, contact_ids, numbers_for
 from generator.findings import Finding, did_you_mean
 from generator.model import Contact, Document, Handbook, Procedure, Site, Text
@@ -50,8 +51,8 @@ def _number_placeholders(doc: Document, path: tuple, numbers: list[str], what: s
             yield Finding.at(
                 doc.where(*path, i),
                 "E712",
-                f"the number of {what} is '{number[:30]}', not a number to dial;"
-                " write the real number (digits, spaces, hyphens)",
+                f"the number of {what} is '{number[:30]}', not a number to dial; write the real number (digits,"
+                " spaces, hyphens)",
             )
 
 
@@ -76,8 +77,8 @@ def placeholders(book: Handbook) -> Iterator[Finding]:
                     yield Finding.at(
                         proc.where("contacts", i, "number"),
                         "E712",
-                        f"the number of '{c.id}' is '{c.number[:30]}', not a number to dial; write the real number,"
-                        f" or name a contact of {CONTACTS_FILE} by its id",
+                        f"the number of '{c.id}' is '{c.number[:30]}', not a number to dial; write the real number, or"
+                        f" name a contact of {CONTACTS_FILE} by its id",
                     )
                 yield from _number_placeholders(proc, ("contacts", i, "others"), c.others, f"'{c.id}'")
     if book.meta:
@@ -94,8 +95,8 @@ def contact_references(book: Handbook) -> Iterator[Finding]:
                 yield Finding.at(
                     proc.where(*doc_path),
                     "E710",
-                    f"no contact has the id '{ref}'{did_you_mean(ref, known)};"
-                    f" add it to {CONTACTS_FILE} or correct the id",
+                    f"no contact has the id '{ref}'{did_you_mean(ref, known)}; add it to {CONTACTS_FILE} or correct"
+                    " the id",
                 )
     for site in book.sites.values():
         for cid in site.contacts:
@@ -103,8 +104,8 @@ def contact_references(book: Handbook) -> Iterator[Finding]:
                 yield Finding.at(
                     site.source_map.where(("contacts", cid), key=True),
                     "E710",
-                    f"no contact has the id '{cid}'{did_you_mean(cid, book.contacts)};"
-                    f" add it to {CONTACTS_FILE} or correct the id",
+                    f"no contact has the id '{cid}'{did_you_mean(cid, book.contacts)}; add it to {CONTACTS_FILE} or"
+                    " correct the id",
                 )
     if book.contacts_file:
         seen: dict[str, int] = {}
@@ -157,15 +158,15 @@ def contact_numbers(book: Handbook) -> Iterator[Finding]:
                 yield Finding.at(
                     entry_at,
                     "E711",
-                    f"the contact '{ref}' (named in {proc.source_map.file}) has no number; give it `numbers:` here,"
-                    " or add sites/<id>.yml with its number",
+                    f"the contact '{ref}' (named in {proc.source_map.file}) has no number; give it `numbers:` here, or"
+                    " add sites/<id>.yml with its number",
                 )
             else:
                 yield Finding.at(
                     site.where("contacts") if site.contacts else site.where("id"),
                     "E711",
-                    f"the property '{site.id}' has no number for '{ref}' (named in {proc.source_map.file});"
-                    f' add `{ref}: ["…"]` under contacts',
+                    f"the property '{site.id}' has no number for '{ref}' (named in {proc.source_map.file}); add"
+                    f' `{ref}: ["…"]` under contacts',
                 )
 
 
@@ -180,8 +181,8 @@ def qr_codes(book: Handbook) -> Iterator[Finding]:
         yield Finding.at(
             Location(book.meta.source_map.file or "handbook.yml", 1, 1),
             "W710",
-            "handbook.yml has no base_url, so the procedure cards will have no QR code to the live page;"
-            " add base_url: https://… (where the site is published)",
+            "handbook.yml has no base_url, so the procedure cards will have no QR code to the live page; add"
+            " base_url: https://… (where the site is published)",
         )
 
 
@@ -200,26 +201,21 @@ def ladder_agreement(book: Handbook) -> Iterator[Finding]:
                 same = targets & ({("role", r) for r in rung.notify} | {("contact", c) for c in rung.call})
                 if same and rung.after_minutes < limit:
                     names = ", ".join(sorted(t for _, t in same))
+                    fires, due = duration(rung.after_minutes, "en", "after_minutes"), duration(limit, "en")
                     yield Finding.at(
                         proc.where("escalation", j, "after_minutes"),
                         "W711",
-                        f"rung '{rung.id}' ({_after(rung.after_minutes)})"
-                        f" tells {names} before step '{step.id}' (within {limit} min,"
-                        f" line {proc.where('steps', i).line}) is due to; give both the same time",
+                        f"rung '{rung.id}' ({fires}) tells {names} before step '{step.id}'"
+                        f" ({due}, line {proc.where('steps', i).line}) is due to; give both the same time",
                     )
             if limit > last.after_minutes:
                 yield Finding.at(
                     proc.where("steps", i, "within_minutes"),
                     "W712",
-                    f"step '{step.id}' allows {limit} min,"
-                    f" more than the ladder's last rung '{last.id}' ({last.after_minutes} min,"
-                    f" line {proc.where('escalation', proc.escalation.index(last)).line});"
+                    f"step '{step.id}' allows {limit} min, more than the ladder's last rung '{last.id}'"
+                    f" ({last.after_minutes} min, line {proc.where('escalation', proc.escalation.index(last)).line});"
                     " shorten the step or extend the ladder",
                 )
-
-
-def _after(minutes: int) -> str:
-    return "at once" if minutes == 0 else f"after {minutes} min"
 
 
 def posts_on_duty(book: Handbook) -> Iterator[Finding]:
@@ -255,9 +251,8 @@ def posts_on_duty(book: Handbook) -> Iterator[Finding]:
                 yield Finding.at(
                     proc.where(field, i, "owner"),
                     "W713",
-                    f"step '{step.id}' is owned by the team '{role.id}', not a post:"
-                    " who acts at night? Name a post as owner, or list the posts on duty under `on_duty:` of the"
-                    f" department '{role.department}'",
+                    f"step '{step.id}' is owned by the team '{role.id}', not a post: who acts at night? Name a post as"
+                    f" owner, or list the posts on duty under `on_duty:` of the department '{role.department}'",
                 )
 
 

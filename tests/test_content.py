@@ -227,7 +227,7 @@ SOURCE_ESCALATIONS = [
 @pytest.mark.parametrize("case", SOURCE_ESCALATIONS, ids=[c[0] for c in SOURCE_ESCALATIONS])
 def test_the_source_escalations_are_explicit(book, case):
     _, find, words, expected = case
-    _, item = find(book)
+    _role, item = find(book)
     assert words in item.text.zh
     assert item.escalate_to == expected
     assert item.note is not None, "say how the source's word was read"

@@ -597,7 +597,10 @@ def test_frequencies_match_the_work_and_inferences_are_noted(built_site):
         ("zh", 1440, "within_minutes", "24 小时内"),
     ],
 )
-def test_time_limits_read_in_natural_units(built_site, lang, minutes, kind, expected):
-    from generator.pages import Renderer
+def test_time_limits_read_in_natural_units(lang, minutes, kind, expected):
+    """One rule for the site, the paper (bilingual) and the findings: generator.catalogue."""
+    from generator.catalogue import after, duration, time_limit
 
-    assert Renderer(built_site.book, lang).minutes(minutes, kind) == expected
+    assert duration(minutes, lang, kind) == expected
+    both = time_limit(minutes) if kind == "within_minutes" else after(minutes)
+    assert both is not None and getattr(both, lang) == expected

@@ -92,8 +92,8 @@ def test_stale_translation_is_flagged_both_ways(repo):
         in out
     )
     assert (
-        "客服主管 / Customer Service Supervisor (`supervisor`) — duty `visit-owners` text: the English changed, the Chinese did not"
-        in out
+        "客服主管 / Customer Service Supervisor (`supervisor`) — duty `visit-owners` text: the English changed, the"
+        " Chinese did not" in out
     )
     assert "en (unchanged): “Answers the phone.”" in out
     assert "⚠ 2 stale translations" in out
@@ -108,8 +108,8 @@ def test_moved_role_moves_reporting_lines_and_escalation_paths(repo):
     reporting = out.split("### Reporting lines")[1].split("###")[0]
     # the supervisor moved, and the clerk below it moved with it
     assert (
-        "| 客服主管 (Customer Service Supervisor) | 管理处主任 (Management Office Director) | 客服经理 (Customer Service Manager) → 管理处主任 (Management Office Director) |"
-        in reporting
+        "| 客服主管 (Customer Service Supervisor) | 管理处主任 (Management Office Director) |"
+        " 客服经理 (Customer Service Manager) → 管理处主任 (Management Office Director) |" in reporting
     )
     assert "| 前台调度员 (Front Desk Dispatcher) | 客服主管 (Customer Service Supervisor) → 管理处主任" in reporting
     paths = out.split("### Escalation paths")[1].split("###")[0]
@@ -118,7 +118,8 @@ def test_moved_role_moves_reporting_lines_and_escalation_paths(repo):
     # the clerk's duty and its lift step escalate through the supervisor, so they move too
     assert "duty `answer`" in clerk_row and "step `calm`" in clerk_row
     assert clerk_row.endswith(
-        "客服主管 (Customer Service Supervisor) → 客服经理 (Customer Service Manager) → 管理处主任 (Management Office Director) |"
+        "客服主管 (Customer Service Supervisor) → 客服经理 (Customer Service Manager)"
+        " → 管理处主任 (Management Office Director) |"
     )
     supervisor_row = next(r for r in rows if r.startswith("| 客服主管"))
     assert "duty `visit-owners`" in supervisor_row and "authority `dispatch`" in supervisor_row
@@ -136,8 +137,8 @@ def test_explicit_escalation_change_is_reported(repo):
     )
     paths = out.split("### Escalation paths")[1]
     assert (
-        "| 前台调度员 (Front Desk Dispatcher) | duty `answer` | 客服主管 (Customer Service Supervisor) → 管理处主任 (Management Office Director) | 管理处主任 (Management Office Director) |"
-        in paths
+        "| 前台调度员 (Front Desk Dispatcher) | duty `answer` | 客服主管 (Customer Service Supervisor)"
+        " → 管理处主任 (Management Office Director) | 管理处主任 (Management Office Director) |" in paths
     )
 
 
@@ -152,7 +153,8 @@ def test_changed_matrix_cell(repo):
 def test_new_matrix_cell_and_removed_authority(repo):
     edit(
         repo / "roles/cs/supervisor.yml",
-        "authorities:\n  - id: dispatch\n    kind: dispatch\n    level: decide\n    text: {zh: 对管理处各部门有调度权, en: May dispatch every department of the management office.}\n",
+        "authorities:\n  - id: dispatch\n    kind: dispatch\n    level: decide\n    text:"
+        " {zh: 对管理处各部门有调度权, en: May dispatch every department of the management office.}\n",
         "",
     )
     clerk = repo / "roles/cs/clerk.yml"
@@ -224,14 +226,15 @@ def test_duty_that_changes_owner(repo):
     )
     edit(
         repo / "roles/cs/clerk.yml",
-        "duties:\n  - id: answer\n    text: {zh: 接听电话, en: Answers the phone.}\n    frequency: daily\n    escalate_to: supervisor\n",
+        "duties:\n  - id: answer\n    text: {zh: 接听电话, en: Answers the phone.}\n    frequency: daily\n   "
+        " escalate_to: supervisor\n",
         "duties:\n  - id: file\n    text: {zh: 整理档案, en: Files records.}\n",
     )
     out = run(repo)
     assert "### Duties that changed owner" in out
     assert (
-        "- duty `answer` “接听电话” / “Answers the phone.”: 前台调度员 (Front Desk Dispatcher) → 客服主管 (Customer Service Supervisor)"
-        in out
+        "- duty `answer` “接听电话” / “Answers the phone.”: 前台调度员 (Front Desk Dispatcher)"
+        " → 客服主管 (Customer Service Supervisor)" in out
     )
 
 
@@ -299,6 +302,14 @@ def test_check_errors_in_the_working_tree_fail_the_diff_but_show_it(repo):
 def test_unknown_revision(repo, rev):
     text, ok = diff_against(repo, rev)
     assert not ok and "Cannot compare" in text and "Traceback" not in text
+
+
+def test_a_revision_with_control_characters_reaches_the_terminal_as_escapes(repo):
+    """The report is printed to a terminal: ESC of `x\\e[2J` would clear it (the header quoted it raw)."""
+    text, ok = diff_against(repo, "x\x1b[2J\u202e")
+    assert not ok and "Cannot compare" in text
+    assert "\x1b" not in text and "\u202e" not in text, repr(text)
+    assert "\\x1b" in text and "\\u202e" in text
 
 
 def test_not_a_git_repository(tmp_path):

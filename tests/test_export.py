@@ -104,7 +104,7 @@ def test_the_sheet_has_the_parts_hr_expects(book, sheets) -> None:
     control = next(t for t in tables if t[0][0] == "版本")
     assert control[0][1] == role.document.version and control[0][3] == role.document.effective.isoformat()
     _, tables_en = docx_text(out / "front-desk-dispatcher.en.docx")
-    assert tables_en[-1][0] == ["", "Name (printed)", "Staff No.", "Signature", "Date"]
+    assert tables_en[-1][0] == ["", "Name (block letters)", "Staff no.", "Signature", "Date"]  # the paper sheet's words
     # page numbers are Word fields, so that Word and WPS count the pages themselves
     xml = zipfile.ZipFile(out / "front-desk-dispatcher.zh.docx").read("word/footer1.xml").decode()
     assert "PAGE" in xml and "NUMPAGES" in xml

@@ -27,10 +27,10 @@
       deadline: "截止", done: "完成", by: "", overdue: "已超时", notDone: "未完成", onTime: "按时",
       late: "超时", end: "结束并生成事件记录", confirmEnd: "结束这次处置并生成事件记录？", newRun: "再开始一次处置",
       open: "进行中的处置", switchTo: "切换到", record: "事件记录", step: "步骤", owner: "负责岗位",
-      limit: "时限", minutes: "分钟", notes: "备注（经过、到场时间、通知了谁……）", print: "打印（A4）",
+      limit: "时限", notes: "备注（经过、到场时间、通知了谁……）", print: "打印（A4）",
       save: "保存为文件", close: "关闭", recent: "最近的事件记录", view: "查看", property: "物业",
       duration: "历时", tickedBy: "勾选人", aftercare: "善后", rungs: "升级上报", reached: "已到时",
-      localOnly: "只保存在本机浏览器里，不会发送到任何地方。", at: "于", immediately: "立即", minShort: "分钟",
+      localOnly: "只保存在本机浏览器里，不会发送到任何地方。", at: "于", minShort: "分钟",
       colon: "：", inPrefix: "还有 ", fromMinute: function (n) { return n === 0 ? "立即" : "第 " + n + " 分钟起"; },
       overdueCount: "超时步骤"
     },
@@ -40,10 +40,10 @@
       deadline: "Due", done: "Done", by: "by", overdue: "Overdue", notDone: "Not done", onTime: "On time",
       late: "Late", end: "End and make the incident record", confirmEnd: "End this response and make the incident record?", newRun: "Start another response",
       open: "Responses running", switchTo: "Switch to", record: "Incident record", step: "Step", owner: "Owner",
-      limit: "Time limit", minutes: "min", notes: "Notes (what happened, arrival times, who was told …)", print: "Print (A4)",
+      limit: "Time limit", notes: "Notes (what happened, arrival times, who was told …)", print: "Print (A4)",
       save: "Save as a file", close: "Close", recent: "Recent incident records", view: "Open", property: "Property",
       duration: "Duration", tickedBy: "Ticked by", aftercare: "Afterwards", rungs: "Escalation", reached: "reached",
-      localOnly: "Kept in this browser only; nothing is sent anywhere.", at: "at", immediately: "immediately", minShort: "min",
+      localOnly: "Kept in this browser only; nothing is sent anywhere.", at: "at", minShort: "min",
       colon: ": ", inPrefix: "in ", fromMinute: function (n) { return n === 0 ? "immediately" : "from minute " + n; },
       overdueCount: "overdue"
     }
@@ -136,6 +136,7 @@
       within: within === "" ? null : parseInt(within, 10),
       text: textEl ? textEl.textContent : "",
       owner: li.getAttribute("data-hb-owner") || "",
+      limit: li.getAttribute("data-hb-limit") || "", // the page's own words for it (generator/catalogue.py)
       after: li.closest("[data-hb-steps]") && li.closest("[data-hb-steps]").getAttribute("data-hb-steps") === "after"
     };
   });
@@ -255,12 +256,7 @@
       if (done) showRecord(done);
     });
     actions.appendChild(end);
-    others.forEach(function (r) {
-      var b = el("button", "hb-run-switch", W.switchTo + " " + W.started + " " + hm(r.started));
-      b.type = "button";
-      b.addEventListener("click", function () { follow(r.id); });
-      actions.appendChild(b);
-    });
+    switchButtons(actions, others);
     bar.appendChild(actions);
     bar.appendChild(el("p", "hb-run-local", W.localOnly));
 
@@ -276,6 +272,17 @@
     renderRecent();
   }
 
+  // Where a step of a run stands at time t: the one rule of the bar, the step lines and the record.
+  function stepState(run, s, t) {
+    var done = run.ticks[s.id];
+    var deadline = s.within === null ? null : run.started + s.within * 60000;
+    return {
+      done: done, deadline: deadline,
+      late: !!done && deadline !== null && done.at > deadline,
+      overdue: !done && deadline !== null && t > deadline
+    };
+  }
+
   function tick() {
     var run = current && find(current);
     if (!run || run.ended) { stop(); return; }
@@ -285,16 +292,14 @@
     steps.forEach(function (s) {
       var info = s.li.querySelector(".hb-run-step");
       if (!info) return;
-      var done = run.ticks[s.id];
-      var deadline = s.within === null ? null : run.started + s.within * 60000;
-      var overdue = !done && deadline !== null && t > deadline;
+      var st = stepState(run, s, t), done = st.done, deadline = st.deadline;
       s.li.classList.toggle("hb-done", !!done);
-      s.li.classList.toggle("hb-overdue", overdue);
+      s.li.classList.toggle("hb-overdue", st.overdue);
       var text = deadline === null ? "" : W.deadline + " " + hm(deadline);
       if (done) {
         text = "✓ " + W.done + " " + clock(done.at) + (done.by ? " · " + (W.by ? W.by + " " : "") + done.by : "")
-          + (deadline !== null && done.at > deadline ? " · " + W.late : "");
-      } else if (overdue) {
+          + (st.late ? " · " + W.late : "");
+      } else if (st.overdue) {
         text = "⚠ " + W.overdue + " " + Math.floor((t - deadline) / 60000) + " " + W.minShort + " · " + text;
       }
       if (info.textContent !== text) info.textContent = text;
@@ -357,14 +362,12 @@
 
   function recordRows(run) {
     return steps.map(function (s, i) {
-      var done = run.ticks[s.id];
-      var deadline = s.within === null ? null : run.started + s.within * 60000;
-      var status = done ? (deadline !== null && done.at > deadline ? W.late : W.onTime) : W.notDone;
+      var st = stepState(run, s, run.ended || now()), done = st.done;
       return {
         n: i + 1, after: s.after, text: s.text, owner: s.owner,
-        limit: s.within === null ? "" : (s.within === 0 ? W.immediately : s.within + " " + W.minutes),
-        deadline: deadline === null ? "" : hm(deadline), done: done ? clock(done.at) : "",
-        by: done ? done.by || "" : "", status: status, late: !done || (deadline !== null && done.at > deadline)
+        limit: s.limit,
+        deadline: st.deadline === null ? "" : hm(st.deadline), done: done ? clock(done.at) : "",
+        by: done ? done.by || "" : "", status: done ? (st.late ? W.late : W.onTime) : W.notDone, late: !done || st.late
       };
     });
   }
@@ -467,24 +470,30 @@
     startButton.textContent = "▶ " + (current ? W.newRun : startButton.getAttribute("data-label") || startButton.textContent.replace(/^▶\s*/, ""));
     if (open.length) {
       var p = el("p", "hb-run-open", W.open + ": ");
-      open.forEach(function (r) {
-        var b = el("button", "hb-run-switch", W.switchTo + " " + W.started + " " + hm(r.started));
-        b.type = "button";
-        b.addEventListener("click", function () { follow(r.id); });
-        p.appendChild(b);
-      });
+      switchButtons(p, open);
       recentBox.appendChild(p);
     }
     if (ended.length) {
       var q = el("p", "hb-run-ended", W.recent + ": ");
-      ended.forEach(function (r) {
-        var b = el("button", "hb-run-view", date(r.started) + " " + hm(r.started));
-        b.type = "button";
-        b.addEventListener("click", function () { showRecord(r); });
-        q.appendChild(b);
-      });
+      runButtons(q, ended, "hb-run-view", function (r) { return date(r.started) + " " + hm(r.started); }, showRecord);
       recentBox.appendChild(q);
     }
+  }
+
+  // One button per run, the one way the bar and the list below the start button draw them.
+  function runButtons(parent, runs, cls, label, action) {
+    runs.forEach(function (r) {
+      var b = el("button", cls, label(r));
+      b.type = "button";
+      b.addEventListener("click", function () { action(r); });
+      parent.appendChild(b);
+    });
+  }
+
+  // "Switch to the run started at 14:05": another open run of this procedure.
+  function switchButtons(parent, runs) {
+    runButtons(parent, runs, "hb-run-switch", function (r) { return W.switchTo + " " + W.started + " " + hm(r.started); },
+      function (r) { follow(r.id); });
   }
 
   startButton.setAttribute("data-label", startButton.textContent.replace(/^▶\s*/, ""));

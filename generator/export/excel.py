@@ -15,30 +15,29 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from generator.catalogue import FREQUENCY, LABEL, LEVEL, LEVEL_MEANING, procedure_order, role_order, time_limit
 from generator.escalation import escalation_path
 from generator.export import xml_safe
 from generator.model import Handbook, Role, Text
-from generator.pdf.views import FREQUENCY, LEVEL, ordered_roles, role_title, time_limit
+from generator.pdf.views import role_title
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 
-_LEVEL_HELP = {
-    "decide": ("有最终决定权", "takes the final decision"),
-    "approve": ("审批他人的提议或申请", "approves what others propose or request"),
-    "propose": ("提出建议，由上级审批", "proposes; a superior approves"),
-    "execute": ("按规定执行", "carries out as laid down"),
-    "informed": ("获得通报", "is kept informed"),
-}
 _LEVEL_FILL = {"decide": "C6E0B4", "approve": "DDEBF7", "propose": "FFF2CC", "execute": "EDEDED", "informed": "FFFFFF"}
 
 
 def write_workbooks(book: Handbook, out: Path, only: str | None = None) -> list[Path]:
-    roles = [r for r in ordered_roles(book) if only is None or r.id == only]
+    roles = [r for r in role_order(book) if only is None or r.id == only]
     return [
         _matrix(book, roles, out / "permission-matrix.xlsx"),
         _responsibilities(book, roles, out / "responsibilities.xlsx"),
     ]
+
+
+def _label(key: str, sep: str = "\n") -> str:
+    """A label of the catalogue in both languages, as the headers print them ("岗位\nRole")."""
+    return f"{LABEL[key].zh}{sep}{LABEL[key].en}"
 
 
 def _bi(text: Text) -> str:
@@ -144,15 +143,15 @@ def _matrix(book: Handbook, roles: list[Role], path: Path) -> Path:
         members = [r for r in roles if r.department == dept_id]
         if members:
             _matrix_sheet(book, wb.create_sheet(_sheet_title(f"{dept.name.zh} {dept.name.en}", taken)), members)
-    _legend(book, wb.create_sheet(_sheet_title("图例 Legend", taken)))
-    wb.properties.title = "权限矩阵 Permission matrix"
+    _legend(book, wb.create_sheet(_sheet_title(_label("legend", " "), taken)))
+    wb.properties.title = _label("matrix", " ")
     wb.save(path)
     return path
 
 
 def _matrix_sheet(book: Handbook, ws, roles: list[Role]) -> None:
     kinds = list(book.kinds.values())
-    _header(ws, ["岗位\nRole", "部门\nDepartment", *(_bi(k.title) for k in kinds)], [28, 14, *([13] * len(kinds))])
+    _header(ws, [_label("role"), _label("department"), *(_bi(k.title) for k in kinds)], [28, 14, *([13] * len(kinds))])
     for row, role in enumerate(roles, start=2):
         put(ws, row, 1, _bi(role.title), bold=True)
         dept = book.departments.get(role.department)
@@ -170,14 +169,14 @@ def _matrix_sheet(book: Handbook, ws, roles: list[Role]) -> None:
 def _legend(book: Handbook, ws) -> None:
     _header(ws, ["级别 / 权限类别\nLevel / kind", "中文说明\nMeaning (Chinese)", "English meaning"], [28, 48, 60])
     row = 2
-    for level, (zh, en) in _LEVEL_HELP.items():
+    for level, meaning in LEVEL_MEANING.items():
         put(ws, row, 1, f"{LEVEL[level].zh}\n{LEVEL[level].en}", bold=True, fill=_LEVEL_FILL[level])
-        put(ws, row, 2, zh)
-        put(ws, row, 3, en)
+        put(ws, row, 2, meaning.zh)
+        put(ws, row, 3, meaning.en)
         row += 1
     put(ws, row, 1, "（推定）implied", bold=True)
-    put(ws, row, 2, "由职责推定，原文未明确授予")
-    put(ws, row, 3, "implied by the role's duties; the source does not grant it in words")
+    put(ws, row, 2, LABEL["inferred"].zh)
+    put(ws, row, 3, LABEL["inferred"].en)
     row += 1
     for kind in book.kinds.values():
         put(ws, row, 1, _bi(kind.title), bold=True)
@@ -189,7 +188,7 @@ def _legend(book: Handbook, ws) -> None:
 
 _RESP_HEADERS = [
     ("类型\nType", 12),
-    ("部门\nDepartment", 14),
+    (_label("department"), 14),
     ("责任岗位\nOwner", 26),
     ("所属（章节 / 应急程序）\nSection / procedure", 22),
     ("序号\nNo.", 7),
@@ -206,7 +205,7 @@ def _responsibilities(book: Handbook, roles: list[Role], path: Path) -> Path:
 
     wb = Workbook()
     ws = wb.active
-    ws.title = "职责分工 Responsibilities"
+    ws.title = _label("responsibilities", " ")
     _header(ws, [h for h, _ in _RESP_HEADERS], [w for _, w in _RESP_HEADERS])
     wanted = {r.id for r in roles}
     row = 2
@@ -229,7 +228,7 @@ def _responsibilities(book: Handbook, roles: list[Role], path: Path) -> Path:
                 hops,
             )
             row += 1
-    for proc in book.procedures.values():
+    for proc in procedure_order(book):  # most urgent first, as the site lists them
         for step in [*proc.steps, *proc.aftercare]:
             if step.owner not in wanted:
                 continue
@@ -251,7 +250,7 @@ def _responsibilities(book: Handbook, roles: list[Role], path: Path) -> Path:
             )
             row += 1
     _finish(ws, row - 1, len(_RESP_HEADERS), "D2")
-    wb.properties.title = "职责分工 Responsibilities"
+    wb.properties.title = _label("responsibilities", " ")
     wb.save(path)
     return path
 

@@ -12,20 +12,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from generator.catalogue import LABEL, role_order, time_limit
 from generator.export import xml_safe
 from generator.model import Handbook, Item, Text
-from generator.pdf.views import LABEL, RoleView, T, ordered_roles, role_view, time_limit
+from generator.pdf.views import RoleView, role_view
 
 LANGS = ("zh", "en")
-
-_EXTRA = {
-    "printed_name": T("姓名（正楷）", "Name (printed)"),
-    "staff_no": T("工号", "Staff No."),
-    "title_suffix": T("岗位说明书", "Role description"),
-    "page_of": T("第 {page} 页 共 {pages} 页", "Page {page} of {pages}"),
-    "implied": T("（依职责推定）", "(implied by the duties)"),
-    "top_role": T("最高层级，无需上报", "Top of the organisation"),
-}
 
 _FONT_LATIN = "Arial"
 _FONT_CJK = "SimSun"  # 宋体: present in Word and WPS on Chinese Windows; LibreOffice substitutes Noto CJK
@@ -33,7 +25,7 @@ _FONT_CJK = "SimSun"  # 宋体: present in Word and WPS on Chinese Windows; Libr
 
 def write_role_sheets(book: Handbook, out: Path, only: str | None = None) -> list[Path]:
     written = []
-    for role in ordered_roles(book):
+    for role in role_order(book):
         if only is not None and role.id != only:
             continue
         view = role_view(book, role)
@@ -41,7 +33,7 @@ def write_role_sheets(book: Handbook, out: Path, only: str | None = None) -> lis
             path = out / f"{role.id}.{lang}.docx"
             document = _sheet(view, lang)
             props = document.core_properties
-            props.title = xml_safe(f"{getattr(role.title, lang)} · {getattr(_EXTRA['title_suffix'], lang)}")
+            props.title = xml_safe(f"{getattr(role.title, lang)} · {getattr(LABEL['pdf_role_sheet'], lang)}")
             props.subject = xml_safe(getattr(book.meta.title, lang)) if book.meta else ""
             props.author = xml_safe(getattr(book.meta.organisation, lang)) if book.meta else ""
             props.version = role.document.version
@@ -65,7 +57,7 @@ class _Writer:
         return xml_safe(getattr(value, self.lang))
 
     def L(self, key: str) -> str:
-        return self.t(_EXTRA.get(key) or LABEL[key])
+        return self.t(LABEL[key])
 
     def colon(self, key: str) -> str:
         """A label and its colon, full-width in Chinese."""
@@ -157,11 +149,11 @@ def _sheet(view: RoleView, lang: str):
     r = view.role
     _running_header(w, view)
 
-    w.para(w.L("title_suffix"), style="Small").alignment = 1
+    w.para(w.L("pdf_role_sheet"), style="Small").alignment = 1
     w.doc.add_paragraph(w.t(r.title), style="Title")
 
     particulars = w.table([30, 55, 30, 55])
-    w.row(particulars, [_post_label(lang), w.t(r.title), w.L("code"), r.code or "—"], bold_first=True)
+    w.row(particulars, [w.L("export_post"), w.t(r.title), w.L("code"), r.code or "—"], bold_first=True)
     w.row(
         particulars,
         [w.L("department"), w.t(view.department), w.L("reports_to"), w.t(view.reports_to) or "—"],
@@ -175,7 +167,7 @@ def _sheet(view: RoleView, lang: str):
     liaison = ("、" if lang == "zh" else ", ").join(w.t(x) for x in view.liaison)
     w.row(particulars, [w.L("direct_reports"), subs or "—", w.L("liaises_with"), liaison or "—"], bold_first=True)
     cells = w.row(particulars, [w.L("pdf_default_path"), "", "", ""], bold_first=True)
-    cells[1].merge(cells[3]).text = xml_safe(_path(w, view.default_path) or w.L("top_role"))
+    cells[1].merge(cells[3]).text = xml_safe(_path(w, view.default_path) or w.L("top"))
 
     w.heading(w.L("purpose"))
     w.para(w.t(r.purpose))
@@ -206,15 +198,15 @@ def _sheet(view: RoleView, lang: str):
     if view.authorities:
         w.heading(w.L("authorities"))
         table = w.table([12, 98, 35, 25], [w.L("pdf_no"), w.L("wording"), w.L("kind"), w.L("level")])
-        for n, a in enumerate(view.authorities, start=1):
+        for n, (a, authority) in enumerate(zip(view.authorities, r.authorities, strict=True), start=1):
             wording = w.t(a.text) if a.text else f"{w.t(a.level)} · {w.t(a.kind)}"
             cells = w.row(table, [a.label or str(n), wording, w.t(a.kind), w.t(a.level)])
             if a.inferred:
-                cells[1].add_paragraph(w.L("implied"), style="Small")
+                cells[1].add_paragraph(w.L("inferred"), style="Small")
             if a.path:
                 cells[1].add_paragraph(f"{w.colon('escalation')}{_path(w, a.path)}", style="Small")
-            if a.note:
-                _note(w, cells[1], a.note)
+            if authority.note:
+                _note(w, cells[1], authority.note)
 
     for key, statements in (("requirements", r.requirements), ("standards", r.standards)):
         if statements:
@@ -266,7 +258,8 @@ def _sheet(view: RoleView, lang: str):
     w.heading(w.L("pdf_signoff"))
     w.para(w.L("pdf_signoff_text")).paragraph_format.keep_with_next = True
     sign = w.table(
-        [26, 40, 26, 44, 34], ["", w.L("printed_name"), w.L("staff_no"), w.L("pdf_signature"), w.L("pdf_date")]
+        [26, 40, 26, 44, 34],
+        ["", w.L("pdf_printed_name"), w.L("pdf_staff_number"), w.L("pdf_signature"), w.L("pdf_date")],
     )
     for who in ("pdf_employee", "pdf_supervisor"):
         cells = w.row(sign, [w.L(who), "", "", "", ""], bold_first=False)
@@ -274,16 +267,12 @@ def _sheet(view: RoleView, lang: str):
             run.bold = True
         _row_height(cells[0]._tc.getparent(), 14)
     closing = w.para(
-        f"{w.colon('pdf_document_version')}{r.document.version} ·"
-        f" {w.colon('effective')}{r.document.effective.isoformat()}",
+        f"{w.colon('pdf_document_version')}{r.document.version} · "
+        f"{w.colon('effective')}{r.document.effective.isoformat()}",
         style="Small",
     )
     closing.paragraph_format.space_before = Pt(6)
     return w.doc
-
-
-def _post_label(lang: str) -> str:
-    return "岗位名称" if lang == "zh" else "Post"
 
 
 def _path(w: _Writer, hops: list[Text]) -> str:
@@ -311,13 +300,13 @@ def _note(w: _Writer, cell, note: Text) -> None:
 def _running_header(w: _Writer, view: RoleView) -> None:
     section = w.doc.sections[0]
     head = section.header.paragraphs[0]
-    head.text = xml_safe(f"{w.t(view.heading)} · {w.L('title_suffix')}")
+    head.text = xml_safe(f"{w.t(view.heading)} · {w.L('pdf_role_sheet')}")
     head.style = w.doc.styles["Small"]
     foot = section.footer.paragraphs[0]
     foot.style = w.doc.styles["Small"]
     r = view.role
     foot.add_run(f"{w.L('version')} {r.document.version} · {w.L('effective')} {r.document.effective.isoformat()}    ")
-    template = w.L("page_of")
+    template = w.L("export_page_of")
     before, rest = template.split("{page}")
     middle, after = rest.split("{pages}")
     foot.add_run(before)

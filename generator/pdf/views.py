@@ -9,11 +9,12 @@ Texts stay bilingual (:class:`Text`); the templates pick the language.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
-import yaml
-
-from generator.escalation import escalation_path, reporting_chain
+# The paper's words, time phrases and role order are the site's (generator.catalogue); the PDF
+# templates and the exports take LABEL, time_limit and after from here too.
+from generator.catalogue import FREQUENCY, LABEL, LEVEL, SEVERITY, role_order, time_limit
+from generator.catalogue import after as after
+from generator.escalation import escalation_path
 from generator.model import Duty, Handbook, Item, Procedure, Role, Step, Text
 
 LANGS: tuple[str, ...] = ("zh", "en", "bilingual")
@@ -24,54 +25,6 @@ PERIODS: tuple[str, ...] = ("daily", "weekly", "monthly", "month-end", "yearly",
 
 def T(zh: str, en: str) -> Text:
     return Text(zh=zh, en=en)
-
-
-def _load_labels() -> dict[str, Text]:
-    """Every label of generator/templates/site/labels.yml as a bilingual text: the site
-    and the paper say the same thing in the same words (the ``pdf_`` keys are the
-    paper's own)."""
-    with open(LABELS_FILE, encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
-    zh, en = data["zh"], data["en"]
-    return {key: T(str(zh[key]), str(en[key])) for key in zh if key in en}
-
-
-LABELS_FILE = Path(__file__).resolve().parent.parent / "templates" / "site" / "labels.yml"
-# Fixed wording of the printed documents; data text never goes here.
-LABEL: dict[str, Text] = _load_labels()
-FREQUENCY = {
-    f: LABEL[f"freq_{f}"] for f in ("daily", "weekly", "monthly", "month-end", "yearly", "periodic", "on-demand")
-}
-LEVEL = {lv: LABEL[f"level_{lv}"] for lv in ("decide", "approve", "propose", "execute", "informed")}
-SEVERITY = {sv: LABEL[f"severity_{sv}"] for sv in ("critical", "high", "medium")}
-
-
-def _minutes(n: int, kind: str) -> Text:
-    """A time limit worded as the site words it: 5 min, 2 h, 3 days (labels.yml)."""
-    if n >= 1440 and n % 1440 == 0:
-        key, value = kind.replace("minutes", "days"), n // 1440
-    elif n >= 60 and n % 60 == 0:
-        key, value = kind.replace("minutes", "hours"), n // 60
-    else:
-        key, value = kind, n
-    label = LABEL[key]
-    return T(label.zh.format(n=value), label.en.format(n=value))
-
-
-def time_limit(minutes: int | None) -> Text | None:
-    """ "5 分钟内 / within 5 min"; 0 is "立即 / at once"."""
-    if minutes is None:
-        return None
-    if minutes == 0:
-        return LABEL["at_once"]
-    return _minutes(minutes, "within_minutes")
-
-
-def after(minutes: int) -> Text:
-    """An escalation threshold: "10 分钟后 / after 10 min"; 0 is "立即 / at once"."""
-    if minutes == 0:
-        return LABEL["at_once"]
-    return _minutes(minutes, "after_minutes")
 
 
 WEEKDAYS = [T(z, e) for z, e in zip("一二三四五六日", ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"], strict=True)]
@@ -105,7 +58,6 @@ class AuthorityView:
     text: Text | None
     inferred: bool
     path: list[Text]
-    note: Text | None
     label: str | None
 
 
@@ -237,7 +189,6 @@ def role_view(book: Handbook, role: Role) -> RoleView:
             text=a.text,
             inferred=a.inferred,
             path=_path(book, role.id, a.escalate_to) if a.escalate_to else [],
-            note=a.note,
             label=a.label,
         )
         for a in role.authorities
@@ -299,21 +250,9 @@ def checklists(book: Handbook, view: RoleView) -> list[ChecklistView]:
     return sheets
 
 
-def _depth(book: Handbook, role: Role) -> int:
-    return len(reporting_chain(book, role.id).hops)
-
-
-def ordered_roles(book: Handbook) -> list[Role]:
-    """Department by department (as org/departments.yml lists them), senior posts first."""
-    dept_order = {d: i for i, d in enumerate(book.departments)}
-    return sorted(
-        book.roles.values(), key=lambda r: (dept_order.get(r.department, len(dept_order)), _depth(book, r), r.id)
-    )
-
-
 def booklet(book: Handbook, views: dict[str, RoleView]) -> Booklet:
     result = Booklet()
-    for role in ordered_roles(book):
+    for role in role_order(book):
         if not result.departments or result.departments[-1].id != role.department:
             result.departments.append(DepartmentGroup(role.department, _dept_name(book, role.department)))
         result.departments[-1].roles.append(views[role.id])
