@@ -18,9 +18,9 @@ from pydantic import BaseModel
 
 from generator.escalation import Hierarchy
 from generator.findings import Finding, did_you_mean, shown
+from generator.input_slips import WIDE_PUNCTUATION, WIDE_SPACES, wide_punctuation_message, wide_space_message
 from generator.model import CJK, Document, Handbook, Text
 from generator.positions import Path, dotted
-from generator.yaml_reader import WIDE_PUNCTUATION, WIDE_SPACES, wide_punctuation_message, wide_space_message
 
 Rule = Callable[[Handbook], Iterable[Finding]]
 
