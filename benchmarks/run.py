@@ -22,7 +22,10 @@ tool generates, both languages, with the tool's navigation (roles grouped by dep
 theme features, Markdown extensions and search settings, built by two plain `mkdocs build`
 commands, one per language: no data loading, no checks, no page rendering, no macros
 plugin, no theme overrides.  The handbook's CSS and scripts are copied in, as a team
-would keep its own.  So the ratio is the whole cost of the tool on top of MkDocs.
+would keep its own.  So the ratio is the whole cost of the tool on top of MkDocs.  The
+headline ratio compares like with like: the handbook builds its two languages in two
+processes, so it is divided by the two plain builds run at the same time (wall and CPU
+seconds); the two plain builds one after the other are shown too.
 
 Timings are wall-clock seconds of the median of `--repeat` runs (check) or of one run
 (builds); CPU seconds (user + system, children included) are given beside them because
@@ -433,8 +436,10 @@ def run_all(args: argparse.Namespace) -> dict[str, Any]:
                 "parallel_s": round(par.wall, 2),
                 "parallel_cpu_s": round(par.cpu, 2),
             }
-            entry["build_ratio"] = round(entry["build"]["cli_s"] / seq.wall, 2)
-            entry["build_ratio_cpu"] = round(entry["build"]["cpu_s"] / seq.cpu, 2)
+            # Like with like: both languages at once against both plain builds at once.
+            entry["build_ratio"] = round(entry["build"]["cli_s"] / par.wall, 2)
+            entry["build_ratio_cpu"] = round(entry["build"]["cpu_s"] / par.cpu, 2)
+            entry["build_ratio_sequential"] = round(entry["build"]["cli_s"] / seq.wall, 2)
             entry["baseline_pages"] = page_sizes(work / f"baseline-{n}" / "site")
             log(f"— {n:,} roles: rebuild after one YAML edit, as serve does")
             edit = sorted((root / "roles").rglob("*.yml"))[-1]
@@ -464,6 +469,7 @@ def verdicts(result: dict[str, Any], big: int, small: int | None) -> dict[str, A
         },
         "build_vs_plain_mkdocs": {
             "value": b.get("build_ratio"),
+            "cpu": b.get("build_ratio_cpu"),
             "target": TARGETS["build_ratio"],
             "met": b.get("build_ratio") is not None and b["build_ratio"] <= TARGETS["build_ratio"],
         },
@@ -783,8 +789,12 @@ def table(result: dict[str, Any]) -> str:
         "plain MkDocs, zh then en (s, CPU s)",
         lambda e: f"{e['baseline']['sequential_s']} ({e['baseline']['sequential_cpu_s']})",
     )
-    row("plain MkDocs, zh and en in parallel (s)", lambda e: e["baseline"]["parallel_s"])
-    row("build ÷ plain MkDocs (wall; CPU)", lambda e: f"{e['build_ratio']}; {e['build_ratio_cpu']}")
+    row(
+        "plain MkDocs, zh and en in parallel (s, CPU s)",
+        lambda e: f"{e['baseline']['parallel_s']} ({e['baseline']['parallel_cpu_s']})",
+    )
+    row("build ÷ plain MkDocs in parallel (wall; CPU)", lambda e: f"{e['build_ratio']}; {e['build_ratio_cpu']}")
+    row("build ÷ plain MkDocs one after the other (wall)", lambda e: e.get("build_ratio_sequential"))
     row(
         "rebuild after one YAML edit (s)",
         lambda e: f"{e['rebuild']['rebuild_s']} (check {e['rebuild']['check_s']}, build {e['rebuild']['build_s']})",
@@ -838,7 +848,9 @@ def targets_table(result: dict[str, Any]) -> str:
         f"| check under {TARGETS['check_s']} s | {t['check_under_1s']['value']} s in process, {t['check_under_1s']['cli']} s as a command | {'yes' if t['check_under_1s']['met'] else 'no'} |"
     )
     lines.append(
-        f"| build ≤ {TARGETS['build_ratio']} × plain MkDocs | {t['build_vs_plain_mkdocs']['value']} × | {'yes' if t['build_vs_plain_mkdocs']['met'] else 'no'} |"
+        f"| build ≤ {TARGETS['build_ratio']} × plain MkDocs (both in parallel) | "
+        f"{t['build_vs_plain_mkdocs']['value']} × wall, {t['build_vs_plain_mkdocs']['cpu']} × CPU | "
+        f"{'yes' if t['build_vs_plain_mkdocs']['met'] else 'no'} |"
     )
     f = t["median_role_page_small_and_flat"]
     growth = f.get("growth", {})
@@ -1132,7 +1144,9 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"\n{m['nproc']} × {m['cpu']}, {m['ram_gib']} GiB RAM, Python {m['python']}, load average {m['load_average_at_start']} → {m['load_average_at_end']}"
     )
-    if args.json:
+    if args.json:  # the search and PDF figures in the file are kept: other runs measure them
+        kept = json.loads(args.json.read_text(encoding="utf-8")) if args.json.is_file() else {}
+        result.update({k: kept[k] for k in ("search", "pdf") if k in kept})
         args.json.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return 0
 

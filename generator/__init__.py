@@ -3,8 +3,11 @@
 The data flows one way; each step is a module:
 
     yaml_reader  strict YAML → plain data + the position of every value
+                 (yaml_walk: the fast path for ordinary files; yaml_values: the rules both paths share;
+                 input_slips: syntax errors typed with a Chinese input method)
     model        the typed model (pydantic): what a file may say
     loading      a handbook root → Handbook, with findings for what does not fit
+    explain      pydantic's refusals → findings a maintainer can act on (for loading)
     escalation   reporting chains and escalation paths
     checks       the rules across files, run in order:
                  checks_identity (ids, references), checks_organisation (reporting lines, escalation paths),

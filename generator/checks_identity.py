@@ -17,7 +17,7 @@ from typing import Protocol
 from generator.findings import Finding, did_you_mean, shown
 from generator.model import Document, Handbook, Procedure, Role
 from generator.positions import Path
-from generator.yaml_reader import WIDE_PUNCTUATION, WIDE_SPACES, wide_punctuation_message, wide_space_message
+from generator.input_slips import WIDE_PUNCTUATION, WIDE_SPACES, wide_punctuation_message, wide_space_message
 
 # --- ids --------------------------------------------------------------------------
 
