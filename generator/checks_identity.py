@@ -15,9 +15,9 @@ from pathlib import Path as FsPath
 from typing import Protocol
 
 from generator.findings import Finding, did_you_mean, shown
+from generator.input_slips import WIDE_PUNCTUATION, WIDE_SPACES, wide_punctuation_message, wide_space_message
 from generator.model import Document, Handbook, Procedure, Role
 from generator.positions import Path
-from generator.input_slips import WIDE_PUNCTUATION, WIDE_SPACES, wide_punctuation_message, wide_space_message
 
 # --- ids --------------------------------------------------------------------------
 
