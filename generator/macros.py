@@ -43,7 +43,7 @@ _ROOT: Path | None = None
 
 
 def use(book: Handbook | None, root: Path | None) -> None:
-    """Set the handbook the macros read (site.py does, for the build it runs)."""
+    """Set the handbook the macros read (site_build and the MkDocs hook do, for the build they run)."""
     global _BOOK, _ROOT
     _BOOK, _ROOT = book, root
 
@@ -122,12 +122,6 @@ class Handbook_:
 
         renderer = self._renderer()
         return md_escape(renderer.t(value))
-
-
-def define_env(env: Any) -> None:
-    """mkdocs-macros calls this (kept for a root mkdocs.yml that still names the module)."""
-    env.variables["hb"] = Handbook_(env)
-    env.variables["Markup"] = Markup
 
 
 # --------------------------------------------------------------------------- the sandbox
