@@ -25,7 +25,8 @@ class _Stderr(logging.StreamHandler):
     """The one handler of the tool's loggers: stderr as it is when a record comes (tests swap it)."""
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.setStream(sys.stderr)
+        # Not setStream(): it flushes the stream it replaces, which may be closed by now.
+        self.stream = sys.stderr
         super().emit(record)
 
 
