@@ -153,7 +153,9 @@ from pathlib import Path
 from generator import site
 from generator.pipeline import load_and_check
 root, site_dir, edit = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
-incremental = [name for name in ("LiveSite", "rebuild", "incremental_build", "rebuild_changed", "Builder") if hasattr(site, name)]
+incremental = [
+    name for name in ("LiveSite", "rebuild", "incremental_build", "rebuild_changed", "Builder") if hasattr(site, name)
+]
 live = site.LiveSite(root, site_dir) if hasattr(site, "LiveSite") else None
 
 t0 = time.perf_counter()
@@ -182,7 +184,9 @@ else:
     pages = None
 t4 = time.perf_counter()
 c1 = os.times()
-cpu = (c1.user + c1.system + c1.children_user + c1.children_system) - (c0.user + c0.system + c0.children_user + c0.children_system)
+cpu = (c1.user + c1.system + c1.children_user + c1.children_system) - (
+    c0.user + c0.system + c0.children_user + c0.children_system
+)
 edit.write_text(text, encoding="utf-8")
 if live is not None:
     live.close()
@@ -248,7 +252,7 @@ def build_baseline(configs: dict[str, Path], parallel: bool) -> Run:
         return Run(sum(r.wall for r in runs), sum(r.cpu for r in runs), max(r.max_rss_mb for r in runs), 0, "")
     # Each into a folder of its own: the zh build would empty its site folder, en/ included.
     scratch = Path(tempfile.mkdtemp(prefix="parallel-", dir=next(iter(configs.values())).parent.parent))
-    cmds = [[*cmd, "-d", str(scratch / lang)] for cmd, lang in zip(cmds, configs)]
+    cmds = [[*cmd, "-d", str(scratch / lang)] for cmd, lang in zip(cmds, configs, strict=True)]
     start = time.perf_counter()
     before = os.times()
     procs = [
@@ -280,7 +284,7 @@ def page_sizes(site_dir: Path) -> dict[str, Any]:
     out: dict[str, Any] = {}
     langs = {"zh": site_dir, "en": site_dir / "en"}
     for lang, top in langs.items():
-        pages = [p for p in top.rglob("*.html") if lang == "en" or not p.relative_to(top).parts[0] == "en"]
+        pages = [p for p in top.rglob("*.html") if lang == "en" or p.relative_to(top).parts[0] != "en"]
         sizes = {p.relative_to(site_dir).as_posix(): p.stat().st_size for p in pages}
         roles = [
             s
@@ -292,7 +296,7 @@ def page_sizes(site_dir: Path) -> dict[str, Any]:
             for k, s in sizes.items()
             if f"{'en/' if lang == 'en' else ''}matrix/" in k and not k.endswith("matrix/index.html")
         ]
-        largest = max(sizes, key=sizes.get)
+        largest = max(sizes, key=sizes.__getitem__)
         index = top / "search" / "search_index.json"
         search_files = [index] if index.is_file() else sorted((top / "search").glob("*.js"))
         matrix = top / "matrix" / "index.html"
@@ -331,7 +335,9 @@ def machine() -> dict[str, Any]:
         pass
     ram = None
     try:
-        kb = int(next(l for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal")).split()[1])
+        kb = int(
+            next(ln for ln in Path("/proc/meminfo").read_text().splitlines() if ln.startswith("MemTotal")).split()[1]
+        )
         ram = round(kb / 1024 / 1024, 1)
     except (OSError, StopIteration, ValueError):
         pass
@@ -809,22 +815,22 @@ def table(result: dict[str, Any]) -> str:
         ),
     )
     for lang in ("zh", "en"):
-        row(f"{lang}: pages", lambda e, l=lang: f"{e['pages'][l]['pages']:,}")
+        row(f"{lang}: pages", lambda e, lg=lang: f"{e['pages'][lg]['pages']:,}")
         row(
             f"{lang}: median / largest role page (kB)",
-            lambda e, l=lang: f"{e['pages'][l]['median_role_page_kb']} / {e['pages'][l]['largest_role_page_kb']}",
+            lambda e, lg=lang: f"{e['pages'][lg]['median_role_page_kb']} / {e['pages'][lg]['largest_role_page_kb']}",
         )
-        row(f"{lang}: median page (kB)", lambda e, l=lang: e["pages"][l]["median_page_kb"])
+        row(f"{lang}: median page (kB)", lambda e, lg=lang: e["pages"][lg]["median_page_kb"])
         row(
             f"{lang}: largest page (kB)",
-            lambda e, l=lang: f"{e['pages'][l]['largest_page_kb']} (`{e['pages'][l]['largest_page']}`)",
+            lambda e, lg=lang: f"{e['pages'][lg]['largest_page_kb']} (`{e['pages'][lg]['largest_page']}`)",
         )
-        row(f"{lang}: search index (kB)", lambda e, l=lang: e["pages"][l]["search_index_kb"])
-        row(f"{lang}: permission matrix, whole organisation (kB)", lambda e, l=lang: e["pages"][l]["matrix_page_kb"])
+        row(f"{lang}: search index (kB)", lambda e, lg=lang: e["pages"][lg]["search_index_kb"])
+        row(f"{lang}: permission matrix, whole organisation (kB)", lambda e, lg=lang: e["pages"][lg]["matrix_page_kb"])
         row(
             f"{lang}: permission matrix per department, median / largest (kB)",
-            lambda e, l=lang: (
-                f"{e['pages'][l]['median_department_matrix_kb']} / {e['pages'][l]['largest_department_matrix_kb']}"
+            lambda e, lg=lang: (
+                f"{e['pages'][lg]['median_department_matrix_kb']} / {e['pages'][lg]['largest_department_matrix_kb']}"
             ),
         )
     row("whole site (MB, files)", lambda e: f"{e['pages']['site_mb']} MB, {e['pages']['site_files']:,} files")
@@ -834,10 +840,10 @@ def table(result: dict[str, Any]) -> str:
     )
     width = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
     lines = [
-        "| " + " | ".join(c.ljust(w) for c, w in zip(head, width)) + " |",
+        "| " + " | ".join(c.ljust(w) for c, w in zip(head, width, strict=True)) + " |",
         "|" + "|".join("-" * (w + 2) for w in width) + "|",
     ]
-    lines += ["| " + " | ".join(c.ljust(w) for c, w in zip(r, width)) + " |" for r in rows]
+    lines += ["| " + " | ".join(c.ljust(w) for c, w in zip(r, width, strict=True)) + " |" for r in rows]
     return "\n".join(lines)
 
 
@@ -845,7 +851,8 @@ def targets_table(result: dict[str, Any]) -> str:
     lines = ["| target | measured | met |", "|---|---|---|"]
     t = result["targets"]
     lines.append(
-        f"| check under {TARGETS['check_s']} s | {t['check_under_1s']['value']} s in process, {t['check_under_1s']['cli']} s as a command | {'yes' if t['check_under_1s']['met'] else 'no'} |"
+        f"| check under {TARGETS['check_s']} s | {t['check_under_1s']['value']} s in process,"
+        f" {t['check_under_1s']['cli']} s as a command | {'yes' if t['check_under_1s']['met'] else 'no'} |"
     )
     lines.append(
         f"| build ≤ {TARGETS['build_ratio']} × plain MkDocs (both in parallel) | "
@@ -855,12 +862,14 @@ def targets_table(result: dict[str, Any]) -> str:
     f = t["median_role_page_small_and_flat"]
     growth = f.get("growth", {})
     lines.append(
-        f"| median role page < {TARGETS['median_role_page_kb']:.0f} kB, flat | zh {f['at_big']['zh']} kB, en {f['at_big']['en']} kB; growth from the small size: {growth} | {'yes' if f['met'] else 'no'} |"
+        f"| median role page < {TARGETS['median_role_page_kb']:.0f} kB, flat | zh {f['at_big']['zh']} kB,"
+        f" en {f['at_big']['en']} kB; growth from the small size: {growth} | {'yes' if f['met'] else 'no'} |"
     )
     if "rebuild_fifth_of_build" in t:
         r = t["rebuild_fifth_of_build"]
         lines.append(
-            f"| rebuild ≤ {TARGETS['rebuild_fraction']} of a full build | {r['value']} | {'yes' if r['met'] else 'no'} |"
+            f"| rebuild ≤ {TARGETS['rebuild_fraction']} of a full build | {r['value']} | {'yes' if r['met'] else 'no'}"
+            " |"
         )
     return "\n".join(lines)
 
@@ -887,7 +896,9 @@ SEARCH_TARGETS = {"first_search_kb": 300.0, "results_ms": 300.0}
 _SEARCH_TIMER = """
 window.__hbBench = { input: 0, focus: 0, shown: {} };
 document.addEventListener("input", function () { window.__hbBench.input = performance.now(); }, true);
-document.addEventListener("focusin", function () { if (!window.__hbBench.focus) window.__hbBench.focus = performance.now(); }, true);
+document.addEventListener("focusin", function () {
+  if (!window.__hbBench.focus) window.__hbBench.focus = performance.now();
+}, true);
 document.addEventListener("hb-search:results", function (e) {
   window.__hbBench.shown[e.detail.query] = { at: performance.now(), count: e.detail.count };
 });
@@ -927,7 +938,8 @@ def _search_one(browser: Any, url: str, folder: Path, prefix: str, query: str, t
         page.wait_for_function("q => window.__hbBench.shown[q] !== undefined", arg=query, timeout=30000)
         timing = page.evaluate(
             "q => ({ms: window.__hbBench.shown[q].at - window.__hbBench.input, "
-            "from_focus_ms: window.__hbBench.shown[q].at - window.__hbBench.focus, count: window.__hbBench.shown[q].count})",
+            "from_focus_ms: window.__hbBench.shown[q].at - window.__hbBench.focus, count:"
+            " window.__hbBench.shown[q].count})",
             query,
         )
         after = [u for u in loaded[len(page_files) :] if "/search/" in u]
@@ -1083,7 +1095,8 @@ def search_figures(sizes: list[int], work: Path, procedures: int, roles_big: int
 
 def search_table(result: dict[str, Any]) -> str:
     lines = [
-        "| size | copy | lang | first search: max kB | files | last key → results: median / max ms | index before use (kB) | index total kB |",
+        "| size | copy | lang | first search: max kB | files | last key → results:"
+        " median / max ms | index before use (kB) | index total kB |",
         "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for n, entry in result.items():
@@ -1142,7 +1155,8 @@ def main(argv: list[str] | None = None) -> int:
     print(targets_table(result))
     m = result["machine"]
     print(
-        f"\n{m['nproc']} × {m['cpu']}, {m['ram_gib']} GiB RAM, Python {m['python']}, load average {m['load_average_at_start']} → {m['load_average_at_end']}"
+        f"\n{m['nproc']} × {m['cpu']}, {m['ram_gib']} GiB RAM, Python {m['python']},"
+        f" load average {m['load_average_at_start']} → {m['load_average_at_end']}"
     )
     if args.json:  # the search and PDF figures in the file are kept: other runs measure them
         kept = json.loads(args.json.read_text(encoding="utf-8")) if args.json.is_file() else {}
