@@ -22,14 +22,12 @@ import pickle
 import re
 import shutil
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
 import pytest
-from generator.model import Handbook
 
-from support import MINI, REPO, Printed, serving
+from support import MINI, REPO, BuiltSite, Printed, serving
 
 T = TypeVar("T")
 
@@ -85,15 +83,6 @@ def data_root() -> Path:
 
 
 # --------------------------------------------------------------------------- the site
-
-
-@dataclass
-class BuiltSite:
-    root: Path
-    site: Path
-    book: Handbook
-    seconds: float
-    offline: bool
 
 
 def _build(root: Path, site: Path, offline: bool) -> BuiltSite:

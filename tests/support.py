@@ -24,6 +24,18 @@ REPO = Path(__file__).parent.parent
 
 
 @dataclass
+class BuiltSite:
+    """A site built for the session (conftest's `built_site`, `offline_site`): the root it was
+    built from, its folder, the handbook resolved as its pages show it, the build's seconds."""
+
+    root: Path
+    site: Path
+    book: Handbook
+    seconds: float
+    offline: bool
+
+
+@dataclass
 class Printed:
     """The session's PDF set (conftest's `printed`): the handbook it was written from,
     the output folder, every file, and the style each procedure card was written in."""
