@@ -135,6 +135,7 @@ def _pdf_source_root() -> Path:
 
 def _copy_root(src: Path, dst: Path) -> Path:
     """The data of `src` under `dst`, with a base URL when it has none (for the QR codes)."""
+    dst.mkdir(parents=True, exist_ok=True)
     for name in ("handbook.yml", "org", "roles", "procedures", "sites", "schema"):
         if (src / name).is_dir():
             shutil.copytree(src / name, dst / name)
