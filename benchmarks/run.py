@@ -967,10 +967,6 @@ def _search_one(browser: Any, url: str, folder: Path, prefix: str, query: str, t
 def _search_site(
     browser: Any, site: Path, offline: bool, role: str, lang: str, queries: list[str]
 ) -> list[dict[str, Any]]:
-    import functools
-    import http.server
-    import threading
-
     lang_dir = "" if lang == "zh" else "en/"
     if offline:
         prefix = site.resolve().as_uri() + "/"
@@ -978,26 +974,15 @@ def _search_site(
             _search_one(browser, prefix + lang_dir + f"roles/{role}.html", site, prefix, q, typed=lang == "en")
             for q in queries
         ]
+    if str(REPO / "tests") not in sys.path:
+        sys.path.append(str(REPO / "tests"))
+    from support import serving  # the tests' loopback server: one helper for tests and benchmark
 
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    www = site.parent / f"www-{site.name}"
-    (www / "intranet").mkdir(parents=True, exist_ok=True)
-    link = www / "intranet" / "handbook"
-    if not link.exists():
-        link.symlink_to(site.resolve(), target_is_directory=True)
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(www)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        prefix = f"http://127.0.0.1:{httpd.server_address[1]}/intranet/handbook/"
+    with serving(site.resolve(), "/intranet/handbook/") as prefix:
         return [
             _search_one(browser, prefix + lang_dir + f"roles/{role}/", site, prefix, q, typed=lang == "en")
             for q in queries
         ]
-    finally:
-        httpd.shutdown()
 
 
 def _index_kb(site: Path) -> dict[str, Any]:

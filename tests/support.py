@@ -1,16 +1,49 @@
-"""Helpers for tests that need a handbook root: a copy of the mini fixture to break."""
+"""Helpers for tests: a copy of the mini fixture to break, a browser to drive, a loopback
+server for a built site (also used by benchmarks/run.py, so nothing here imports the
+generator at module level)."""
 
 from __future__ import annotations
 
+import functools
+import http.server
 import shutil
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from generator.findings import Finding
-from generator.model import Contact, Procedure
-from generator.pipeline import load_and_check
+if TYPE_CHECKING:
+    from generator.findings import Finding
+    from generator.model import Contact, Handbook, Procedure
+    from generator.pdf.cards import CardStyle
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 REPO = Path(__file__).parent.parent
+
+
+@dataclass
+class BuiltSite:
+    """A site built for the session (conftest's `built_site`, `offline_site`): the root it was
+    built from, its folder, the handbook resolved as its pages show it, the build's seconds."""
+
+    root: Path
+    site: Path
+    book: Handbook
+    seconds: float
+    offline: bool
+
+
+@dataclass
+class Printed:
+    """The session's PDF set (conftest's `printed`): the handbook it was written from,
+    the output folder, every file, and the style each procedure card was written in."""
+
+    book: Handbook
+    out: Path
+    files: list[Path]
+    styles: dict[Path, CardStyle]
 
 
 def mini_copy(tmp_path: Path) -> Path:
@@ -36,11 +69,15 @@ def replace(root: Path, rel: str, old: str, new: str) -> None:
 
 
 def findings(root: Path) -> list[Finding]:
+    from generator.pipeline import load_and_check
+
     return load_and_check(root)[1]
 
 
 def resolved_contacts(proc: Procedure) -> list[Contact]:
     """The contacts of a procedure after ensure_resolved: every one written out, none left as an id."""
+    from generator.model import Contact
+
     contacts = [c for c in proc.contacts if isinstance(c, Contact)]
     assert len(contacts) == len(proc.contacts), [c for c in proc.contacts if not isinstance(c, Contact)]
     return contacts
@@ -109,3 +146,37 @@ def chromium_or_skip() -> str:
             pytrace=False,
         )
     pytest.skip(f"no Chromium here (looked at {where}); the browser tests run in CI", allow_module_level=True)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Files of one folder, served from `prefix` (every other path is 404); no request log."""
+
+    prefix = "/"
+
+    def translate_path(self, path: str) -> str:
+        bare = path.split("?", 1)[0].split("#", 1)[0]
+        if bare == self.prefix.rstrip("/"):  # the sub-path without its slash: redirected to it
+            bare = self.prefix
+        if not bare.startswith(self.prefix):
+            return str(Path(self.directory) / ".not-served" / "404")
+        return super().translate_path("/" + bare[len(self.prefix) :])
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def serving(folder: Path, prefix: str = "/") -> Iterator[str]:
+    """Serve `folder` on a loopback port from the URL path `prefix` (e.g. "/intranet/handbook/",
+    as an intranet host serves the handbook); yields the URL of `prefix`.  One helper for the
+    browser tests and the search benchmark: a threaded server, stopped on exit."""
+    assert prefix.startswith("/") and prefix.endswith("/"), prefix
+    handler = type("Handler", (_QuietHandler,), {"prefix": prefix})
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}{prefix}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

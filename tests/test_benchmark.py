@@ -15,6 +15,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "benchmarks"))
 
+import pytest  # noqa: E402
 from generator.pipeline import load_and_check  # noqa: E402
 
 import synth  # noqa: E402
@@ -49,6 +50,7 @@ def test_synthetic_organisation_is_deterministic(tmp_path: Path) -> None:
     assert all((tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes() for f in files)
 
 
+@pytest.mark.slow  # runs the benchmark script: a build and a check of two organisations
 def test_benchmark_small_run_writes_every_figure(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
     run = subprocess.run(

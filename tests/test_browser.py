@@ -3,10 +3,7 @@ request off loopback, a sub-path and file:// copy, and axe-core accessibility ch
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
-import threading
 from urllib.parse import urlsplit
 
 import pytest
@@ -18,25 +15,7 @@ chromium_or_skip()  # skip here without a browser, fail in CI; conftest's `brows
 from playwright.sync_api import Page  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-SUBPATH = "/intranet/handbook/"
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
-
-
-@pytest.fixture(scope="session")
-def server(built_site, tmp_path_factory):
-    """The site served from a sub-path of a loopback server, as on an intranet host."""
-    www = tmp_path_factory.mktemp("www")
-    (www / "intranet").mkdir()
-    (www / "intranet" / "handbook").symlink_to(built_site.site, target_is_directory=True)
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(www)))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}{SUBPATH}"
-    httpd.shutdown()
+# `server` (conftest): the built site served from /intranet/handbook/ on loopback, as on an intranet host.
 
 
 @pytest.fixture

@@ -166,6 +166,7 @@ def test_build_without_property_on_two_properties_refuses(
     assert "no property has the id 'nowhere'" in capsys.readouterr().err
 
 
+@pytest.mark.slow  # builds the bundled site and every PDF of a property
 def test_a_property_build_shows_its_numbers_on_page_and_card(two_properties: Path, tmp_path: Path) -> None:
     site = tmp_path / "site"
     assert main(["build", "--root", str(two_properties), "--site-dir", str(site), "--property", "north-tower"]) == 0

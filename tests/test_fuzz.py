@@ -13,6 +13,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -42,6 +43,7 @@ def test_check_never_crashes_on_mutated_yaml(plan: Plan, tmp_path: Path) -> None
         restore(root, plan, ORIGINALS)
 
 
+@pytest.mark.slow  # 220 checks in a row, under tracemalloc
 def test_checking_again_and_again_does_not_keep_memory(tmp_path: Path) -> None:
     """Found by the long fuzz run, which ran out of memory after ~40,000 checks in one process:
     the loader froze (gc.freeze) the garbage cycles of refused files for good, and the YAML

@@ -207,6 +207,7 @@ def test_corpus_has_every_kind_of_case() -> None:
     assert set(names) >= REQUIRED, REQUIRED - set(names)
 
 
+@pytest.mark.slow  # runs check and build on every case (subprocesses)
 @pytest.mark.parametrize("case", CASES, ids=str)
 def test_check_names_file_and_line(case: Case, case_runs: dict[str, CaseRuns]) -> None:
     run = case_runs[case.name].check
@@ -217,6 +218,7 @@ def test_check_names_file_and_line(case: Case, case_runs: dict[str, CaseRuns]) -
     )
 
 
+@pytest.mark.slow  # runs check and build on every case (subprocesses)
 @pytest.mark.parametrize("case", CASES, ids=str)
 def test_build_refuses_and_keeps_the_last_site(case: Case, case_runs: dict[str, CaseRuns]) -> None:
     runs = case_runs[case.name]
@@ -304,6 +306,7 @@ def legal_build(tmp_path_factory) -> LegalBuild:
     return LegalBuild(root, site, check, build)
 
 
+@pytest.mark.slow  # builds the site of the hostile text (a subprocess)
 def test_legal_hostile_text_passes_check(legal_build: LegalBuild) -> None:
     run = legal_build.check
     _assert_clean_exit(run, "check")
@@ -312,6 +315,7 @@ def test_legal_hostile_text_passes_check(legal_build: LegalBuild) -> None:
     assert re.search(r"^roles/office/director\.yml:1:1: warning W109: ", run.stdout, re.MULTILINE), run.stdout
 
 
+@pytest.mark.slow  # builds the site of the hostile text (a subprocess)
 def test_legal_hostile_text_builds(legal_build: LegalBuild) -> None:
     run = legal_build.build
     assert run.code is not None, f"the build took more than {BUILD_SECONDS} s"
@@ -330,6 +334,7 @@ def _page(site: Path, lang: str, url: str) -> Path:
     return site / ("en/" if lang == "en" else "") / url / "index.html"
 
 
+@pytest.mark.slow  # builds the site of the hostile text (a subprocess)
 @pytest.mark.parametrize(
     "lang, url, typed, word", LEGAL_SHOWN, ids=[f"{lang}-{url}-{word}" for lang, url, _, word in LEGAL_SHOWN]
 )
@@ -357,6 +362,7 @@ LIVE_MARKUP = [
 ]
 
 
+@pytest.mark.slow  # builds the site of the hostile text (a subprocess)
 def test_no_live_markup_in_any_page(legal_build: LegalBuild) -> None:
     assert legal_build.build.code == 0, legal_build.build.stderr[-2000:]
     pages = sorted(legal_build.site.rglob("*.html"))
@@ -367,6 +373,7 @@ def test_no_live_markup_in_any_page(legal_build: LegalBuild) -> None:
             assert not pattern.search(html), f"{page.relative_to(legal_build.site)} has live markup: {pattern.pattern}"
 
 
+@pytest.mark.slow  # builds the site of the hostile text (a subprocess)
 def test_no_live_markup_in_the_search_index(legal_build: LegalBuild) -> None:
     """The staff search (generator.search) shows record titles and texts as snippets: the
     hostile text is in them as typed, never as markup, and no index file carries a raw `<`."""
@@ -391,6 +398,7 @@ def test_no_live_markup_in_the_search_index(legal_build: LegalBuild) -> None:
     assert found_typed, "the hostile text is not in the search index at all (was the page indexed?)"
 
 
+@pytest.mark.slow  # builds the site of the hostile text (a subprocess)
 def test_failed_build_leaves_the_built_site_byte_for_byte(legal_build: LegalBuild, tmp_path: Path) -> None:
     """The last good site survives a build refused for bad data."""
     assert legal_build.build.code == 0, legal_build.build.stderr[-2000:]
@@ -511,6 +519,7 @@ def _full_disk() -> None:
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # an error from write(), not a killed process
 
 
+@pytest.mark.slow  # builds the site of the hostile text (a subprocess)
 @pytest.mark.parametrize("how", ["SIGINT", "SIGKILL", "full-disk"])
 def test_a_build_stopped_half_way_leaves_the_last_site(how: str, legal_build: LegalBuild, tmp_path: Path) -> None:
     """A real `handbook build` process is interrupted, killed, or runs out of disk mid-build."""
@@ -620,6 +629,7 @@ def every_field_build(tmp_path_factory) -> tuple[LegalBuild, list[tuple[str, str
     return LegalBuild(root, site, check, build), markers
 
 
+@pytest.mark.slow  # builds the site and PDFs of every field poisoned
 def test_hostile_text_in_every_field_builds_and_shows_as_typed(every_field_build) -> None:
     """Every problem is listed at once: which field's text is live, or mangled, on which page."""
     built, markers = every_field_build

@@ -162,6 +162,7 @@ def test_the_corpus_covers_every_bullet() -> None:
         assert needed in names, needed
 
 
+@pytest.mark.slow  # runs check, build and pdf on every case (subprocesses)
 @pytest.mark.parametrize("case", DATA_CASES, ids=str)
 def test_refused_at_its_file_and_line(case: DataCase, case_runs: dict[str, CaseRuns]) -> None:
     runs = case_runs[case.name]
@@ -181,6 +182,7 @@ def test_refused_at_its_file_and_line(case: DataCase, case_runs: dict[str, CaseR
         assert f"::error file={prop},line={case.line}," in runs.runs["github"].stdout, runs.runs["github"].stdout
 
 
+@pytest.mark.slow  # runs check, build and pdf on every case (subprocesses)
 @pytest.mark.parametrize("case", DATA_CASES, ids=str)
 def test_nothing_raw_run_or_touched(case: DataCase, case_runs: dict[str, CaseRuns]) -> None:
     runs = case_runs[case.name]

@@ -108,6 +108,7 @@ def secret_under(root: Path) -> list[str]:
     return found
 
 
+@pytest.mark.slow  # check and build of every case (subprocesses)
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_hostile_input_around_the_data_is_refused(tmp_path: Path, case: Case) -> None:
     root, decoy = make(tmp_path)
@@ -147,6 +148,7 @@ def _dead_pid() -> int:
     return proc.pid
 
 
+@pytest.mark.slow  # builds the site (subprocesses)
 def test_default_outputs_keep_working_and_only_known_files_are_published(tmp_path: Path) -> None:
     root, decoy = make(tmp_path)
     decoy_before = checksums(decoy)
@@ -203,6 +205,7 @@ def test_default_outputs_keep_working_and_only_known_files_are_published(tmp_pat
     assert not secret_under(root)
 
 
+@pytest.mark.slow  # builds the site (subprocesses)
 def test_a_killed_build_leaves_no_scratch_after_the_next_run(tmp_path: Path) -> None:
     root, _ = make(tmp_path)
     proc = subprocess.Popen(
@@ -231,6 +234,7 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+@pytest.mark.slow  # runs handbook serve (a subprocess)
 def test_serve_reports_a_busy_port_before_building(tmp_path: Path) -> None:
     root, _ = make(tmp_path)
     with socket.socket() as busy:
@@ -290,6 +294,7 @@ class _Serve:
         return "".join(self.seen)
 
 
+@pytest.mark.slow  # runs handbook serve (a subprocess)
 def test_serve_keeps_the_last_good_site_through_broken_input_and_recovers(tmp_path: Path) -> None:
     root, decoy = make(tmp_path)
     decoy_before = checksums(decoy)

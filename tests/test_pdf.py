@@ -13,66 +13,24 @@ import shutil
 import subprocess
 import unicodedata
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from generator import pdf
-from generator.contacts import ensure_resolved
 from generator.model import Handbook, Item, Meta, Procedure, Role, Text
 from generator.pdf import cards, views
 from generator.pdf.render import Result, render_job
 from generator.pipeline import load_and_check
 from pypdf import PdfReader
 
-from support import resolved_contacts
+from support import (
+    Printed,  # the session's PDF set is conftest's `printed`
+    resolved_contacts,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 MINI = REPO / "tests" / "fixtures" / "mini"
-TEST_BASE_URL = "https://handbook.example.cn/kf"
 A4 = (595.28, 841.89)
-
-
-@dataclass
-class Printed:
-    book: Handbook
-    out: Path
-    files: list[Path]
-    styles: dict[Path, cards.CardStyle]  # the style each procedure card was written in
-
-
-def _source_root() -> Path:
-    has_roles = any((REPO / "roles").rglob("*.yml")) if (REPO / "roles").is_dir() else False
-    if has_roles:
-        _, findings = load_and_check(REPO)
-        if not any(f.severity == "error" for f in findings):
-            return REPO
-    return MINI
-
-
-def _copy_root(src: Path, dst: Path) -> Path:
-    for name in ("handbook.yml", "org", "roles", "procedures", "sites", "schema"):
-        if (src / name).is_dir():
-            shutil.copytree(src / name, dst / name)
-        elif (src / name).is_file():
-            shutil.copy2(src / name, dst / name)
-    meta = dst / "handbook.yml"
-    text = meta.read_text(encoding="utf-8")
-    if not re.search(r"^base_url:", text, re.M):
-        meta.write_text(text.rstrip("\n") + f'\nbase_url: "{TEST_BASE_URL}"\n', encoding="utf-8")
-    return dst
-
-
-@pytest.fixture(scope="session")
-def printed(tmp_path_factory: pytest.TempPathFactory) -> Printed:
-    root = _copy_root(_source_root(), tmp_path_factory.mktemp("pdf-root"))
-    book, findings = load_and_check(root)
-    assert not [f for f in findings if f.severity == "error"], [f.text() for f in findings]
-    book = ensure_resolved(book)  # the cards of its property, as `handbook pdf` writes them
-    out = tmp_path_factory.mktemp("pdf-out")
-    files = pdf.write_pdfs(book, out, workers=2)
-    styles = {r.path: style for r in pdf.last_results if r.path is not None and (style := pdf.card_style(r))}
-    return Printed(book, out, files, styles)
 
 
 def norm(text: str) -> str:
@@ -421,6 +379,7 @@ def _card(book: Handbook, lang: str, tmp_path: Path, pid: str = "lift") -> pdf.J
     return pdf.Job((pdf._card_part(book, pdf._views(book), lang, pid, tmp_path / lang / "procedures" / f"{pid}.pdf"),))
 
 
+@pytest.mark.slow  # lays out every variant of a card until one fits
 def test_an_overlong_card_drops_secondary_content_not_type_size(tmp_path: Path) -> None:
     book = _mini()
     proc = book.procedures["lift"]
@@ -708,6 +667,7 @@ def test_pack_holds_sheet_checklists_and_the_roles_cards_with_contents(printed: 
         assert len(PdfReader(path).pages[page - 1].extract_text()) > 0
 
 
+@pytest.mark.slow  # writes a pack through the command line
 def test_handbook_pdf_role_writes_one_pack(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     from generator.cli import main
 
@@ -742,6 +702,7 @@ def _pages_of(book: Handbook, template: str, **context: object) -> int:
     return len(render._layout(pdf._render(template, pdf.GROUP_LANG, meta=book.meta, **context)).pages)
 
 
+@pytest.mark.slow  # writes the PDF set of the mini fixture as a group prints it
 def test_above_the_small_size_a_group_set_is_printed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A group prints each role once, bilingual, its checklists as the last pages of the
     role document; a booklet per department; every card in every edition; packs on demand."""
@@ -777,6 +738,7 @@ def test_above_the_small_size_a_group_set_is_printed(tmp_path: Path, monkeypatch
     assert views.LABEL["pdf_checklist"].zh not in pdf_text(booklet)  # a booklet holds the sheets only
 
 
+@pytest.mark.slow  # writes the group set of the mini fixture twice
 def test_a_groups_rerun_writes_only_the_edited_role_and_its_booklet(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -830,6 +792,7 @@ def test_the_site_links_a_groups_role_document_for_sheet_and_checklists() -> Non
     assert holder("zh/procedures/lift.pdf", {"bilingual/procedures/lift.pdf"}) is None
 
 
+@pytest.mark.slow  # writes the PDF set of the mini fixture three times
 def test_only_changed_pdfs_are_written_again(tmp_path: Path) -> None:
     import generator.pdf.reuse as reuse
 

@@ -53,6 +53,8 @@ def _page(style: str) -> str:
 </body></html>"""
 
 
+@pytest.mark.browser
+@pytest.mark.slow  # Chromium prints a page
 def test_a_role_page_prints_clean_a4_with_running_header(tmp_path: Path) -> None:
     shutil.copy(REPO / "generator" / "assets" / "print.css", tmp_path / "print.css")
     style = print_header_style("物业客户服务部手册", '前台调度员 · KF003 "</style>', "版本 1.0 · 生效日期 2026-12-01")

@@ -7,11 +7,8 @@ opened from disk.  The clock is Playwright's (page.clock): time is moved on, nev
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import http.server
 import re
 import subprocess
-import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -31,18 +28,7 @@ VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, 
 LIFT = "procedures/lift-entrapment"
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def server(built_site):
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(built_site.site)))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
+# `server` (conftest): the built site served from /intranet/handbook/ on loopback.
 
 
 def _url(where: str, lang: str, server: str, offline_site) -> str:

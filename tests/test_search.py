@@ -8,10 +8,7 @@ stemmer of search.js is checked against generator/search.py on every word of the
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
-import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -24,7 +21,6 @@ chromium_or_skip()  # skip here without a browser, fail in CI; conftest's `brows
 from playwright.sync_api import Page  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-SUBPATH = "/intranet/handbook/"
 
 #: (query, the page expected among the first three result pages, an anchor it must carry or "").
 QUERIES = {
@@ -58,20 +54,7 @@ QUERIES = {
 MAINTAINER_WORDS = {"zh": ["重复的键", "基准测试", "E102"], "en": ["key written twice", "benchmark", "E102", "W901"]}
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def server(built_site, tmp_path_factory):
-    www = tmp_path_factory.mktemp("search-www")
-    (www / "intranet").mkdir()
-    (www / "intranet" / "handbook").symlink_to(built_site.site, target_is_directory=True)
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(www)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}{SUBPATH}"
-    httpd.shutdown()
+# `server` (conftest): the built site served from /intranet/handbook/ on loopback.
 
 
 def _context(browser, **kwargs):

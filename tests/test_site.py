@@ -24,7 +24,7 @@ from support import MINI, resolved_contacts
 if TYPE_CHECKING:
     from conftest import BuiltSite
 
-pytestmark = pytest.mark.slow
+# Tests that use built_site / offline_site are marked slow by conftest; the others that build say so.
 
 
 def lang_dir(site: Path, lang: str) -> Path:
@@ -224,6 +224,7 @@ def _targets(site: Path, file: Path, page: Page) -> list[tuple[str, Path]]:
     return out
 
 
+@pytest.mark.slow  # both built sites (asked for by name)
 @pytest.mark.parametrize("variant", ["built_site", "offline_site"])
 def test_every_internal_link_resolves(variant: str, request: pytest.FixtureRequest) -> None:
     site: BuiltSite = request.getfixturevalue(variant)
@@ -290,6 +291,7 @@ def _hostile_root(tmp_path: Path) -> Path:
     return root
 
 
+@pytest.mark.slow  # builds a site
 def test_hostile_text_shows_exactly_as_typed(tmp_path: Path) -> None:
     root = _hostile_root(tmp_path)
     book, findings = load_and_check(root)
@@ -353,6 +355,7 @@ def _assert_unchanged(site: Path, before: dict[str, bytes]) -> None:
     assert not leftovers, f"scratch folders left behind: {leftovers}"
 
 
+@pytest.mark.slow  # builds a site
 def test_failed_builds_leave_the_previous_site_byte_for_byte(mini_site, monkeypatch: pytest.MonkeyPatch) -> None:
     root, site, book = mini_site
     before = _snapshot(site)
@@ -403,6 +406,7 @@ def test_failed_builds_leave_the_previous_site_byte_for_byte(mini_site, monkeypa
     _assert_unchanged(site, before)
 
 
+@pytest.mark.slow  # builds a site
 def test_bad_data_builds_nothing(tmp_path: Path, mini_site) -> None:
     """`handbook build` checks first; with an error it exits 1 and the site stays."""
     from generator.cli import main
@@ -426,6 +430,7 @@ def test_pdf_links_appear_only_for_written_pdfs(tmp_path: Path) -> None:
     assert 'href="../../../pdf/en/procedures/lift.pdf"' in en["procedures/lift.md"]
 
 
+@pytest.mark.slow  # builds a site with its PDFs
 def test_build_with_pdf_puts_them_under_pdf_and_links_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The site side of `handbook build --pdf`, with a stand-in for the PDF writer (its own
     tests render real PDFs): files land in site/pdf/, pages link to those that exist."""
@@ -500,6 +505,7 @@ def _site_files(site: Path) -> dict[str, bytes]:
     return out
 
 
+@pytest.mark.slow  # builds a site
 def test_serve_rebuilds_only_what_changed_and_ends_where_a_full_build_does(tmp_path: Path) -> None:
     """LiveSite (handbook serve): a renamed role re-renders the pages that show its title
     (its department's sidebar included) and nothing else; the result is the site a full
