@@ -21,7 +21,8 @@ The data flows one way; each step is a module:
     catalogue    the handbook's own words (labels.yml), time phrases and the order of roles and
                  procedures, for site, PDF, exports, checks and diff alike
     escaping     text from data made inert where it lands: Markdown, HTML, the diff report, a terminal
-    pages        Handbook → Markdown pages per language (Jinja2 templates); navigation: the MkDocs nav
+    pages        Handbook → Markdown pages per language (Jinja2 templates); navigation: the MkDocs nav;
+                 page_urls: where a page lands and how pages link each other (relative, any sub-path)
     search       the staff search index per language (a MkDocs plugin; chunked, works from file://):
                  search_records (what is found, from the model), search_terms (jieba, English stemmer),
                  search_index (the files: weights, buckets, shards)

@@ -17,7 +17,6 @@ import posixpath
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
@@ -25,7 +24,6 @@ from markupsafe import Markup, escape
 
 from generator.catalogue import (
     FREQUENCY,
-    LANGS,
     LEVEL,
     LEVEL_MEANING,
     SEVERITY,
@@ -36,11 +34,13 @@ from generator.catalogue import (
     procedure_order,
     role_order,
 )
+from generator.catalogue import LANGS as LANGS  # the site modules take it from here
 from generator.contacts import contact_lookup
 from generator.escalation import escalation_path
 from generator.escaping import html_escape, md_escape
 from generator.model import FREQUENCIES, LEVELS, Handbook, Procedure, Role, Text
 from generator.navigation import navigation as navigation  # site.py and the MkDocs hook take it from here
+from generator.page_urls import page_url, relative_url, root_prefix
 from generator.pdf.paths import holder
 
 PERIODIC: tuple[str, ...] = tuple(f for f in FREQUENCIES if f != "on-demand")
@@ -78,37 +78,6 @@ def tel_href(number: object) -> str:
     """A tel: link's target: digits and a leading + only (spaces and hyphens are for reading)."""
     text = str(number).strip()
     return "tel:" + ("+" if text.startswith("+") else "") + re.sub(r"\D", "", text)
-
-
-def page_url(md_path: str, directory_urls: bool) -> str:
-    """The URL (relative to the language's site root) MkDocs gives a Markdown file."""
-    stem = md_path[:-3]
-    if stem == "index" or stem.endswith("/index"):
-        folder = stem[: -len("index")]
-        return folder if directory_urls else folder + "index.html"
-    return stem + "/" if directory_urls else stem + ".html"
-
-
-@lru_cache(maxsize=65536)
-def relative_url(from_md: str, to_md: str, directory_urls: bool, anchor: str = "") -> str:
-    """An href from one generated page to another that works from any sub-path or file://."""
-    here = page_url(from_md, directory_urls)
-    there = page_url(to_md, directory_urls)
-    here_dir = here.rstrip("/") if here.endswith("/") or here == "" else posixpath.dirname(here)
-    is_dir = there.endswith("/") or there == ""
-    rel = posixpath.relpath(there.rstrip("/") or ".", here_dir or ".")
-    if is_dir:
-        rel = "./" if rel == "." else rel + "/"
-    return rel + (f"#{anchor}" if anchor else "")
-
-
-def root_prefix(from_md: str, directory_urls: bool, lang: str) -> str:
-    """The relative path from a page to the root of the whole site (above `en/`)."""
-    here = page_url(from_md, directory_urls)
-    here_dir = here.rstrip("/") if here.endswith("/") or here == "" else posixpath.dirname(here)
-    depth = 0 if not here_dir else here_dir.count("/") + 1
-    depth += 0 if lang == LANGS[0] else 1
-    return "../" * depth
 
 
 # --------------------------------------------------------------------------- model views

@@ -109,6 +109,7 @@ def test_benchmark_small_run_writes_every_figure(tmp_path: Path) -> None:
     assert "plain MkDocs" in run.stdout and "median / largest role page" in run.stdout
 
 
+@pytest.mark.slow  # runs the benchmark script's PDF path: two PDF sets of a small organisation
 def test_benchmark_pdf_run_reports_every_figure(tmp_path: Path) -> None:
     """`run.py --pdf` on a tiny organisation: the report has its fields (no figure is judged)."""
     out = tmp_path / "bench.json"

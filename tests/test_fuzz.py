@@ -28,6 +28,7 @@ plans = st.dictionaries(st.sampled_from(FILES), steps, min_size=1, max_size=2)
 @settings(
     max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 )
+@pytest.mark.slow  # 200 mutated handbooks, each loaded and checked
 @given(plan=plans)
 def test_check_never_crashes_on_mutated_yaml(plan: Plan, tmp_path: Path) -> None:
     root = tmp_path / "root"
