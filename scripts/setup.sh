@@ -14,5 +14,5 @@ The handbook is built.
   for a web server:    $ROOT/site/   (PDFs in site/pdf/; works from a sub-path too)
     try it:            $VENV/bin/python -m http.server -d $ROOT/site 8000   then open http://127.0.0.1:8000/
   for a front-desk PC: $ROOT/site-offline/   (copy the folder; double-click index.html, no server needed)
-  while editing YAML:  $VENV/bin/handbook serve --root $ROOT   (rebuilds on every change)
+  while editing YAML:  $VENV/bin/handbook serve --root $ROOT   (rebuilds on every change; an open page reloads itself)
 MSG
