@@ -3,9 +3,10 @@
 Why: MkDocs renders one page after the other in one Python process; the Chinese and the
 English site share nothing but the handbook, so on a machine with two free cores two
 processes build them in about the time of the longer one.  What that buys, at 1,000 roles
-on a quiet 2-core machine (benchmarks/run.py, the figures of issue 16): plain MkDocs takes
-99.1 s for zh then en and 57.4 s for both at once (42 % less); the handbook's build, in two
-workers, 57.9 s.  On a machine busy with other work it buys nothing: the bundled handbook
+on a quiet 2-core machine (benchmarks/run.py, commit 0c29fd2): plain MkDocs takes 116.0 s for
+zh then en and 57.9 s for both at once (50 % less); the handbook's build, in two workers,
+68.2 s wall for 123.0 CPU s, so one process would take about two minutes.  On a machine busy with other work it
+buys nothing: the bundled handbook
 with a load average of 13 on 2 cores took 17.2–23.1 s in workers against 13.7–20.1 s in one
 process, for the same CPU time (3.9–6.0 s).  ``HANDBOOK_JOBS=1`` (or a one-core machine)
 builds in this process, one language after the other.
