@@ -81,31 +81,22 @@ ALLOWED_HOOKS = frozenset({"generator/mkdocs_hook.py"})
 #: Plugins and the options each may take.  `macros` is the handbook's own sandboxed
 #: renderer of opted-in pages (generator.macros); mkdocs-macros' options that import
 #: modules or read files (modules, include_dir, include_yaml, j2_extensions …) are refused.
+#: The options Material's search plugin takes, under either of its names.
+_SEARCH_OPTIONS = frozenset(
+    {
+        "lang",
+        "separator",
+        "pipeline",
+        "min_search_length",
+        "prebuild_index",
+        "indexing",
+        "jieba_dict",
+        "jieba_dict_user",
+    }
+)
 ALLOWED_PLUGINS: dict[str, frozenset[str]] = {
-    "search": frozenset(
-        {
-            "lang",
-            "separator",
-            "pipeline",
-            "min_search_length",
-            "prebuild_index",
-            "indexing",
-            "jieba_dict",
-            "jieba_dict_user",
-        }
-    ),
-    "material/search": frozenset(
-        {
-            "lang",
-            "separator",
-            "pipeline",
-            "min_search_length",
-            "prebuild_index",
-            "indexing",
-            "jieba_dict",
-            "jieba_dict_user",
-        }
-    ),
+    "search": _SEARCH_OPTIONS,
+    "material/search": _SEARCH_OPTIONS,
     "macros": frozenset({"module_name", "render_by_default", "on_error_fail", "on_undefined"}),
 }
 

@@ -50,30 +50,18 @@ def test_synthetic_organisation_is_deterministic(tmp_path: Path) -> None:
     assert all((tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes() for f in files)
 
 
+def _benchmark(args: list[str], out: Path, tmp_path: Path, timeout: int) -> subprocess.CompletedProcess[str]:
+    """benchmarks/run.py with `args`, its figures written to `out`, its scratch under tmp_path."""
+    command = [sys.executable, str(REPO / "benchmarks" / "run.py"), *args]
+    command += ["--json", str(out), "--work", str(tmp_path / "work")]
+    return subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=timeout)
+
+
 @pytest.mark.slow  # runs the benchmark script: a build and a check of two organisations
 def test_benchmark_small_run_writes_every_figure(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
-    run = subprocess.run(
-        [
-            sys.executable,
-            str(REPO / "benchmarks" / "run.py"),
-            "--roles",
-            "30",
-            "--small-roles",
-            "10",
-            "--procedures",
-            "4",
-            "--repeat",
-            "1",
-            "--json",
-            str(out),
-            "--work",
-            str(tmp_path / "work"),
-        ],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=600,
+    run = _benchmark(
+        ["--roles", "30", "--small-roles", "10", "--procedures", "4", "--repeat", "1"], out, tmp_path, timeout=600
     )
     assert run.returncode == 0, run.stderr[-3000:] + run.stdout[-3000:]
     result = json.loads(out.read_text(encoding="utf-8"))
@@ -114,23 +102,7 @@ def test_benchmark_pdf_run_reports_every_figure(tmp_path: Path) -> None:
     """`run.py --pdf` on a tiny organisation: the report has its fields (no figure is judged)."""
     out = tmp_path / "bench.json"
     out.write_text(json.dumps({"search": {"kept": True}}), encoding="utf-8")  # other figures stay
-    run = subprocess.run(
-        [
-            sys.executable,
-            str(REPO / "benchmarks" / "run.py"),
-            "--pdf",
-            "--pdf-roles",
-            "4",
-            "--json",
-            str(out),
-            "--work",
-            str(tmp_path / "work"),
-        ],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
+    run = _benchmark(["--pdf", "--pdf-roles", "4"], out, tmp_path, timeout=900)
     assert run.returncode == 0, run.stderr[-3000:] + run.stdout[-3000:]
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["search"] == {"kept": True}

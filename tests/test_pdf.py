@@ -738,6 +738,14 @@ def test_above_the_small_size_a_group_set_is_printed(tmp_path: Path, monkeypatch
     assert views.LABEL["pdf_checklist"].zh not in pdf_text(booklet)  # a booklet holds the sheets only
 
 
+def _print_and_stamp(root: Path, out: Path) -> dict[str, int]:
+    """`handbook pdf` of `root` into `out` in one process; every PDF there with its mtime (ns)."""
+    book, findings = load_and_check(root)
+    assert not [f for f in findings if f.severity == "error"]
+    pdf.write_pdfs(book, out, workers=1)
+    return {p.relative_to(out).as_posix(): p.stat().st_mtime_ns for p in out.rglob("*.pdf")}
+
+
 @pytest.mark.slow  # writes the group set of the mini fixture twice
 def test_a_groups_rerun_writes_only_the_edited_role_and_its_booklet(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -749,18 +757,12 @@ def test_a_groups_rerun_writes_only_the_edited_role_and_its_booklet(
     shutil.copytree(MINI, root)
     out = tmp_path / "out"
 
-    def run() -> dict[str, int]:
-        book, findings = load_and_check(root)
-        assert not [f for f in findings if f.severity == "error"]
-        pdf.write_pdfs(book, out, workers=1)
-        return {p.relative_to(out).as_posix(): p.stat().st_mtime_ns for p in out.rglob("*.pdf")}
-
-    first = run()
+    first = _print_and_stamp(root, out)
     clerk = root / "roles" / "cs" / "clerk.yml"
     text = clerk.read_text(encoding="utf-8")
     assert "en: Answers the phone." in text
     clerk.write_text(text.replace("en: Answers the phone.", "en: Answers the phone (revised).", 1), encoding="utf-8")
-    second = run()
+    second = _print_and_stamp(root, out)
     assert set(second) == set(first)
     changed = {rel for rel in second if second[rel] != first[rel]}
     assert changed == {"bilingual/roles/clerk.pdf", "bilingual/booklets/cs.pdf"}
@@ -800,20 +802,14 @@ def test_only_changed_pdfs_are_written_again(tmp_path: Path) -> None:
     shutil.copytree(MINI, root)
     out = tmp_path / "out"
 
-    def run() -> dict[str, int]:
-        book, findings = load_and_check(root)
-        assert not [f for f in findings if f.severity == "error"]
-        pdf.write_pdfs(book, out, workers=1)
-        return {p.relative_to(out).as_posix(): p.stat().st_mtime_ns for p in out.rglob("*.pdf")}
-
-    first = run()
+    first = _print_and_stamp(root, out)
     assert pdf.last_results and not pdf.last_reused
-    assert run() == first and not pdf.last_results  # nothing changed: nothing laid out
+    assert _print_and_stamp(root, out) == first and not pdf.last_results  # nothing changed: nothing laid out
     clerk = root / "roles" / "cs" / "clerk.yml"
     text = clerk.read_text(encoding="utf-8")
     assert text.count("zh: ") >= 2
     clerk.write_text(text.replace("zh: ", "zh: 已修订", 2), encoding="utf-8")  # the title and a duty
-    third = run()
+    third = _print_and_stamp(root, out)
     changed = {rel for rel in third if third[rel] != first.get(rel)}
     assert {"zh/roles/clerk.pdf", "bilingual/roles/clerk.pdf", "zh/booklet.pdf", "zh/packs/clerk.pdf"} <= changed
     # Only Chinese text changed: the English sheet and card come out the same and stay.
@@ -823,7 +819,7 @@ def test_only_changed_pdfs_are_written_again(tmp_path: Path) -> None:
     reuse_fp = reuse.fingerprint
     try:
         setattr(reuse, "fingerprint", lambda: "another version")  # noqa: B010 (mypy: a function replaced)
-        fourth = run()
+        fourth = _print_and_stamp(root, out)
     finally:
         reuse.fingerprint = reuse_fp
     assert all(fourth[rel] != third[rel] for rel in fourth)
