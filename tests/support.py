@@ -6,8 +6,13 @@ from __future__ import annotations
 
 import functools
 import http.server
+import re
 import shutil
+import signal
+import socket
+import subprocess
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -180,3 +185,58 @@ def serving(folder: Path, prefix: str = "/") -> Iterator[str]:
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on (the OS picks it)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class ServeProcess:
+    """`handbook serve` in the background (a subprocess of the project's venv); everything it
+    prints (stdout and stderr) collected line by line."""
+
+    def __init__(self, root: Path, port: int, env: dict[str, str]) -> None:
+        self.port = port
+        self.proc = subprocess.Popen(
+            [
+                *(str(REPO / ".venv" / "bin" / "python"), "-m", "generator", "serve"),
+                *("--root", str(root), "--addr", f"127.0.0.1:{port}"),
+            ],
+            cwd=root.parent,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        self.lines: list[str] = []
+        stdout = self.proc.stdout
+        assert stdout is not None  # stdout=PIPE
+        self.reader = threading.Thread(target=lambda: self.lines.extend(iter(stdout.readline, "")), daemon=True)
+        self.reader.start()
+
+    @property
+    def output(self) -> str:
+        return "".join(self.lines)
+
+    def wait_for(self, pattern: str, count: int, timeout: float) -> None:
+        """Until `pattern` has been printed `count` times; fails if serve ends or time runs out."""
+        deadline = time.monotonic() + timeout
+        while len(re.findall(pattern, self.output)) < count:
+            assert self.proc.poll() is None, "serve ended:\n" + self.output
+            assert time.monotonic() < deadline, f"{pattern!r} ×{count} not printed:\n" + self.output
+            time.sleep(0.2)
+
+    def stop(self, sig: signal.Signals = signal.SIGINT) -> str:
+        """Stop serve with `sig` (SIGINT as Ctrl-C, SIGTERM as a service manager); its output."""
+        self.proc.send_signal(sig)
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            raise
+        finally:
+            self.reader.join(timeout=10)
+        return self.output

@@ -29,7 +29,6 @@ import socket
 import stat
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -37,7 +36,7 @@ from pathlib import Path
 import pytest
 
 from hostile.site.cases import CASES, Case, fill
-from support import MINI, REPO
+from support import MINI, REPO, ServeProcess, free_port
 
 PYTHON = REPO / ".venv" / "bin" / "python"
 SECRET = "decoy-secret-5be1c0"
@@ -228,12 +227,6 @@ def test_a_killed_build_leaves_no_scratch_after_the_next_run(tmp_path: Path) -> 
     assert not list(root.glob(".site.*")), list(root.glob(".site.*"))
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.mark.slow  # runs handbook serve (a subprocess)
 def test_serve_reports_a_busy_port_before_building(tmp_path: Path) -> None:
     root, _ = make(tmp_path)
@@ -249,33 +242,14 @@ def test_serve_reports_a_busy_port_before_building(tmp_path: Path) -> None:
     assert time.monotonic() - started < 20
 
 
-class _Serve:
-    """`handbook serve` in the background; its stderr read line by line."""
+class _Serve(ServeProcess):
+    """`handbook serve` of a hostile root in the background, one language after the other."""
 
     def __init__(self, root: Path, port: int) -> None:
-        self.proc = subprocess.Popen(
-            [str(PYTHON), "-m", "generator", "serve", "--root", str(root), "--addr", f"127.0.0.1:{port}"],
-            cwd=root.parent,
-            env=ENV,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        self.port = port
-        self.seen: list[str] = []
-        stdout = self.proc.stdout
-        assert stdout is not None  # stdout=PIPE
-        self.reader = threading.Thread(target=lambda: self.seen.extend(iter(stdout.readline, "")), daemon=True)
-        self.reader.start()
+        super().__init__(root, port, ENV)
 
     def wait_for(self, pattern: str, count: int, timeout: float = 120) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if len(re.findall(pattern, "".join(self.seen))) >= count:
-                return
-            assert self.proc.poll() is None, "serve ended:\n" + "".join(self.seen)
-            time.sleep(0.2)
-        raise AssertionError(f"{pattern!r} ×{count} not seen:\n" + "".join(self.seen))
+        super().wait_for(pattern, count, timeout)
 
     def page(self, path: str = "/en/") -> str:
         """The page as built: without the live-reload script the server adds to each response
@@ -284,21 +258,12 @@ class _Serve:
             text = response.read().decode("utf-8")
         return re.sub(r"<script>\s*var livereload = .*?</script>(?=</body>)", "", text, flags=re.S)
 
-    def stop(self) -> str:
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        self.reader.join(timeout=10)
-        return "".join(self.seen)
-
 
 @pytest.mark.slow  # runs handbook serve (a subprocess)
 def test_serve_keeps_the_last_good_site_through_broken_input_and_recovers(tmp_path: Path) -> None:
     root, decoy = make(tmp_path)
     decoy_before = checksums(decoy)
-    serve = _Serve(root, _free_port())
+    serve = _Serve(root, free_port())
     try:
         serve.wait_for(r"built in", 1)
         good = serve.page()
@@ -307,7 +272,7 @@ def test_serve_keeps_the_last_good_site_through_broken_input_and_recovers(tmp_pa
             f"site_name: X\nextra:\n  a: !!python/object/apply:os.system ['touch {decoy}/PWNED']\n", encoding="utf-8"
         )
         serve.wait_for(r"still serving the last good site", 1)
-        assert "mkdocs.yml:3:6: error E110" in "".join(serve.seen)
+        assert "mkdocs.yml:3:6: error E110" in serve.output
         assert serve.page() == good
         time.sleep(1.1)
         (root / "mkdocs.yml").write_text("- a list\n", encoding="utf-8")
@@ -326,7 +291,7 @@ def test_serve_keeps_the_last_good_site_through_broken_input_and_recovers(tmp_pa
         serve.wait_for(r"still serving the last good site", 3)
         assert "New page." in serve.page("/en/guide/")
     finally:
-        output = serve.stop()
+        output = serve.stop(signal.SIGTERM)
     assert_clean(output)
     assert not (decoy / "PWNED").exists() and checksums(decoy) == decoy_before
     assert not list(root.glob(".site.*")), "serve left its scratch folder"

@@ -11,17 +11,13 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import signal
-import socket
-import subprocess
-import threading
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from support import REPO, chromium_or_skip
+from support import REPO, ServeProcess, chromium_or_skip, free_port
 
 chromium_or_skip()  # skip here without a browser, fail in CI; conftest's `browser` launches it
 
@@ -34,56 +30,17 @@ TITLE_EN = "en: Building Steward\n"
 BUILD_SECONDS = 240
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Served:
-    """`handbook serve` in the background; its stderr collected line by line."""
+class Served(ServeProcess):
+    """`handbook serve` as a user runs it: both languages in worker processes."""
 
     def __init__(self, root: Path) -> None:
-        self.port = _free_port()
         env = {**os.environ, "PYTHONPATH": str(REPO)}
         env.pop("HANDBOOK_JOBS", None)  # the languages in worker processes, as `handbook serve` runs
         env.pop("HANDBOOK_DEBUG", None)
-        self.proc = subprocess.Popen(
-            [str(PYTHON), "-m", "generator", "serve", "--root", str(root), "--addr", f"127.0.0.1:{self.port}"],
-            cwd=root.parent,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        self.lines: list[str] = []
-        stdout = self.proc.stdout
-        assert stdout is not None
-        self.reader = threading.Thread(target=lambda: self.lines.extend(iter(stdout.readline, "")))
-        self.reader.daemon = True
-        self.reader.start()
-
-    @property
-    def output(self) -> str:
-        return "".join(self.lines)
+        super().__init__(root, free_port(), env)
 
     def wait_for(self, pattern: str, count: int, timeout: float = BUILD_SECONDS) -> None:
-        deadline = time.monotonic() + timeout
-        while len(re.findall(pattern, self.output)) < count:
-            assert self.proc.poll() is None, "serve ended:\n" + self.output
-            assert time.monotonic() < deadline, f"{pattern!r} ×{count} not printed:\n" + self.output
-            time.sleep(0.2)
-
-    def stop(self) -> str:
-        self.proc.send_signal(signal.SIGINT)
-        try:
-            self.proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            raise
-        finally:
-            self.reader.join(timeout=10)
-        return self.output
+        super().wait_for(pattern, count, timeout)
 
 
 @pytest.fixture
